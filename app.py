@@ -1,0 +1,26 @@
+"""gradviz: the router. Page config, navigation over pages/, and the shared sidebar. Nothing else."""
+
+import streamlit as st
+
+st.set_page_config(page_title="gradviz: vanishing & exploding gradients", page_icon=":material/ssid_chart:", layout="wide")
+
+# One entry per lesson, in teaching order. Add a lesson here when its page lands.
+PAGES = [
+    st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
+    st.Page("pages/deep_nets.py", title="Vanishing gradients in deep nets", icon=":material/stacked_line_chart:"),
+]
+
+page = st.navigation(PAGES)
+
+with st.sidebar:
+    st.caption(
+        "**gradviz** teaches why gradients vanish and explode in deep and recurrent networks, "
+        "with real networks trained on real data. Every number on screen is measured."
+    )
+    st.caption(
+        "Sources: Suresh (2016) *Vanishing Gradients & LSTMs*; Grosse & Ba, CSC421/2516 Lecture 14; "
+        "Pascanu, Mikolov & Bengio (2013); Glorot & Bengio (2010). Each lesson lists its own."
+    )
+    st.caption("[Code and README](https://github.com/gradviz/gradviz) · MIT licence")
+
+page.run()

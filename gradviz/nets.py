@@ -1,0 +1,136 @@
+"""Small networks and the weight initializations the lessons compare.
+
+- MLP of any depth and width (the deep-nets lesson; Suresh 2016's MNIST experiment).
+- A tanh RNN whose recurrent matrix is scaled to a chosen spectral radius (the clipping lesson).
+
+Initializations (fan_in = inputs of a layer, fan_out = outputs):
+- "normal":     W ~ N(0, 1), the "Gaussian with standard deviation one" of Suresh (2016).
+- "default":    PyTorch's nn.Linear default, U(-1/sqrt(fan_in), 1/sqrt(fan_in)) (kaiming_uniform with a=sqrt(5)).
+- "xavier":     Glorot & Bengio (2010), U(±sqrt(6/(fan_in+fan_out))), keeps Var roughly constant both ways
+                for tanh-like units near 0. https://proceedings.mlr.press/v9/glorot10a.html
+- "kaiming":    He et al. (2015), N(0, 2/fan_in), compensates ReLU zeroing half its inputs.
+                https://arxiv.org/abs/1502.01852
+- "orthogonal": Saxe et al. (2014), a random orthogonal matrix: every singular value is exactly 1.
+                https://arxiv.org/abs/1312.6120
+Biases start at zero for every scheme except "default", which keeps PyTorch's own bias init.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Literal
+
+import torch
+from torch import nn
+
+Activation = Literal["sigmoid", "tanh", "relu", "gelu"]
+Init = Literal["normal", "default", "xavier", "kaiming", "orthogonal"]
+
+ACTIVATIONS: tuple[str, ...] = ("sigmoid", "tanh", "relu", "gelu")
+INITS: tuple[str, ...] = ("normal", "default", "xavier", "kaiming", "orthogonal")
+
+
+def activation_module(name: str) -> nn.Module:
+    return {"sigmoid": nn.Sigmoid, "tanh": nn.Tanh, "relu": nn.ReLU, "gelu": nn.GELU}[name]()
+
+
+def init_linear(layer: nn.Linear, scheme: str, activation: str, generator: torch.Generator) -> None:
+    """Re-initialize one linear layer in place with the named scheme.
+
+    Every draw takes an explicit generator: sessions train in threads of one process, so the global
+    RNG would make one student's run depend on another's.
+    """
+    w = layer.weight  # (fan_out, fan_in)
+    fan_in = w.shape[1]
+    with torch.no_grad():
+        if scheme == "default":
+            # W_ij, b_i ~ U(-1/sqrt(fan_in), 1/sqrt(fan_in)): what nn.Linear.reset_parameters draws
+            bound = 1.0 / math.sqrt(fan_in)
+            w.uniform_(-bound, bound, generator=generator)
+            if layer.bias is not None:
+                layer.bias.uniform_(-bound, bound, generator=generator)
+            return
+        if scheme == "normal":
+            # W_ij ~ N(0, 1)
+            nn.init.normal_(w, 0.0, 1.0, generator=generator)
+        elif scheme == "xavier":
+            # W_ij ~ U(-a, a),  a = gain * sqrt(6 / (fan_in + fan_out))
+            nn.init.xavier_uniform_(w, gain=_gain(activation), generator=generator)
+        elif scheme == "kaiming":
+            # W_ij ~ N(0, gain^2 / fan_in); gain^2 = 2 for ReLU
+            nn.init.normal_(w, 0.0, _gain(activation) / math.sqrt(fan_in), generator=generator)
+        elif scheme == "orthogonal":
+            # W = gain * Q,  Q^T Q = I (rows or columns orthonormal)
+            nn.init.orthogonal_(w, gain=_gain(activation), generator=generator)
+        else:
+            raise ValueError(f"unknown init {scheme!r}; choose from {INITS}")
+        if layer.bias is not None:
+            layer.bias.zero_()
+
+
+def _gain(activation: str) -> float:
+    """The recommended gain: the factor that undoes the activation's average shrinking of variance."""
+    if activation == "gelu":
+        return math.sqrt(2.0)  # close to ReLU's: GELU passes about half its input for large |z|
+    return nn.init.calculate_gain(activation)
+
+
+class MLP(nn.Module):
+    """x -> [Linear -> activation] * depth -> Linear -> logits.
+
+    `depth` counts hidden layers, so there are depth + 1 weight matrices; layer ℓ = 1 is nearest the input,
+    layer depth + 1 is the output layer. `hidden` holds the activation modules, so a probe can hook them.
+    """
+
+    def __init__(
+        self, n_in: int, width: int, depth: int, n_out: int, activation: str, init: str, generator: torch.Generator
+    ):
+        super().__init__()
+        if depth < 1:
+            raise ValueError("depth counts hidden layers and must be at least 1")
+        sizes = [n_in] + [width] * depth + [n_out]
+        self.linears = nn.ModuleList(nn.Linear(a, b) for a, b in zip(sizes[:-1], sizes[1:], strict=True))
+        self.hidden = nn.ModuleList(activation_module(activation) for _ in range(depth))
+        self.activation = activation
+        for layer in self.linears:
+            init_linear(layer, init, activation, generator)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:  # x: (batch, n_in)
+        h = x
+        for linear, act in zip(self.linears[:-1], self.hidden, strict=True):
+            # h_ℓ = f(W_ℓ h_{ℓ-1} + b_ℓ)
+            h = act(linear(h))  # (batch, width)
+        return self.linears[-1](h)  # (batch, n_out) logits
+
+
+def scale_to_spectral_radius(w: torch.Tensor, rho: float) -> torch.Tensor:
+    """W * rho / max|eig(W)|: the same matrix, stretched so its largest eigenvalue modulus is rho."""
+    radius = torch.linalg.eigvals(w).abs().max()
+    return w * (rho / radius)
+
+
+class TanhRNN(nn.Module):
+    """h_t = tanh(W h_{t-1} + U x_t + b), prediction y = v·h_T + c.
+
+    W starts as a Gaussian matrix scaled to spectral radius `rho`: below 1 the backward products
+    ∂h_T/∂h_t shrink, above 1 they can grow (Pascanu et al. 2013, https://arxiv.org/abs/1211.5063).
+    """
+
+    def __init__(self, n_in: int, hidden: int, n_out: int, rho: float, generator: torch.Generator):
+        super().__init__()
+        self.hidden_size = hidden
+        w = torch.randn(hidden, hidden, generator=generator) / math.sqrt(hidden)
+        self.w = nn.Parameter(scale_to_spectral_radius(w, rho))  # (hidden, hidden)
+        self.u = nn.Parameter(torch.randn(hidden, n_in, generator=generator) / math.sqrt(n_in))
+        self.b = nn.Parameter(torch.zeros(hidden))
+        self.readout = nn.Linear(hidden, n_out)
+        with torch.no_grad():
+            self.readout.weight.copy_(torch.randn(n_out, hidden, generator=generator) / math.sqrt(hidden))
+            self.readout.bias.zero_()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:  # x: (batch, T, n_in)
+        h = x.new_zeros(x.shape[0], self.hidden_size)  # (batch, hidden)
+        for t in range(x.shape[1]):
+            # h_t = tanh(W h_{t-1} + U x_t + b)
+            h = torch.tanh(h @ self.w.T + x[:, t] @ self.u.T + self.b)
+        return self.readout(h)  # (batch, n_out)

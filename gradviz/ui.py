@@ -1,0 +1,250 @@
+"""The only Streamlit-aware module of gradviz: URL-bound widgets, the result cache, progress plumbing,
+and the small pieces every lesson page shares (header, readouts, downloads, "show the code", sources).
+
+Data flow of a page: widgets (bound to the URL) → frozen config → `run_cached(name, cfg)` →
+precomputed result if committed, else one live run per distinct config for all visitors → long-form
+tables → chart builders → `altair`.
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+import textwrap
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import streamlit as st
+
+from gradviz import results as results_store
+from gradviz.experiments import get as get_experiment
+from gradviz.results import Result
+
+# -- URL-bound widgets ----------------------------------------------------------------------------------
+# Every control binds its value to a query parameter named by its key, so a link reproduces the view.
+# Streamlit drops URL values it cannot use; we check them first so the student is told, not ignored.
+
+
+def _url_value(key: str) -> str | None:
+    try:
+        return st.query_params.get(key)
+    except Exception:  # noqa: BLE001 - a bound parameter may refuse access; then it is already valid
+        return None
+
+
+def _reject_url_value(key: str, raw: str, expected: str, default: Any) -> None:
+    """Tell the student a URL value was ignored, and make sure the widget starts from its default."""
+    st.warning(
+        f"Ignored the link's `{key}={raw}`: expected {expected}. Using the default, {default}.",
+        icon=":material/link_off:",
+    )
+    try:
+        del st.query_params[key]
+    except Exception:  # noqa: BLE001 - Streamlit removes invalid bound values itself
+        pass
+    st.session_state[key] = default
+
+
+def _number_ok(raw: str, kind: type, lo: float, hi: float) -> bool:
+    try:
+        v = float(raw)
+    except ValueError:
+        return False
+    if not math.isfinite(v) or not lo <= v <= hi:
+        return False
+    return kind is float or v == int(v)
+
+
+def slider(
+    label: str,
+    key: str,
+    min_value: float,
+    max_value: float,
+    default: float,
+    step: float | None = None,
+    help: str | None = None,
+    container: Any = None,
+    **kwargs: Any,
+) -> Any:
+    """`st.slider` bound to the URL parameter `key`, validating the URL value first."""
+    kind = type(default)
+    raw = _url_value(key)
+    if raw is not None and not _number_ok(raw, kind, min_value, max_value):
+        noun = "a whole number" if kind is int else "a number"
+        _reject_url_value(key, raw, f"{noun} from {min_value} to {max_value}", default)
+    return (container or st).slider(
+        label, min_value, max_value, default, step=step, key=key, help=help, bind="query-params", **kwargs
+    )
+
+
+def select(
+    label: str,
+    key: str,
+    options: Sequence[Any],
+    default: Any,
+    help: str | None = None,
+    container: Any = None,
+    widget: str = "selectbox",
+    format_func: Callable[[Any], str] = str,
+    **kwargs: Any,
+) -> Any:
+    """A choice among `options` (selectbox, radio, select_slider or segmented_control) bound to the URL."""
+    raw = _url_value(key)
+    if raw is not None and raw not in {str(o) for o in options}:
+        shown = ", ".join(str(o) for o in options[:8]) + (", …" if len(options) > 8 else "")
+        _reject_url_value(key, raw, f"one of {shown}", default)
+    box = container or st
+    if widget == "select_slider":
+        return box.select_slider(
+            label, options, value=default, key=key, help=help, format_func=format_func, bind="query-params", **kwargs
+        )
+    if widget == "radio":
+        kwargs.setdefault("horizontal", True)
+    fn = getattr(box, widget)
+    value = fn(
+        label,
+        options,
+        index=list(options).index(default),
+        key=key,
+        help=help,
+        format_func=format_func,
+        bind="query-params",
+        **kwargs,
+    )
+    return default if value is None else value
+
+
+def toggle(label: str, key: str, default: bool = False, help: str | None = None, container: Any = None) -> bool:
+    raw = _url_value(key)
+    if raw is not None and raw.lower() not in ("true", "false"):
+        _reject_url_value(key, raw, "true or false", default)
+    return (container or st).toggle(label, value=default, key=key, help=help, bind="query-params")
+
+
+def number(
+    label: str,
+    key: str,
+    min_value: int,
+    max_value: int,
+    default: int,
+    help: str | None = None,
+    container: Any = None,
+) -> int:
+    """An integer input (e.g. a seed) bound to the URL."""
+    raw = _url_value(key)
+    if raw is not None and not _number_ok(raw, int, min_value, max_value):
+        _reject_url_value(key, raw, f"a whole number from {min_value} to {max_value}", default)
+    value = (container or st).number_input(
+        label, min_value, max_value, default, step=1, key=key, help=help, bind="query-params"
+    )
+    return int(default if value is None else value)
+
+
+# -- running experiments ------------------------------------------------------------------------------
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _precomputed(name: str, cfg: Any) -> Result | None:
+    module = get_experiment(name)
+    return results_store.load(name, cfg, results_store.code_version(module.__file__))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _live(name: str, cfg: Any) -> Result:
+    """One live run per distinct (experiment, config), shared by every visitor.
+
+    Streamlit holds a lock per cache key, so students who ask for the same settings at the same time
+    wait for one run instead of starting their own. The progress bar is created inside the cached
+    function, so it is replayed (and cleared) correctly on cache hits.
+    """
+    module = get_experiment(name)
+    slot = st.empty()
+    bar = slot.progress(0.0, text="Training a fresh network for these settings…")
+    last = [0.0]
+
+    def on_step(fraction: float, message: str) -> None:
+        # Only a few dozen updates: each is replayed on every later cache hit.
+        if fraction - last[0] >= 0.04 or fraction >= 1.0:
+            last[0] = fraction
+            bar.progress(min(1.0, fraction), text=f"Training live: {message}")
+
+    result = module.run(cfg, on_step=on_step)
+    slot.empty()
+    return result
+
+
+def run_cached(name: str, cfg: Any) -> Result:
+    """The result for this config: committed if precomputed, else trained once and cached for everyone."""
+    found = _precomputed(name, cfg)
+    if found is not None:
+        return found
+    return _live(name, cfg)
+
+
+# -- page furniture -----------------------------------------------------------------------------------
+
+
+def page_header(title: str, promise: str) -> None:
+    st.title(title)
+    st.markdown(promise)
+
+
+def sci(value: float, digits: int = 2) -> str:
+    """Scientific notation for readouts whose values span orders of magnitude; NaN/inf said plainly."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "n/a"
+    if math.isinf(value):
+        return "∞" if value > 0 else "−∞"
+    return f"{value:.{digits}e}"
+
+
+def altair(chart: Any, key: str | None = None, **kwargs: Any) -> Any:
+    return st.altair_chart(chart, width="stretch", key=key, **kwargs)
+
+
+def download_csv(frame: Any, filename: str, label: str = "Download the data (CSV)", key: str | None = None) -> None:
+    st.download_button(
+        label,
+        frame.to_csv(index=False).encode(),
+        file_name=filename,
+        mime="text/csv",
+        key=key or f"dl-{filename}",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+
+
+def show_code(*functions: Callable[..., Any], title: str = "Show the code") -> None:
+    """An expander with the source of the gradviz functions the section teaches."""
+    with st.expander(title, icon=":material/code:"):
+        for fn in functions:
+            st.caption(f"`{fn.__module__}.{fn.__qualname__}`")
+            st.code(textwrap.dedent(inspect.getsource(fn)), language="python")
+
+
+def predict_then_reveal(question: str, options: Sequence[str], answer: str, explanation: str, key: str) -> None:
+    """A 'predict, then reveal' question: the student commits to a guess before seeing the answer."""
+    with st.container(border=True):
+        st.markdown(f"**Predict, then reveal.** {question}")
+        guess = st.radio("Your prediction", options, index=None, key=f"{key}-guess", label_visibility="collapsed")
+        if guess is not None:
+            if guess == answer:
+                st.success(f"Right. {explanation}", icon=":material/check_circle:")
+            else:
+                st.info(f"Not quite: the answer is **{answer}**. {explanation}", icon=":material/lightbulb:")
+
+
+def sources(items: Sequence[tuple[str, str | None]]) -> None:
+    """The lesson's sources: (citation, link or None)."""
+    st.subheader("Sources")
+    lines = [f"- [{text}]({url})" if url else f"- {text}" for text, url in items]
+    st.markdown("\n".join(lines))
+
+
+def diverged_notice(result: Result, label: str = "This run") -> None:
+    if result.diverged:
+        st.error(
+            f"{label} diverged: {result.meta.get('reason', 'values became NaN/inf')}. "
+            "Curves stop at the last finite step. Try a smaller learning rate or a gentler initialization.",
+            icon=":material/error:",
+        )
