@@ -1,0 +1,35 @@
+"""Shared chart conventions: palette, dashes, axes. Every chart builder uses these, so a lesson's
+charts look like one family and stay readable for colour-blind students and in dark mode."""
+
+from __future__ import annotations
+
+import altair as alt
+
+# Okabe & Ito (2008) colour-blind-safe palette, without black (invisible in dark mode).
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#999999"]
+
+# A second cue beside colour: dash patterns for up to eight series.
+DASHES = [[1, 0], [6, 3], [2, 2], [8, 3, 2, 3], [12, 4], [3, 5], [10, 2, 2, 2, 2, 2], [1, 4]]
+
+# Sequential scheme for many ordered series (layers 1..L): viridis is colour-blind safe and ordered.
+LAYER_SCHEME = "viridis"
+
+CHART_HEIGHT = 320
+
+
+def palette(n: int) -> list[str]:
+    return [OKABE_ITO[i % len(OKABE_ITO)] for i in range(n)]
+
+
+def dashes(n: int) -> list[list[int]]:
+    return [DASHES[i % len(DASHES)] for i in range(n)]
+
+
+def log_axis_scale() -> alt.Scale:
+    """Log scale for gradient sizes, which span many orders of magnitude."""
+    return alt.Scale(type="log")
+
+
+def sci_axis(title: str) -> alt.Axis:
+    """An axis whose labels read 1e-5, 1e-3, ... rather than 0.00001."""
+    return alt.Axis(title=title, format=".0e")
