@@ -1,0 +1,47 @@
+"""Shared fixtures.
+
+- `mnist_dir`: the real MNIST test-set files that developers and CI keep beside the repo, at
+  ../shared/data/mnist (skips the test if they are absent). Requesting it also sets GRADVIZ_DATA_DIR to
+  that folder for the test, so `gradviz.data.load_dataset("mnist")` reads them.
+- `_no_mnist_download` (autouse): points gradviz.data's download mirrors at a port on 127.0.0.1 that
+  refuses connections, so no test ever reaches the internet. A test that needs MNIST asks for
+  `mnist_dir`; one that forgets gets the bundled digits from `load_with_fallback` (or DataUnavailable
+  from `load_dataset`) at once, unless the user cache already holds MNIST.
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SHARED_MNIST = REPO_ROOT.parent / "shared" / "data" / "mnist"
+
+
+@pytest.fixture(scope="session")
+def refused_url() -> Iterator[str]:
+    """An http URL on 127.0.0.1 whose port is bound but not listening: connecting is refused at once."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    yield f"http://127.0.0.1:{sock.getsockname()[1]}/mnist/"
+    sock.close()
+
+
+@pytest.fixture(autouse=True)
+def _no_mnist_download(monkeypatch, refused_url):
+    from gradviz import data  # numpy only: cheap
+
+    monkeypatch.setattr(data, "MIRRORS", (refused_url,))
+
+
+@pytest.fixture
+def mnist_dir(monkeypatch) -> Path:
+    from gradviz import data
+
+    if not all(p.is_file() for p in data.mnist_files(SHARED_MNIST)):
+        pytest.skip(f"the real MNIST files are not at {SHARED_MNIST}")
+    monkeypatch.setenv(data.ENV_VAR, str(SHARED_MNIST))
+    return SHARED_MNIST
