@@ -1,6 +1,12 @@
 """gradviz: the router. Page config, navigation over pages/, and the shared sidebar. Nothing else."""
 
-import streamlit as st
+import os
+
+# One thread per training run: every student's session is a thread of this one process, so runs in
+# parallel use the cores side by side instead of fighting over them (must be set before torch loads).
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import streamlit as st  # noqa: E402
 
 st.set_page_config(page_title="gradviz: vanishing & exploding gradients", page_icon=":material/ssid_chart:", layout="wide")
 

@@ -120,7 +120,7 @@ class LayerProbe:
         return hook
 
     def _add(self, step: int, ell: int, quantity: str, value: torch.Tensor) -> None:
-        self.rows.append((step, ell, quantity, float(value)))
+        self.rows.append((step, ell, quantity, float(value.detach())))
 
     def _histogram(self, step: int, ell: int, h: torch.Tensor) -> None:
         lo, hi = HIST_RANGE[self.model.activation]
