@@ -8,12 +8,13 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import streamlit as st  # noqa: E402
 
+from gradviz.lessons import available  # noqa: E402
+
 st.set_page_config(page_title="gradviz: vanishing & exploding gradients", page_icon=":material/ssid_chart:", layout="wide")
 
-# One entry per lesson, in teaching order. Add a lesson here when its page lands.
-PAGES = [
-    st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
-    st.Page("pages/deep_nets.py", title="Vanishing gradients in deep nets", icon=":material/stacked_line_chart:"),
+# Lessons are listed once, in gradviz/lessons.py (not here): a lesson appears when its page file exists.
+PAGES = [st.Page("pages/home.py", title="Home", icon=":material/home:", default=True)] + [
+    st.Page(lesson.path, title=lesson.title, icon=lesson.icon) for lesson in available()
 ]
 
 page = st.navigation(PAGES)
