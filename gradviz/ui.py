@@ -8,6 +8,7 @@ tables → chart builders → `altair`.
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import math
 import textwrap
@@ -38,10 +39,8 @@ def _reject_url_value(key: str, raw: str, expected: str, default: Any) -> None:
         f"Ignored the link's `{key}={raw}`: expected {expected}. Using the default, {default}.",
         icon=":material/link_off:",
     )
-    try:
+    with contextlib.suppress(Exception):  # Streamlit removes invalid bound values itself
         del st.query_params[key]
-    except Exception:  # noqa: BLE001 - Streamlit removes invalid bound values itself
-        pass
     st.session_state[key] = default
 
 
@@ -248,3 +247,16 @@ def diverged_notice(result: Result, label: str = "This run") -> None:
             "Curves stop at the last finite step. Try a smaller learning rate or a gentler initialization.",
             icon=":material/error:",
         )
+
+
+@st.cache_resource(show_spinner="Looking for MNIST…", ttl=3600)
+def dataset_status(name: str) -> tuple[str, str | None, str]:
+    """(dataset actually usable, notice for the page or None, one-sentence description).
+
+    Shared by every visitor: the first visit of a fresh server downloads MNIST once (md5-checked); if that
+    fails the lesson trains on the bundled 8×8 digits and says so. Retried hourly.
+    """
+    from gradviz.data import load_with_fallback
+
+    data, notice = load_with_fallback(name)
+    return data.name, notice, data.description

@@ -74,7 +74,7 @@ def record_schedule(total_steps: int, n: int = N_RECORDS) -> list[int]:
 def run(cfg: Config, on_step: ProgressFn | None = None) -> Result:
     """Train the MLP of `cfg` on the dataset of `cfg`, recording every layer's gradients."""
     data = load_dataset(cfg.dataset)
-    x_train = torch.from_numpy(np.array(data.x_train, dtype=np.float32))  # (n_train, 784)
+    x_train = torch.from_numpy(np.array(data.x_train, dtype=np.float32))  # (n_train, 784) or (n_train, 64)
     y_train = torch.from_numpy(np.array(data.y_train, dtype=np.int64))  # (n_train,)
     x_test = torch.from_numpy(np.array(data.x_test, dtype=np.float32))
     y_test = torch.from_numpy(np.array(data.y_test, dtype=np.int64))
@@ -127,6 +127,8 @@ class Summary:
     first_grad: float  # median ‖∂L/∂W_1‖
     last_grad: float  # median ‖∂L/∂W_L‖
     accuracy: float  # held-out accuracy at the end (NaN if never evaluated)
+    layer_factor: float  # median over steps of the geometric-mean factor ‖∂L/∂h_ℓ‖ / ‖∂L/∂h_{ℓ+1}‖ per layer
+    mean_fprime: float  # mean |f'(z)| over hidden layers at initialization
     verdict: str  # "vanishing", "healthy" or "exploding"
     sentence: str  # the verdict in plain words
 
@@ -139,6 +141,13 @@ def summarize(result: Result) -> Summary:
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio_t = (g[1] / g[last]).replace([np.inf, -np.inf], np.nan).dropna()
     ratio = float(ratio_t.median()) if len(ratio_t) else float("nan")
+    b = layers[layers.quantity == "backprop_grad"].pivot_table(index="step", columns="layer", values="value")
+    # factor per layer = (‖∂L/∂h_1‖ / ‖∂L/∂h_D‖)^(1/(D−1)), the geometric mean of the per-layer shrink
+    depth = int(b.columns.max()) if len(b.columns) else 1
+    with np.errstate(divide="ignore", invalid="ignore"):
+        f_t = (b[1] / b[depth]) ** (1.0 / (depth - 1)) if depth > 1 else pd.Series(dtype=float)
+    f_t = f_t.replace([np.inf, -np.inf], np.nan).dropna()
+    fp = layers[(layers.quantity == "mean_fprime") & (layers.step == layers.step.min())]
     evals = result.tables["training"]
     acc = evals[evals.quantity == "held_out_accuracy"].sort_values("step")
     if not math.isfinite(ratio):
@@ -159,6 +168,8 @@ def summarize(result: Result) -> Summary:
         first_grad=float(g[1].median()),
         last_grad=float(g[last].median()),
         accuracy=float(acc.value.iloc[-1]) if len(acc) else float("nan"),
+        layer_factor=float(f_t.median()) if len(f_t) else float("nan"),
+        mean_fprime=float(fp.value.mean()) if len(fp) else float("nan"),
         verdict=verdict,
         sentence=sentence,
     )
