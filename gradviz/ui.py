@@ -260,3 +260,48 @@ def dataset_status(name: str) -> tuple[str, str | None, str]:
 
     data, notice = load_with_fallback(name)
     return data.name, notice, data.description
+
+
+# -- lesson sections: presets, readout rows, charts with their data, pure cached helpers, lesson links --
+
+
+def cached(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """`fn` computed once per distinct arguments for every visitor: for pure functions (e.g. a grid that
+    does not depend on the controls), so moving a slider never recomputes them."""
+    return st.cache_data(show_spinner=False, max_entries=64)(fn)
+
+
+def _set_state(values: dict[str, Any]) -> None:
+    for key, value in values.items():
+        st.session_state[key] = value
+
+
+def preset_buttons(presets: Any, keys: dict[str, str], key: str, label: str = "Presets:") -> None:
+    """A row of buttons, one per named preset config; a click sets the URL-bound widgets named in `keys`
+    (config field -> widget key) to the preset's values. Call it before the widgets it sets."""
+    with st.container(horizontal=True, vertical_alignment="center"):
+        st.markdown(label)
+        for name, cfg in presets.items():
+            values = {widget: getattr(cfg, field) for field, widget in keys.items()}
+            st.button("reset" if name == "default" else name, key=f"{key}-{name}", on_click=_set_state, args=(values,))
+
+
+def readouts(items: Sequence[tuple[str, str, str | None]]) -> None:
+    """A row of `st.metric`s: (label, value already formatted, help)."""
+    for col, (label, value, help_text) in zip(st.columns(len(items)), items, strict=True):
+        col.metric(label, value, help=help_text)
+
+
+def chart_with_data(chart: Any, frame: Any, filename: str) -> None:
+    """A chart and, under it, the download of the long-form table it was drawn from."""
+    altair(chart, key=f"chart-{filename}")
+    download_csv(frame, filename)
+
+
+def lesson_link(path: str, label: str, icon: str, why: str) -> None:
+    """A link to another lesson, or a plain note while that lesson's page is not registered yet."""
+    try:
+        st.page_link(path, label=label, icon=icon)
+    except Exception:  # noqa: BLE001 - StreamlitPageNotFoundError while the lesson is not published
+        st.markdown(f"**{label}** (coming soon)")
+    st.caption(why)

@@ -1,0 +1,176 @@
+"""Lesson: backprop through time as an iterated map; attractors, basin boundaries and cliffs."""
+
+import streamlit as st
+
+from gradviz import dynamics as dyn
+from gradviz import ui
+from gradviz.charts import dynamics as charts
+
+ui.page_header(
+    "Backprop through time: iterated maps, attractors and cliffs",
+    "An RNN applies the same function at every step, so its gradient through time is a product of T "
+    "factors. Move the sliders and watch that product vanish inside an attractor's basin and explode on its "
+    "boundary, where the loss grows cliffs.",
+)
+bifurcation, lyapunov_curve, doubling = ui.cached(dyn.bifurcation_table), ui.cached(dyn.lyapunov_table), ui.cached(dyn.period_doubling_table)
+mandelbrot, stable_map, surface = ui.cached(dyn.mandelbrot_table), ui.cached(dyn.stable_count_table), ui.cached(dyn.cliff_surface)
+
+
+def explain(meta: dict, section: str) -> None:
+    """The verdict, "What is going on" (equations with the numbers on screen), the question for students."""
+    st.markdown(meta["verdict"])
+    with st.expander("What is going on", icon=":material/functions:", expanded=True):
+        st.markdown(meta["explain"])
+        for line in meta["latex"]:
+            st.latex(line)
+    ui.predict_then_reveal(**dyn.QUESTIONS[section], key=f"predict-{section}")
+
+
+@st.fragment
+def scalar_chain() -> None:
+    st.header("1 · The scalar chain")
+    ui.preset_buttons(dyn.CHAIN_PRESETS, {"w": "chain_w", "T": "chain_T"}, key="chain")
+    c = st.columns(2)
+    w = ui.slider("Recurrent weight w", "chain_w", 0.0, 2.0, dyn.ChainConfig.w, 0.01, container=c[0])
+    T = ui.slider("Steps T (factors in the product)", "chain_T", 1, 200, dyn.ChainConfig.T, container=c[1])
+    res = dyn.scalar_chain(dyn.ChainConfig(w=w, T=T))
+    ui.chart_with_data(charts.chain_chart(res.tables["chain"]), res.tables["chain"], "bptt_scalar_chain.csv")
+    m = res.meta
+    ui.readouts([("linear: ∂h_T/∂h_0 = w^T", dyn.format_size(m["linear"]), None),
+                 ("tanh: ∂h_T/∂h_0", dyn.format_size(m["tanh"]), "h_0 = 0.5, b = 0"),
+                 ("lecture's w^(T−1)", dyn.format_size(m["lecture_formula"]), "the lecture's indexing, see below")])
+    explain(m, "chain")
+    ui.show_code(dyn.scalar_chain)
+
+
+@st.fragment
+def iterated_map() -> None:
+    st.header("2 · Iterated maps: f(x) = r x (1 − x)")
+    ui.preset_buttons(dyn.MAP_PRESETS, {"r": "map_r", "x0": "map_x0", "n": "map_n"}, key="map")
+    c = st.columns(3)
+    r = ui.slider("r", "map_r", 1.0, 4.0, dyn.MapConfig.r, 0.001, container=c[0])
+    x0 = ui.slider("start x₀", "map_x0", 0.0, 1.0, dyn.MapConfig.x0, 0.01, container=c[1])
+    n = ui.slider("steps n", "map_n", 1, 200, dyn.MapConfig.n, container=c[2])
+    res = dyn.iterated_map(dyn.MapConfig(r=r, x0=x0, n=n))
+    t, m = res.tables, res.meta
+    left, right = st.columns(2)
+    with left:
+        ui.chart_with_data(charts.cobweb_chart(t["map"], t["cobweb"]), t["cobweb"], "logistic_cobweb.csv")
+    with right:
+        ui.chart_with_data(charts.orbit_chart(t["orbit"]), t["orbit"], "logistic_orbit.csv")
+        ui.altair(charts.orbit_derivative_chart(t["orbit"]), key="orbit-derivative")
+    period = "none ≤ 64" if m["period"] is None else str(m["period"])
+    ui.readouts([("Lyapunov exponent λ", f"{m['lyapunov']:.3f}", "long-run average of ln|f′(x_k)| (4,000 steps)"),
+                 ("|dxₙ/dx₀|", dyn.format_size(abs(m["dxn_dx0"])), None),
+                 ("attractor period", period, None),
+                 ("cycle multiplier", "n/a" if m["period"] is None else f"{m['multiplier']:.3g}", "Π f′ over the cycle")])
+    st.markdown(m["attractor_text"])
+    lo = 2.5 if r >= 2.5 else 1.0
+    ui.chart_with_data(charts.bifurcation_chart(bifurcation(lo), r, doubling()), bifurcation(lo), "logistic_bifurcation.csv")
+    ui.chart_with_data(charts.lyapunov_chart(lyapunov_curve(lo), r), lyapunov_curve(lo), "logistic_lyapunov.csv")
+    explain(m, "map")
+    with st.expander("Aside: the Mandelbrot set is this map in disguise", icon=":material/blur_on:"):
+        st.markdown(m["mandelbrot_text"])
+        ui.chart_with_data(charts.mandelbrot_chart(mandelbrot(), m["mandelbrot_c"]), mandelbrot(), "mandelbrot.csv")
+    ui.show_code(dyn.lyapunov_exponent, dyn.find_attractor)
+
+
+@st.fragment
+def one_unit() -> None:
+    st.header("3 · A one-unit RNN as a dynamical system")
+    ui.preset_buttons(dyn.UNIT_PRESETS, {"form": "unit_form", "w": "unit_w", "b": "unit_b", "T": "unit_T"}, key="unit")
+    c = st.columns(4)
+    form = ui.select("Unit", "unit_form", dyn.FORMS, dyn.UnitConfig.form, container=c[0],
+                     format_func={"tanh": "h = tanh(w h + b)", "sigmoid": "x = w σ(x) + b"}.get)
+    w = ui.slider("w", "unit_w", -8.0, 8.0, dyn.UnitConfig.w, 0.05, container=c[1])
+    b = ui.slider("b", "unit_b", -6.0, 6.0, dyn.UnitConfig.b, 0.05, container=c[2])
+    T = ui.slider("steps T", "unit_T", 1, 200, dyn.UnitConfig.T, container=c[3])
+    res = dyn.unit_dynamics(dyn.UnitConfig(form=form, w=w, b=b, T=T))
+    t, m = res.tables, res.meta
+    left, right = st.columns(2)
+    with left:
+        ui.chart_with_data(charts.unit_map_chart(t["map"], t["fixed_points"]), t["fixed_points"], "unit_fixed_points.csv")
+    with right:
+        ui.chart_with_data(charts.final_state_chart(t["final"]), t["final"], "unit_hT_vs_h0.csv")
+        ui.altair(charts.final_derivative_chart(t["final"]), key="unit-derivative")
+    ui.readouts([("stable fixed points", str(m["n_stable"]), None),
+                 ("median |∂h_T/∂h_0|", dyn.format_size(m["median_derivative"]), "over the starts h_0 on the grid"),
+                 ("largest |∂h_T/∂h_0|", dyn.format_size(m["max_derivative"]), f"at h_0 = {m['argmax_h0']:.3f}")])
+    table = stable_map(form)
+    ui.chart_with_data(charts.stable_count_chart(table, w, b), table, f"stable_fixed_points_{form}.csv")
+    explain(m, "unit")
+    ui.show_code(dyn.unit_unroll, dyn.unit_fixed_points)
+
+
+@st.fragment
+def cliffs() -> None:
+    st.header("4 · Cliffs in the loss")
+    c = st.columns(5)
+    w = ui.slider("w", "cliff_w", -4.0, 4.0, dyn.CliffConfig.w, 0.05, container=c[0])
+    b = ui.slider("b", "cliff_b", -3.0, 3.0, dyn.CliffConfig.b, 0.01, container=c[1])
+    T = ui.slider("steps T", "cliff_T", 1, 200, dyn.CliffConfig.T, container=c[2])
+    target = ui.slider("target", "cliff_target", -1.0, 1.0, dyn.CliffConfig.target, 0.05, container=c[3])
+    h0 = ui.slider("start h_0", "cliff_h0", -0.95, 0.95, dyn.CliffConfig.h0, 0.05, container=c[4])
+    res = dyn.cliff_curves(dyn.CliffConfig(w=w, b=b, T=T, target=target, h0=h0))
+    m, bias = res.meta, res.tables["bias"]
+    ui.chart_with_data(charts.cliff_loss_chart(bias, b, m["b_boundary"]), bias, "cliff_loss_vs_bias.csv")
+    ui.altair(charts.cliff_gradient_chart(bias, b, m["b_boundary"]), key="cliff-gradient")
+    ui.readouts([("loss at your (w, b)", f"{m['loss']:.4f}", None), ("‖∇L‖ at your (w, b)", dyn.format_size(m["grad_norm"]), None),
+                 ("steepest |∂L/∂b|", dyn.format_size(m["max_abs_grad_b"]), None),
+                 ("cliff at b*", "none" if m["b_boundary"] is None else f"{m['b_boundary']:.4f}", "atanh(h_0) − w h_0")])
+    s = surface(T, target, h0)
+    left, right = st.columns(2)
+    with left:
+        ui.chart_with_data(charts.loss_heatmap(s.tables["grid"], s.tables["boundary"], w, b), s.tables["grid"], "cliff_surface.csv")
+    with right:
+        ui.altair(charts.grad_norm_heatmap(s.tables["grid"], s.tables["boundary"], w, b), key="cliff-grad-map")
+    explain(m, "cliff")
+    ui.show_code(dyn.rnn_unit_loss_grad, dyn.basin_boundary_bias)
+
+
+@st.fragment
+def many_units() -> None:
+    st.header("5 · Many units: products of Jacobians")
+    ui.preset_buttons(dyn.MANY_PRESETS, {"rho": "many_rho"}, key="many")
+    c = st.columns(5)
+    n = ui.slider("units n", "many_n", 2, 64, dyn.ManyConfig.n, container=c[0])
+    rho = ui.slider("spectral radius ρ", "many_rho", 0.5, 1.5, dyn.ManyConfig.rho, 0.01, container=c[1])
+    T = ui.slider("steps T", "many_T", 1, 200, dyn.ManyConfig.T, container=c[2])
+    act = ui.select("activation", "many_act", dyn.ACTIVATIONS, dyn.ManyConfig.activation, container=c[3])
+    seed = ui.number("seed", "many_seed", 0, 9999, dyn.ManyConfig.seed, container=c[4])
+    res = dyn.many_units(dyn.ManyConfig(n=n, rho=rho, T=T, activation=act, seed=seed))
+    t, m = res.tables, res.meta
+    left, right = st.columns([3, 2])
+    with left:
+        ui.chart_with_data(charts.gain_chart(t["gains"]), t["gains"], "jacobian_gain.csv")
+    with right:
+        ui.chart_with_data(charts.eigenvalue_chart(t["eigenvalues"], t["circles"]), t["eigenvalues"], "eigenvalues.csv")
+    ui.readouts([("‖∂h_T/∂h_0‖ linear", dyn.format_size(m["gain_linear"]), "RMS singular value: ‖·‖_F/√n"),
+                 ("‖∂h_T/∂h_0‖ tanh", dyn.format_size(m["gain_tanh"]), "RMS singular value: ‖·‖_F/√n"),
+                 ("spectral radius ρ(W)", f"{m['spectral_radius']:.3f}", None), ("‖W‖₂", f"{m['norm_2']:.3f}", "largest singular value")])
+    explain(m, "many")
+    ui.show_code(dyn.jacobian_gain)
+
+
+def next_lessons() -> None:
+    st.header("6 · What fixes this")
+    c = st.columns(3)
+    with c[0]:
+        ui.lesson_link("pages/clipping.py", "Gradient clipping", ":material/content_cut:",
+                       "For explosions: rescale g to norm η when ‖g‖ > η, so a cliff cannot throw the parameters away.")
+    with c[1]:
+        ui.lesson_link("pages/lstm.py", "LSTM gates", ":material/memory:",
+                       "For vanishing: a gated cell whose backward factor is the forget gate, near 1 by default.")
+    with c[2]:
+        ui.lesson_link("pages/resnet.py", "Residual paths", ":material/alt_route:",
+                       "For vanishing: x + F(x) gives every Jacobian an identity part (I + ∂F/∂x), as identity-"
+                       "initialized RNNs (Le et al. 2015) do through time.")
+
+
+scalar_chain()
+iterated_map()
+one_unit()
+cliffs()
+many_units()
+next_lessons()
+ui.sources(dyn.SOURCES)
