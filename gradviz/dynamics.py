@@ -724,7 +724,9 @@ class CliffConfig:
 
 
 CLIFF_PRESETS: dict[str, CliffConfig] = {"default": CliffConfig()}
-COST_STARTS = np.linspace(-0.9, 0.9, 25)  # the starts h_0 averaged over in the "cost" curve
+COST_STARTS = np.linspace(
+    -0.9, 0.9, 61
+)  # starts h_0 averaged in the "cost" curve: its steps are 1/61 of a cliff
 
 
 def basin_boundary_bias(w, h0):
@@ -740,18 +742,22 @@ def cliff_curves(
     cfg: CliffConfig, b_min: float = -3.0, b_max: float = 3.0, n_b: int = 801, n_cost: int = 241
 ) -> Result:
     """Loss and |∂L/∂b| as functions of b (w, T, target, h0 fixed), for the start h0 ("loss") and averaged
-    over starts spread across (−0.9, 0.9) ("cost"). The grid includes the predicted cliff and the current b."""
+    over starts spread across (−0.9, 0.9) ("cost"). The grid includes the predicted cliff and the current b.
+
+    The cost's slope is measured on the averaged curve (central differences), not by averaging the starts'
+    backprop gradients: each start's gradient is tiny almost everywhere and enormous on its own cliff, so
+    their average is a poor estimate of the slope of the average, which is the lecture's point."""
     b_star = float(basin_boundary_bias(cfg.w, cfg.h0))
     extra = [cfg.b] + ([b_star] if math.isfinite(b_star) and b_min <= b_star <= b_max else [])
     b = np.unique(np.concatenate([np.linspace(b_min, b_max, n_b), extra]))
     loss, _, grad_b = rnn_unit_loss_grad(cfg.w, b, cfg.T, cfg.target, cfg.h0)
     # averaged over starts: (n_starts, n_cost) at once, on a coarser grid (the average has no cliffs to resolve)
     b_cost = np.linspace(b_min, b_max, n_cost)
-    cost_all, _, cost_grad_all = rnn_unit_loss_grad(
-        cfg.w, b_cost[None, :], cfg.T, cfg.target, COST_STARTS[:, None]
-    )
-    # \text{cost}(b) = \frac{1}{K}\sum_{k} L(b; h_0^{(k)}), \quad \partial \text{cost}/\partial b = \text{mean of } \partial L/\partial b
-    cost, cost_grad = cost_all.mean(axis=0), np.clip(cost_grad_all.mean(axis=0), -BIG, BIG)
+    cost_all, _, _ = rnn_unit_loss_grad(cfg.w, b_cost[None, :], cfg.T, cfg.target, COST_STARTS[:, None])
+    # \text{cost}(b) = \frac{1}{K}\sum_{k} L(b; h_0^{(k)})
+    cost = cost_all.mean(axis=0)
+    # \frac{d\,\text{cost}}{db} \approx \frac{\text{cost}(b + \Delta) - \text{cost}(b - \Delta)}{2\Delta}
+    cost_grad = np.gradient(cost, b_cost)
     frame = pd.concat(
         [
             pd.DataFrame({"b": b, "curve": f"loss (h0 = {cfg.h0:g})", "value": loss, "grad_b": grad_b}),
@@ -1104,9 +1110,12 @@ def cliff_words(cfg: CliffConfig, meta: dict) -> dict:
     ]
     explain = (
         "The loss L = ½(h_T − target)² is flat on each side (h_T sits at one attractor or the other) and jumps "
-        "where the start h_0 crosses the basin boundary of section 3. The cost, averaged over starts spread "
-        "across (−0.9, 0.9), is smoother, as the lecture says: each start has its cliff elsewhere. In the maps "
-        "below, the white dashed curve is that boundary, b = atanh(h_0) − w h_0, and the cross is your (w, b)."
+        "where the start h_0 crosses the basin boundary of section 3. The cost, the loss averaged over "
+        f"{len(COST_STARTS)} starts spread across (−0.9, 0.9), is much smoother, as the lecture says: each start "
+        "has its cliff elsewhere, so the average climbs in small steps. Its slope is measured on the averaged "
+        "curve; averaging the starts' own gradients would not do, since each is tiny almost everywhere and huge "
+        "on its cliff. That is why cliffs make the true cost gradient hard to estimate. In the maps, the white "
+        "dashed curve is the boundary b = atanh(h_0) − w h_0 and the cross is your (w, b)."
     )
     return {"verdict": verdict, "latex": latex, "explain": explain}
 
