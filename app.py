@@ -28,6 +28,6 @@ with st.sidebar:
         "Sources: Suresh (2016) *Vanishing Gradients & LSTMs*; Grosse & Ba, CSC421/2516 Lecture 14; "
         "Pascanu, Mikolov & Bengio (2013); Glorot & Bengio (2010). Each lesson lists its own."
     )
-    st.caption("[Code and README](https://github.com/gradviz/gradviz) · MIT licence")
+    st.caption("MIT licence · the README explains how to run gradviz locally or from a notebook.")
 
 page.run()

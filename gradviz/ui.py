@@ -39,9 +39,9 @@ def _reject_url_value(key: str, raw: str, expected: str, default: Any) -> None:
         f"Ignored the link's `{key}={raw}`: expected {expected}. Using the default, {default}.",
         icon=":material/link_off:",
     )
-    with contextlib.suppress(Exception):  # Streamlit removes invalid bound values itself
+    # Before the widget binds it, the parameter can be removed, so the widget starts from its default.
+    with contextlib.suppress(Exception):  # once bound, Streamlit discards invalid values itself
         del st.query_params[key]
-    st.session_state[key] = default
 
 
 def _number_ok(raw: str, kind: type, lo: float, hi: float) -> bool:

@@ -111,15 +111,16 @@ with c1:
     chain_depth = ui.slider("Layers L", "chain_depth", 2, 60, 50)
     chain_w = ui.slider("Weight w", "chain_w", 0.5, 1.5, 0.9, step=0.01)
     lin = diagonal_chain_uniform(chain_depth, chain_w)
-    st.latex(rf"\frac{{\partial L}}{{\partial w_{{11}}^{{(1)}}}} = (\hat y - y)\prod_{{i=2}}^{{L}} w = "
-             rf"{ui.sci(lin['y_hat'])} \times {chain_w:g}^{{{chain_depth - 1}}} = {ui.sci(lin['grad'])}")
+    st.latex(rf"\frac{{\partial L}}{{\partial w_{{11}}^{{(1)}}}} = (\hat y - y)\prod_{{i=2}}^{{L}} w")
+    st.latex(rf"= {ui.sci(lin['y_hat'])} \times {chain_w:g}^{{{chain_depth - 1}}} = {ui.sci(lin['grad'])}")
 with c2:
     st.markdown("**One neuron per layer** (Suresh 2016): every weight equal *w*, input 1, target 0.")
     chain_act = ui.select("Activation", "chain_act", ("sigmoid", "tanh", "relu"), "sigmoid", widget="radio")
     scalar_w = ui.slider("Weight w", "scalar_w", -4.0, 4.0, 1.0, step=0.1)
     chain = scalar_chain([scalar_w] * chain_depth, chain_act)
     first = chain.iloc[0]
-    st.latex(rf"\frac{{\partial L}}{{\partial W_1}} = (z_n - y)\prod_{{\ell=2}}^{{n}} f'(a_\ell)W_\ell \cdot f'(a_1)\,x = {ui.sci(first.grad)}")
+    st.latex(r"\frac{\partial L}{\partial W_1} = (z_n - y)\prod_{\ell=2}^{n} f'(a_\ell)W_\ell \cdot f'(a_1)\,x")
+    st.latex(rf"= {ui.sci(first.grad)}")
     st.caption(f"Largest |f′(a)·W| factor in this chain: {chain.factor.abs().max():.3f}. With the sigmoid, f′ ≤ 0.25, so |w| < 4 guarantees vanishing.")
     ui.altair(charts.chain_gradients(chain), key="chain")
     ui.download_csv(chain, "scalar_chain.csv")

@@ -1,0 +1,149 @@
+"""The home page and the deep-nets lesson through Streamlit's AppTest: controls moved, extremes tried,
+readouts present, no exception, malformed links answered with a notice."""
+
+import sys
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+
+
+def _open(page: str | None = None, **params: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=240)
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_home_computes_the_lectures_numbers_without_torch():
+    at = _open()
+    assert _metrics(at)["1.1^50"] == "1.174e+02"
+    assert any("117.4" in c.value and "0.00515" in c.value for c in at.caption)
+    at.slider(key="factor").set_value(0.9).run()
+    assert _metrics(at)["0.9^50"] == "5.154e-03"
+    assert any("Vanishing" in m.value for m in at.markdown)
+    at.slider(key="factor").set_value(1.5).run()
+    at.slider(key="T").set_value(100).run()
+    assert _metrics(at)["1.5^100"] == f"{1.5**100:.3e}"
+    at.slider(key="factor").set_value(0.5).run()
+    assert not at.exception
+    # one card per available lesson
+    assert len(at.get("page_link")) >= 1
+
+
+def test_home_does_not_import_torch():
+    import subprocess
+
+    code = (
+        "import sys; from streamlit.testing.v1 import AppTest; "
+        f"at = AppTest.from_file({APP!r}).run(); assert not at.exception; print('torch' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.stdout.strip().endswith("False"), out.stdout + out.stderr
+
+
+def test_home_rejects_a_malformed_link():
+    at = _open(factor="lots", T="-3")
+    warnings = " ".join(w.value for w in at.warning)
+    assert "factor=lots" in warnings and "T=-3" in warnings
+    assert _metrics(at)["1.1^50"] == "1.174e+02"  # defaults
+
+
+@pytest.fixture
+def deep(mnist_dir):
+    return _open("pages/deep_nets.py")
+
+
+def test_deep_nets_default_shows_the_vanishing_gap(deep):
+    m = _metrics(deep)
+    ratio = float(m["sigmoid / default: layer 1 / layer 7"])
+    assert ratio < 1e-2
+    assert any("vanishing" in x.value for x in deep.markdown if "Verdict" in x.value)
+    assert len(deep.get("vega_lite_chart")) >= 7
+
+
+def test_deep_nets_relu_kaiming_is_healthy(deep):
+    deep.selectbox(key="activation").set_value("relu")
+    deep.selectbox(key="init").set_value("kaiming").run()
+    assert not deep.exception
+    ratio = float(_metrics(deep)["relu / kaiming: layer 1 / layer 7"])
+    assert 0.1 <= ratio <= 10
+    assert any("healthy" in x.value for x in deep.markdown if "Verdict" in x.value)
+
+
+def test_deep_nets_compare_modes(deep):
+    deep.selectbox(key="compare").set_value("activations").run()
+    labels = [k for k in _metrics(deep) if "layer 1 / layer" in k]
+    assert labels == [f"{a} / default: layer 1 / layer 7" for a in ("sigmoid", "tanh", "relu")]
+    deep.selectbox(key="compare").set_value("inits").run()
+    assert [k for k in _metrics(deep) if "layer 1 / layer" in k][2] == "sigmoid / kaiming: layer 1 / layer 7"
+    deep.selectbox(key="compare").set_value("custom").run()
+    deep.selectbox(key="b_activation").set_value("gelu").run()
+    assert not deep.exception and len([k for k in _metrics(deep) if "layer 1 / layer" in k]) == 3
+
+
+@pytest.mark.slow
+def test_deep_nets_extremes_train_live(deep):
+    # the deepest, narrowest, fastest settings: live training, no exception, a verdict
+    deep.slider(key="depth").set_value(30)
+    deep.select_slider(key="width").set_value(16)
+    deep.select_slider(key="batch").set_value(256)
+    deep.slider(key="epochs").set_value(1).run()
+    assert not deep.exception
+    assert "layer 1 / layer 31" in " ".join(_metrics(deep))
+    deep.slider(key="depth").set_value(1)
+    deep.radio(key="optimizer").set_value("adam")
+    deep.number_input(key="seed").set_value(9999).run()
+    assert not deep.exception and "layer 1 / layer 2" in " ".join(_metrics(deep))
+
+
+def test_deep_nets_divergence_is_shown_not_raised(deep):
+    deep.selectbox(key="activation").set_value("relu")
+    deep.selectbox(key="init").set_value("normal")
+    deep.select_slider(key="lr").set_value(3.0)
+    deep.slider(key="epochs").set_value(1).run()
+    assert not deep.exception
+    assert any("diverged" in e.value and "step" in e.value for e in deep.error)
+
+
+def test_deep_nets_closed_form_controls(deep):
+    deep.slider(key="chain_depth").set_value(60)
+    deep.slider(key="chain_w").set_value(1.5)
+    deep.radio(key="chain_act").set_value("relu")
+    deep.slider(key="scalar_w").set_value(-4.0).run()
+    assert not deep.exception
+    deep.slider(key="chain_w").set_value(0.5)
+    deep.slider(key="scalar_w").set_value(4.0).run()
+    assert not deep.exception
+
+
+def test_deep_nets_rejects_malformed_links(mnist_dir):
+    at = _open("pages/deep_nets.py", depth="banana", activation="softmax", lr="1e9", seed="x")
+    warnings = " ".join(w.value for w in at.warning)
+    for bad in ("depth=banana", "activation=softmax", "lr=1e9", "seed=x"):
+        assert bad in warnings
+    assert at.slider(key="depth").value == 6 and at.selectbox(key="activation").value == "sigmoid"
+
+
+def test_deep_nets_offline_falls_back_to_bundled_digits(monkeypatch, tmp_path):
+    from gradviz import data, ui
+
+    monkeypatch.setenv(data.ENV_VAR, str(tmp_path))  # an empty data dir, and downloads are refused
+    monkeypatch.setattr(data, "cache_dir", lambda: tmp_path / "cache")
+    ui.dataset_status.clear()
+    try:
+        at = _open("pages/deep_nets.py", depth="2", epochs="1")
+        assert any("8×8" in i.value or "8x8" in i.value for i in at.info), [i.value for i in at.info]
+        assert any("Verdict" in x.value for x in at.markdown)
+    finally:
+        ui.dataset_status.clear()

@@ -1,0 +1,46 @@
+"""The precomputed store: round trips, code hashing, and that every committed result is current."""
+
+import json
+
+import pandas as pd
+import pytest
+
+from gradviz import experiments, precompute, results
+from gradviz.experiments import deep_nets
+from gradviz.results import Result
+
+
+def test_save_load_round_trip(tmp_path):
+    cfg = deep_nets.Config(depth=3)
+    table = pd.DataFrame({"step": [0, 1], "quantity": ["loss", "loss"], "value": [2.3, 2.1]})
+    results.save("deep_nets", cfg, "abc", Result({"training": table}, {"diverged_at": None}), root=tmp_path)
+    back = results.load("deep_nets", cfg, "abc", root=tmp_path)
+    assert back.tables["training"].equals(table) and back.meta["precomputed"] is True
+    assert results.load("deep_nets", cfg, "other-code", root=tmp_path) is None
+    assert results.load("deep_nets", deep_nets.Config(depth=4), "abc", root=tmp_path) is None
+    assert not list(tmp_path.glob("deep_nets/.tmp-*"))  # atomic write leaves no temporary folder
+
+
+def test_code_version_follows_imports():
+    deps = {p.name for p in results._gradviz_imports(results.PACKAGE_DIR / "experiments" / "deep_nets.py")}
+    assert {"train.py", "probe.py", "nets.py", "data.py", "results.py"} <= deps
+    assert len(results.code_version(deep_nets.__file__)) == 16
+
+
+@pytest.mark.parametrize("name", list(experiments.EXPERIMENTS))
+def test_committed_results_are_current(name):
+    """Fails when code or presets changed without `python -m gradviz.precompute` being rerun."""
+    assert precompute.missing(name) == [], f"run: python -m gradviz.precompute {name}"
+    assert precompute.stale_dirs(name) == [], f"run: python -m gradviz.precompute {name}"
+    for key, cfg in precompute.expected_keys(name).items():
+        manifest = json.loads((results.result_dir(name, key) / "manifest.json").read_text())
+        assert manifest["config"] == results.config_dict(cfg)
+
+
+def test_committed_default_reproduces_bit_for_bit(mnist_dir):
+    """A fresh run of the default view gives the committed numbers: results are reproducible, not just stored."""
+    cfg = deep_nets.PRESETS["default"]
+    committed = results.load("deep_nets", cfg, results.code_version(deep_nets.__file__))
+    fresh = deep_nets.run(cfg)
+    for name in ("layers", "training"):
+        pd.testing.assert_frame_equal(fresh.tables[name], committed.tables[name], rtol=1e-5)
