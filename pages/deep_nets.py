@@ -111,7 +111,7 @@ with c1:
     chain_depth = ui.slider("Layers L", "chain_depth", 2, 60, 50)
     chain_w = ui.slider("Weight w", "chain_w", 0.5, 1.5, 0.9, step=0.01)
     lin = diagonal_chain_uniform(chain_depth, chain_w)
-    st.latex(rf"\frac{{\partial L}}{{\partial w_{{11}}^{{(1)}}}} = (\hat y - y)\prod_{{i=2}}^{{L}} w")
+    st.latex(r"\frac{\partial L}{\partial w_{11}^{(1)}} = (\hat y - y)\prod_{i=2}^{L} w")
     st.latex(rf"= {ui.sci(lin['y_hat'])} \times {chain_w:g}^{{{chain_depth - 1}}} = {ui.sci(lin['grad'])}")
 with c2:
     st.markdown("**One neuron per layer** (Suresh 2016): every weight equal *w*, input 1, target 0.")
