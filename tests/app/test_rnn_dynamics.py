@@ -1,0 +1,146 @@
+"""The "Backprop through time" lesson through Streamlit's AppTest: it renders, every section's controls are
+moved (extremes included), presets clicked, headline readouts present, malformed links answered with a
+notice, and the page stays numpy-only (no torch)."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+PAGE = "pages/rnn_dynamics.py"
+
+# every slider of the page: key -> (min, max), as the page defines them
+SLIDERS = {
+    "chain_w": (0.0, 2.0), "chain_T": (1, 200),
+    "map_r": (1.0, 4.0), "map_x0": (0.0, 1.0), "map_n": (1, 200),
+    "unit_w": (-8.0, 8.0), "unit_b": (-6.0, 6.0), "unit_T": (1, 200),
+    "cliff_w": (-4.0, 4.0), "cliff_b": (-3.0, 3.0), "cliff_T": (1, 200), "cliff_target": (-1.0, 1.0),
+    "cliff_h0": (-0.95, 0.95),
+    "many_n": (2, 64), "many_rho": (0.5, 1.5), "many_T": (1, 200),
+}  # fmt: skip
+
+
+def _open(**params: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=240)
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    at.switch_page(PAGE).run()
+    _assert_clean(at)
+    return at
+
+
+def _assert_clean(at: AppTest) -> None:
+    """No exception, and no NaN or inf anywhere in the readouts or the text."""
+    assert not at.exception, [e.value for e in at.exception]
+    shown = [m.value for m in at.metric] + [m.value for m in at.markdown] + [x.value for x in at.latex]
+    for text in shown:
+        low = text.lower().replace(r"\infty", "").replace("r∞", "")
+        assert "nan" not in low.split() and "inf" not in low and "∞" not in low, text
+
+
+def _metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+@pytest.fixture(scope="module")
+def page() -> AppTest:
+    return _open()
+
+
+def test_renders_every_section_with_its_headline_numbers(page):
+    m = _metrics(page)
+    assert m["linear: ∂h_T/∂h_0 = w^T"] == "1.17e+02"  # 1.1^50, the lecture's 117.4
+    assert m["lecture's w^(T−1)"] == "1.07e+02"  # the lecture's own formula at T = 50: 1.1^49
+    assert m["tanh: ∂h_T/∂h_0"] == "5.56e-05"
+    assert m["Lyapunov exponent λ"] == "-0.873" and m["attractor period"] == "4"
+    assert m["stable fixed points"] == "2" and m["largest |∂h_T/∂h_0|"] == "1.05e+06"  # 2^20 at h0 = 0
+    assert m["cliff at b*"] == "-0.4507"
+    assert m["spectral radius ρ(W)"] == "1.000"
+    headers = [h.value for h in page.header]
+    assert [h.split(" · ")[0] for h in headers] == ["1", "2", "3", "4", "5", "6"]
+    assert len(page.get("vega_lite_chart")) >= 17  # every chart drawn
+    assert len(page.get("download_button")) >= 13  # a CSV for every chart's table
+    assert len(page.latex) >= 10 and any("117" in x.value or "1.17" in x.value for x in page.latex)
+    assert any("Sources" in s.value for s in page.subheader)
+    # the convention is explained, with both of the lecture's readings
+    assert any("fifty" in x.value and "106.7" in x.value for x in page.markdown)
+
+
+def test_presets_set_the_controls(page):
+    at = page
+    next(b for b in at.button if b.label.startswith("vanishing")).click().run()
+    assert at.slider(key="chain_w").value == 0.9 and _metrics(at)["linear: ∂h_T/∂h_0 = w^T"] == "5.15e-03"
+    next(b for b in at.button if b.label.startswith("chaos")).click().run()
+    assert at.slider(key="map_r").value == 3.9 and _metrics(at)["attractor period"] == "none ≤ 64"
+    assert float(_metrics(at)["Lyapunov exponent λ"]) > 0
+    next(b for b in at.button if b.label.startswith("2-cycle")).click().run()
+    assert _metrics(at)["attractor period"] == "2"
+    next(b for b in at.button if b.label.startswith("Pascanu")).click().run()
+    assert at.selectbox(key="unit_form").value == "sigmoid" and _metrics(at)["stable fixed points"] == "2"
+    next(b for b in at.button if b.label == "ρ = 1.1").click().run()
+    assert _metrics(at)["spectral radius ρ(W)"] == "1.100"
+    # a linear net with ρ = 1.1 explodes over 100 steps; tanh does not
+    assert float(_metrics(at)["‖∂h_T/∂h_0‖ linear"]) > 1e3 > 1 > float(_metrics(at)["‖∂h_T/∂h_0‖ tanh"])
+    _assert_clean(at)
+
+
+@pytest.mark.parametrize("end", [0, 1], ids=["minimum", "maximum"])
+def test_every_control_at_its_extremes(end):
+    at = _open()
+    for key, bounds in SLIDERS.items():
+        at.slider(key=key).set_value(bounds[end])
+    at.selectbox(key="unit_form").set_value("sigmoid" if end else "tanh")
+    at.selectbox(key="many_act").set_value("tanh")
+    at.number_input(key="many_seed").set_value(9999 if end else 0)
+    at.run()
+    _assert_clean(at)
+    assert at.slider(key="cliff_T").value == SLIDERS["cliff_T"][end]
+    m = _metrics(at)
+    assert m["spectral radius ρ(W)"] == ("1.500" if end else "0.500")
+    if end:  # x0 = 1 maps to the repelling fixed point 0 and stays: λ = ln|f'(0)| = ln 4 on that orbit
+        assert m["Lyapunov exponent λ"] == "1.386" and m["cycle multiplier"] == "4"
+        at.slider(key="map_x0").set_value(0.3).run()
+        assert _metrics(at)["Lyapunov exponent λ"] == "0.693"  # a typical orbit at r = 4: ln 2
+    # and the mixed corner: the other form, other activation
+    at.selectbox(key="unit_form").set_value("tanh" if end else "sigmoid")
+    at.selectbox(key="many_act").set_value("linear")
+    at.run()
+    _assert_clean(at)
+
+
+def test_malformed_links_fall_back_with_a_notice():
+    at = _open(chain_w="banana", map_r="9", unit_form="square", cliff_T="2.5", many_n="1000")
+    notices = " ".join(w.value for w in at.warning)
+    for bad in ("chain_w=banana", "map_r=9", "unit_form=square", "cliff_T=2.5", "many_n=1000"):
+        assert bad in notices
+    assert at.slider(key="chain_w").value == 1.1 and at.slider(key="map_r").value == 3.5
+    assert at.selectbox(key="unit_form").value == "tanh" and at.slider(key="many_n").value == 64
+    assert _metrics(at)["linear: ∂h_T/∂h_0 = w^T"] == "1.17e+02"
+
+
+def test_a_link_reproduces_the_view():
+    at = _open(chain_w="0.9", chain_T="50", map_r="3.2", unit_w="0.8", unit_b="0.3")
+    assert not at.warning
+    m = _metrics(at)
+    assert m["linear: ∂h_T/∂h_0 = w^T"] == "5.15e-03"  # 0.9^50, the lecture's 0.00515
+    assert m["attractor period"] == "2" and m["stable fixed points"] == "1"
+
+
+def test_predict_then_reveal_answers(page):
+    radio = next(r for r in page.radio if r.key == "predict-unit-guess")
+    radio.set_value("at h_0 = 0").run()
+    assert any("Right" in s.value for s in page.success)
+
+
+def test_page_does_not_import_torch():
+    code = (
+        "import sys; from streamlit.testing.v1 import AppTest; "
+        f"at = AppTest.from_file({APP!r}, default_timeout=240); at.run(); at.switch_page({PAGE!r}).run(); "
+        "assert not at.exception; print('torch' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert out.stdout.strip().endswith("False"), out.stdout + out.stderr
