@@ -17,6 +17,7 @@ from types import ModuleType
 # name -> module path. Add a lesson's experiment here when it lands.
 EXPERIMENTS: dict[str, str] = {
     "deep_nets": "gradviz.experiments.deep_nets",
+    "clipping": "gradviz.experiments.clipping",
 }
 
 

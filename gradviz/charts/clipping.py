@@ -1,0 +1,338 @@
+"""Charts for the "Gradient clipping" lesson (`gradviz.cliff`, `gradviz.experiments.clipping`): one
+function per chart, a long-form DataFrame in, an `alt.Chart` out. Gradient sizes and losses that blow up
+go on log axes; tooltips give exact values in scientific notation."""
+
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from gradviz.charts.style import CHART_HEIGHT, DASHES, LAYER_SCHEME, OKABE_ITO, log_axis_scale, sci_axis
+
+# One colour and one dash pattern per clip mode, the same in every chart of the lesson.
+RUNS = ["none", "norm", "value"]
+RUN_COLORS = [OKABE_ITO[3], OKABE_ITO[0], OKABE_ITO[2]]  # vermillion (danger), blue, green
+RUN_DASHES = [DASHES[0], DASHES[1], DASHES[2]]
+CLIFF_RUNS = ["unclipped", "clipped by norm"]
+VECTORS = ["gradient g", "clipped by norm", "clipped by value"]
+VECTOR_COLORS = [OKABE_ITO[3], OKABE_ITO[0], OKABE_ITO[2]]
+SMALL_HEIGHT = 230  # secondary panels
+FLOOR = 1e-300  # sizes below this (0 after underflow) are drawn here, at the bottom of a log axis
+
+
+def _run_color(domain: list[str], colors: list[str], title: str | None) -> alt.Color:
+    return alt.Color("run:N", scale=alt.Scale(domain=domain, range=colors), title=title)
+
+
+def _run_dash(domain: list[str], title: str | None) -> alt.StrokeDash:
+    return alt.StrokeDash(
+        "run:N", scale=alt.Scale(domain=domain, range=RUN_DASHES[: len(domain)]), title=title
+    )
+
+
+def _hline(value: float, color: str, dash: list[int], label: str) -> alt.Chart:
+    """A horizontal marker at y = value, named in its tooltip."""
+    data = pd.DataFrame({"y": [value], "label": [label]})
+    return (
+        alt.Chart(data)
+        .mark_rule(color=color, strokeDash=dash, strokeWidth=1.5)
+        .encode(
+            y="y:Q",
+            tooltip=[alt.Tooltip("label:N", title="line"), alt.Tooltip("y:Q", title="value", format=".3g")],
+        )
+    )
+
+
+# -- part 1: on the cliff ---------------------------------------------------------------------------------
+
+
+def cliff_map(
+    grid: pd.DataFrame,
+    boundary: pd.DataFrame,
+    trajectories: pd.DataFrame,
+    w_range: tuple[float, float],
+    b_range: tuple[float, float],
+) -> alt.Chart:
+    """The loss over (w, b) as a heatmap with a click-to-pick `start` selection (fields w, b), the cliff
+    line, and both descents as numbered step markers joined by lines. Points off the map are drawn on
+    its edge as triangles; their tooltip keeps the true (w, b)."""
+    cell_w = float(np.diff(np.unique(grid["w"]))[0])
+    cell_b = float(np.diff(np.unique(grid["b"]))[0])
+    x_scale = alt.Scale(domain=list(w_range), nice=False)
+    y_scale = alt.Scale(domain=list(b_range), nice=False)
+    start = alt.selection_point(name="start", fields=["w", "b"], on="click", clear=False)
+    # the loss surface: one rect per grid point, centred on it
+    cells = (
+        alt.Chart(grid)
+        .transform_calculate(
+            w_lo=f"datum.w - {cell_w / 2}",
+            w_hi=f"datum.w + {cell_w / 2}",
+            b_lo=f"datum.b - {cell_b / 2}",
+            b_hi=f"datum.b + {cell_b / 2}",
+        )
+        .mark_rect()
+        .encode(
+            x=alt.X("w_lo:Q", title="recurrent weight w", scale=x_scale),
+            x2="w_hi:Q",
+            y=alt.Y("b_lo:Q", title="bias b", scale=y_scale),
+            y2="b_hi:Q",
+            color=alt.Color("loss:Q", scale=alt.Scale(scheme=LAYER_SCHEME), title="loss"),
+            tooltip=[
+                alt.Tooltip("w:Q", format=".2f"),
+                alt.Tooltip("b:Q", format=".2f"),
+                alt.Tooltip("loss:Q", format=".4f"),
+                alt.Tooltip("grad_norm:Q", title="‖∇L‖", format=".2e"),
+            ],
+        )
+        .add_params(start)
+    )
+    # the cliff: the basin boundary b* = atanh(h0) − w h0 (white, dashed)
+    edge = (
+        alt.Chart(boundary)
+        .mark_line(color="white", strokeDash=[5, 3], strokeWidth=1.5)
+        .encode(x=alt.X("w:Q", scale=x_scale), y=alt.Y("b:Q", scale=y_scale))
+    )
+    data = trajectories.assign(
+        w_shown=trajectories["w"].clip(*w_range),
+        b_shown=trajectories["b"].clip(*b_range),
+        where=np.where(trajectories["in_region"], "on the map", "off the map (drawn at its edge)"),
+    )
+    base = alt.Chart(data).encode(
+        x=alt.X("w_shown:Q", scale=x_scale),
+        y=alt.Y("b_shown:Q", scale=y_scale),
+        color=_run_color(CLIFF_RUNS, [RUN_COLORS[0], RUN_COLORS[1]], "descent"),
+        order="step:Q",
+    )
+    # each descent's path, in step order
+    paths = base.mark_line(strokeWidth=2).encode(strokeDash=_run_dash(CLIFF_RUNS, "descent"))
+    # one marker per step; triangles where the true point is off the map
+    markers = base.mark_point(filled=True, size=45, stroke="white", strokeWidth=0.6).encode(
+        shape=alt.Shape(
+            "where:N",
+            scale=alt.Scale(
+                domain=["on the map", "off the map (drawn at its edge)"], range=["circle", "triangle-up"]
+            ),
+            title=None,
+        ),
+        tooltip=[
+            alt.Tooltip("run:N", title="descent"),
+            alt.Tooltip("step:Q"),
+            alt.Tooltip("w:Q", format=".4g"),
+            alt.Tooltip("b:Q", format=".4g"),
+            alt.Tooltip("loss:Q", format=".4f"),
+            alt.Tooltip("grad_norm:Q", title="‖∇L‖ (before clipping)", format=".2e"),
+            alt.Tooltip("step_size:Q", title="length of the step here", format=".2e"),
+        ],
+    )
+    # the common start
+    origin = data[data["step"] == 0].head(1)
+    here = (
+        alt.Chart(origin)
+        .mark_point(shape="cross", size=220, filled=True, color="white", stroke="black", strokeWidth=0.8)
+        .encode(x="w_shown:Q", y="b_shown:Q")
+    )
+    return alt.layer(cells, edge, paths, markers, here).properties(height=CHART_HEIGHT + 80)
+
+
+def step_size_chart(trajectories: pd.DataFrame, bound: float) -> alt.Chart:
+    """‖θ_k − θ_{k−1}‖ for each step of both descents, log scale, with the clipped bound lr·η."""
+    data = trajectories[trajectories["step"] > 0]
+    data = data.assign(shown=np.maximum(data["step_size"].to_numpy(dtype=float), FLOOR))
+    lines = (
+        alt.Chart(data)
+        .mark_line(point=True, strokeWidth=1.8)
+        .encode(
+            x=alt.X("step:Q", title="step k"),
+            y=alt.Y("shown:Q", scale=log_axis_scale(), axis=sci_axis("step length ‖θₖ − θₖ₋₁‖")),
+            color=_run_color(CLIFF_RUNS, [RUN_COLORS[0], RUN_COLORS[1]], "descent"),
+            strokeDash=_run_dash(CLIFF_RUNS, "descent"),
+            tooltip=[
+                alt.Tooltip("run:N", title="descent"),
+                alt.Tooltip("step:Q"),
+                alt.Tooltip("step_size:Q", title="step length", format=".2e"),
+                alt.Tooltip("grad_norm:Q", title="‖∇L‖ before it", format=".2e"),
+            ],
+        )
+    )
+    return alt.layer(lines, _hline(bound, "#999999", [4, 3], "lr · η: the longest clipped step")).properties(
+        height=SMALL_HEIGHT
+    )
+
+
+# -- part 2: training a real RNN -----------------------------------------------------------------------
+
+
+def loss_chart(steps: pd.DataFrame, summary: pd.DataFrame, baseline: float) -> alt.Chart:
+    """Minibatch loss per step for the three runs (log scale), the mean-predictor baseline, and a label
+    at the step where a run diverged."""
+    data = steps[steps["quantity"] == "loss"]
+    lines = (
+        alt.Chart(data)
+        .mark_line(strokeWidth=1.5)
+        .encode(
+            x=alt.X("step:Q", title="training step"),
+            y=alt.Y("value:Q", scale=log_axis_scale(), axis=sci_axis("training loss (MSE, log scale)")),
+            color=_run_color(RUNS, RUN_COLORS, "clipping"),
+            strokeDash=_run_dash(RUNS, "clipping"),
+            tooltip=[
+                alt.Tooltip("run:N", title="clipping"),
+                alt.Tooltip("step:Q"),
+                alt.Tooltip("value:Q", title="loss", format=".3e"),
+            ],
+        )
+    )
+    base_line = _hline(baseline, "#999999", [2, 2], "mean predictor: MSE 1/6")
+    base_text = (
+        alt.Chart(pd.DataFrame({"y": [baseline], "text": ["always answer 1: MSE = 1/6"]}))
+        .mark_text(align="left", dx=4, dy=-7, color="#999999", fontSize=11)
+        .encode(x=alt.value(0), y="y:Q", text="text:N")
+    )
+    # where a run stopped on NaN/inf: a cross at its last finite loss
+    div = summary[(summary["quantity"] == "diverged_at") & summary["value"].notna()][["run", "value"]]
+    last = data.sort_values("step").groupby("run").tail(1)[["run", "step", "value"]]
+    ends = last.merge(div.rename(columns={"value": "diverged_at"}), on="run")
+    ends = ends.assign(label="diverged at step " + ends["diverged_at"].astype(int).astype(str))
+    end_marks = (
+        alt.Chart(ends)
+        .mark_point(shape="cross", size=160, strokeWidth=3, filled=True)
+        .encode(
+            x="step:Q",
+            y="value:Q",
+            color=_run_color(RUNS, RUN_COLORS, "clipping"),
+            tooltip=[alt.Tooltip("run:N", title="clipping"), alt.Tooltip("label:N", title="what happened")],
+        )
+    )
+    end_text = (
+        alt.Chart(ends)
+        .mark_text(align="right", dx=-8, dy=-8, fontWeight="bold")
+        .encode(x="step:Q", y="value:Q", text="label:N", color=_run_color(RUNS, RUN_COLORS, "clipping"))
+    )
+    return alt.layer(lines, base_line, base_text, end_marks, end_text).properties(height=CHART_HEIGHT)
+
+
+def grad_norm_chart(
+    steps: pd.DataFrame, threshold: float, band: tuple[float, float] | None = None
+) -> alt.Chart:
+    """‖g‖ before clipping per step for the three runs (log scale), the threshold η, ticks on the steps
+    where a run was clipped, and optionally the heuristic's band [½, 10] × average norm."""
+    wide = steps.pivot_table(index=["run", "step"], columns="quantity", values="value").reset_index()
+    norms = wide[["run", "step", "grad_norm", "clipped"]].dropna(subset=["grad_norm"])
+    norms = norms.assign(shown=np.maximum(norms["grad_norm"].to_numpy(dtype=float), FLOOR))
+    lines = (
+        alt.Chart(norms)
+        .mark_line(strokeWidth=1.4)
+        .encode(
+            x=alt.X("step:Q", title="training step"),
+            y=alt.Y("shown:Q", scale=log_axis_scale(), axis=sci_axis("gradient norm ‖g‖ before clipping")),
+            color=_run_color(RUNS, RUN_COLORS, "clipping"),
+            strokeDash=_run_dash(RUNS, "clipping"),
+            tooltip=[
+                alt.Tooltip("run:N", title="clipping"),
+                alt.Tooltip("step:Q"),
+                alt.Tooltip("grad_norm:Q", title="‖g‖", format=".2e"),
+                alt.Tooltip("clipped:Q", title="clipped (1 = yes)", format=".0f"),
+            ],
+        )
+    )
+    # a tick under every clipped step, one row per clipped run
+    clipped = norms[norms["clipped"] > 0]
+    ticks = (
+        alt.Chart(clipped)
+        .mark_tick(thickness=1.5, size=10, opacity=0.8)
+        .encode(
+            x="step:Q",
+            yOffset=alt.YOffset("run:N", scale=alt.Scale(domain=RUNS)),
+            y=alt.value(CHART_HEIGHT - 8),
+            color=_run_color(RUNS, RUN_COLORS, "clipping"),
+            tooltip=[
+                alt.Tooltip("run:N", title="clipped run"),
+                alt.Tooltip("step:Q"),
+                alt.Tooltip("grad_norm:Q", title="‖g‖ before", format=".2e"),
+            ],
+        )
+    )
+    layers: list[alt.Chart] = []
+    if band is not None and np.all(np.isfinite(band)):
+        lo, hi = band
+        # the heuristic's range: thresholds from ½ to 10 × the unclipped run's average early norm
+        layers.append(
+            alt.Chart(pd.DataFrame({"lo": [lo], "hi": [hi], "label": ["heuristic range ½–10 × average ‖g‖"]}))
+            .mark_rect(color=OKABE_ITO[5], opacity=0.15)
+            .encode(
+                y="lo:Q",
+                y2="hi:Q",
+                tooltip=[
+                    alt.Tooltip("label:N", title="band"),
+                    alt.Tooltip("lo:Q", format=".2e"),
+                    alt.Tooltip("hi:Q", format=".2e"),
+                ],
+            )
+        )
+    layers += [lines, ticks, _hline(threshold, "#999999", [6, 3], "threshold η")]
+    return alt.layer(*layers).properties(height=CHART_HEIGHT)
+
+
+# -- part 3: norm vs value ------------------------------------------------------------------------------
+
+
+def vector_chart(
+    vectors: pd.DataFrame, circle: pd.DataFrame, box: pd.DataFrame, extent: float, size: int = 380
+) -> alt.Chart:
+    """The gradient g and its two clipped versions as arrows from the origin, over the circle ‖g‖ = η
+    (norm clipping lands on it) and the box |gᵢ| ≤ η (value clipping lands in it). A grid of faint dots
+    carries a click-to-set `tip` selection (fields x, y). Drawn square, so angles look right."""
+    scale = alt.Scale(domain=[-extent, extent], nice=False)
+    ticks = np.round(np.arange(-extent, extent + 1e-9, 0.25), 2)
+    targets = pd.DataFrame([(x, y) for x in ticks for y in ticks], columns=["x", "y"])
+    tip = alt.selection_point(name="tip", fields=["x", "y"], on="click", clear=False)
+    # faint dots: click one to make it the gradient's tip
+    dots = (
+        alt.Chart(targets)
+        .mark_point(size=18, opacity=0.25, color="#999999", filled=True)
+        .encode(
+            x=alt.X("x:Q", scale=scale, title="g₁"),
+            y=alt.Y("y:Q", scale=scale, title="g₂"),
+            tooltip=[
+                alt.Tooltip("x:Q", title="set g₁", format=".2f"),
+                alt.Tooltip("y:Q", title="set g₂", format=".2f"),
+            ],
+        )
+        .add_params(tip)
+    )
+    ring = (
+        alt.Chart(circle)
+        .mark_line(color="#999999", strokeDash=[4, 3])
+        .encode(x="x:Q", y="y:Q", order="order:Q")
+    )
+    square = (
+        alt.Chart(box).mark_line(color="#999999", strokeDash=[1, 3]).encode(x="x:Q", y="y:Q", order="order:Q")
+    )
+    arrows = vectors.assign(
+        x0=0.0,
+        y0=0.0,
+        # Vega rotates a point's shape clockwise from "up"; the vector points at angle θ anticlockwise from +x
+        rotate=(90.0 - vectors["angle_deg"]) % 360.0,
+    )
+    color = alt.Color("vector:N", scale=alt.Scale(domain=VECTORS, range=VECTOR_COLORS), title=None)
+    dash = alt.StrokeDash("vector:N", scale=alt.Scale(domain=VECTORS, range=RUN_DASHES), title=None)
+    tooltip = [
+        alt.Tooltip("vector:N"),
+        alt.Tooltip("x:Q", title="g₁", format=".3f"),
+        alt.Tooltip("y:Q", title="g₂", format=".3f"),
+        alt.Tooltip("norm:Q", title="‖·‖", format=".3f"),
+        alt.Tooltip("angle_deg:Q", title="direction (degrees)", format=".1f"),
+    ]
+    # each vector's shaft, from the origin to its tip
+    shafts = (
+        alt.Chart(arrows)
+        .mark_rule(strokeWidth=3)
+        .encode(x="x0:Q", y="y0:Q", x2="x:Q", y2="y:Q", color=color, strokeDash=dash, tooltip=tooltip)
+    )
+    # the arrow heads, turned to point along the vector
+    heads = (
+        alt.Chart(arrows)
+        .mark_point(shape="triangle-up", size=150, filled=True, opacity=1)
+        .encode(x="x:Q", y="y:Q", angle=alt.Angle("rotate:Q", scale=None), color=color, tooltip=tooltip)
+    )
+    return alt.layer(dots, ring, square, shafts, heads).properties(width=size, height=size)
