@@ -62,13 +62,13 @@ ui.altair(charts.gradient_over_steps(tables["layers"]), key="over-steps")
 for name, result in runs.items():
     s = dn.summarize(result)
     ui.diverged_notice(result, label=name)
+    st.markdown(f"**{name}** — {s.sentence}.")
     cols = st.columns(4)
-    cols[0].metric(f"{name}: layer 1 / layer {depth + 1}", ui.sci(s.ratio), help="median over training of "
+    cols[0].metric(f"layer 1 / layer {depth + 1}", ui.sci(s.ratio), help="median over training of "
                    "‖∂L/∂W₁‖ / ‖∂L/∂W_L‖, first weight layer vs output layer")
     cols[1].metric("‖∂L/∂W₁‖ (median)", ui.sci(s.first_grad))
     cols[2].metric(f"‖∂L/∂W_{depth + 1}‖ (median)", ui.sci(s.last_grad))
     cols[3].metric("held-out accuracy", f"{s.accuracy:.1%}")
-    st.markdown(f"**Verdict — {s.sentence}.**")
 st.caption(f"{description}. {sum(r.meta['seconds'] for r in runs.values()):.1f} s of training "
            f"({'precomputed' if all(r.meta.get('precomputed') for r in runs.values()) else 'trained live, cached for everyone'}).")
 ui.download_csv(tables["layers"], "deep_nets_layers.csv", "Download per-layer statistics (CSV)")

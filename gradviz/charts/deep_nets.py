@@ -25,17 +25,17 @@ def _run_scales(runs: list[str]) -> tuple[alt.Scale, alt.Scale]:
     return alt.Scale(domain=runs, range=palette(len(runs))), alt.Scale(domain=runs, range=dashes(len(runs)))
 
 
-def gradient_over_steps(layers: pd.DataFrame, quantity: str = "weight_grad", total_width: int = 1000) -> alt.FacetChart:
+def gradient_over_steps(layers: pd.DataFrame, quantity: str = "weight_grad", total_width: int = 760) -> alt.FacetChart:
     """One line per layer over training steps, log scale, one panel per run; each line labelled at its end."""
     df = _positive(layers[layers.quantity == quantity])
-    n_runs = max(1, df.run.nunique())
+    runs = list(dict.fromkeys(df.run))
     n_layers = int(df.layer.max()) if len(df) else 1
     # label every layer when there are few, else the first, the last and every k-th
     k = max(1, int(np.ceil(n_layers / 8)))
-    last_step = df.groupby(["run", "layer"]).step.transform("max")
-    ends = df[(df.step == last_step) & ((df.layer % k == 1) | (df.layer == n_layers) | (k == 1))]
+    df = df.assign(labelled=(df.layer % k == 1) | (df.layer == n_layers) | (k == 1))
     colour = alt.Color(
-        "layer:O", scale=alt.Scale(scheme=alt.SchemeParams(LAYER_SCHEME, extent=[0, 0.85])),
+        "layer:O",
+        scale=alt.Scale(scheme=alt.SchemeParams(LAYER_SCHEME, extent=[0, 0.85])),
         legend=alt.Legend(title="layer ℓ", columns=2, symbolLimit=40),
     )
     base = alt.Chart().encode(
@@ -53,16 +53,18 @@ def gradient_over_steps(layers: pd.DataFrame, quantity: str = "weight_grad", tot
             alt.Tooltip("value:Q", title="norm", format=".2e"),
         ],
     )
-    # labels: the second cue besides colour, at each line's last point
+    # labels: the second cue besides colour, at each line's last point (computed per panel)
     labels = (
-        alt.Chart(ends)
+        base.transform_filter(alt.datum.labelled)
+        .transform_joinaggregate(last="max(step)", groupby=["run", "layer"])
+        .transform_filter(alt.datum.step == alt.datum.last)
         .mark_text(align="left", dx=4, fontSize=11)
-        .encode(x="step:Q", y=alt.Y("value:Q", scale=alt.Scale(type="log")), text=alt.Text("layer:O"), color=colour)
+        .encode(text=alt.Text("layer:O"))
     )
-    panel_width = max(220, total_width // n_runs - 60)
+    panel_width = max(200, (total_width - 90) // max(1, len(runs)) - 30)
     return alt.layer(lines, labels, data=df).properties(height=CHART_HEIGHT, width=panel_width).facet(
-        column=alt.Column("run:N", title=None, header=alt.Header(labelFontSize=13, labelFontWeight="bold"))
-    ).resolve_scale(x="independent")
+        column=alt.Column("run:N", title=None, sort=runs, header=alt.Header(labelFontSize=13, labelFontWeight="bold"))
+    )
 
 
 def gradient_by_depth(layers: pd.DataFrame, quantity: str = "weight_grad") -> alt.Chart:

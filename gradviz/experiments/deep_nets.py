@@ -161,13 +161,16 @@ def summarize(result: Result) -> Summary:
     else:
         verdict = "healthy"
         sentence = f"healthy: layer 1's gradient is within a factor {max(ratio, 1 / ratio):.2g} of layer {last}'s"
+    final_acc = float(acc.value.iloc[-1]) if len(acc) else float("nan")
+    if verdict != "diverged" and final_acc < 0.2:
+        sentence += ", yet the network has not learned (accuracy near chance: every layer's gradient is small)"
     return Summary(
         ratio=ratio,
         ratio_init=float(ratio_t.iloc[0]) if len(ratio_t) else float("nan"),
         ratio_end=float(ratio_t.iloc[-1]) if len(ratio_t) else float("nan"),
         first_grad=float(g[1].median()),
         last_grad=float(g[last].median()),
-        accuracy=float(acc.value.iloc[-1]) if len(acc) else float("nan"),
+        accuracy=final_acc,
         layer_factor=float(f_t.median()) if len(f_t) else float("nan"),
         mean_fprime=float(fp.value.mean()) if len(fp) else float("nan"),
         verdict=verdict,

@@ -25,6 +25,15 @@ def _metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
+def _verdicts(at: AppTest) -> list[str]:
+    """The per-run lines '**run** — verdict sentence.' above each run's readouts."""
+    return [m.value for m in at.markdown if " — " in m.value and m.value.startswith("**")]
+
+
+def _ratios(at: AppTest) -> list[float]:
+    return [float(m.value) for m in at.metric if m.label.startswith("layer 1 / layer")]
+
+
 def test_home_computes_the_lectures_numbers_without_torch():
     at = _open()
     assert _metrics(at)["1.1^50"] == "1.174e+02"
@@ -65,10 +74,9 @@ def deep(mnist_dir):
 
 
 def test_deep_nets_default_shows_the_vanishing_gap(deep):
-    m = _metrics(deep)
-    ratio = float(m["sigmoid / default: layer 1 / layer 7"])
+    (ratio,) = _ratios(deep)
     assert ratio < 1e-2
-    assert any("vanishing" in x.value for x in deep.markdown if "Verdict" in x.value)
+    assert _verdicts(deep)[0].startswith("**sigmoid / default** — vanishing")
     assert len(deep.get("vega_lite_chart")) >= 7
 
 
@@ -76,20 +84,21 @@ def test_deep_nets_relu_kaiming_is_healthy(deep):
     deep.selectbox(key="activation").set_value("relu")
     deep.selectbox(key="init").set_value("kaiming").run()
     assert not deep.exception
-    ratio = float(_metrics(deep)["relu / kaiming: layer 1 / layer 7"])
+    (ratio,) = _ratios(deep)
     assert 0.1 <= ratio <= 10
-    assert any("healthy" in x.value for x in deep.markdown if "Verdict" in x.value)
+    assert _verdicts(deep)[0].startswith("**relu / kaiming** — healthy")
 
 
 def test_deep_nets_compare_modes(deep):
     deep.selectbox(key="compare").set_value("activations").run()
-    labels = [k for k in _metrics(deep) if "layer 1 / layer" in k]
-    assert labels == [f"{a} / default: layer 1 / layer 7" for a in ("sigmoid", "tanh", "relu")]
+    verdicts = _verdicts(deep)
+    assert [v.split("**")[1] for v in verdicts] == [f"{a} / default" for a in ("sigmoid", "tanh", "relu")]
+    assert len(_ratios(deep)) == 3 and _ratios(deep)[0] < 1e-2 < _ratios(deep)[1]
     deep.selectbox(key="compare").set_value("inits").run()
-    assert [k for k in _metrics(deep) if "layer 1 / layer" in k][2] == "sigmoid / kaiming: layer 1 / layer 7"
+    assert _verdicts(deep)[2].startswith("**sigmoid / kaiming**")
     deep.selectbox(key="compare").set_value("custom").run()
     deep.selectbox(key="b_activation").set_value("gelu").run()
-    assert not deep.exception and len([k for k in _metrics(deep) if "layer 1 / layer" in k]) == 3
+    assert not deep.exception and len(_ratios(deep)) == 3
 
 
 @pytest.mark.slow
@@ -100,11 +109,11 @@ def test_deep_nets_extremes_train_live(deep):
     deep.select_slider(key="batch").set_value(256)
     deep.slider(key="epochs").set_value(1).run()
     assert not deep.exception
-    assert "layer 1 / layer 31" in " ".join(_metrics(deep))
+    assert "layer 1 / layer 31" in _metrics(deep)
     deep.slider(key="depth").set_value(1)
     deep.radio(key="optimizer").set_value("adam")
     deep.number_input(key="seed").set_value(9999).run()
-    assert not deep.exception and "layer 1 / layer 2" in " ".join(_metrics(deep))
+    assert not deep.exception and "layer 1 / layer 2" in _metrics(deep)
 
 
 def test_deep_nets_divergence_is_shown_not_raised(deep):
@@ -144,6 +153,6 @@ def test_deep_nets_offline_falls_back_to_bundled_digits(monkeypatch, tmp_path):
     try:
         at = _open("pages/deep_nets.py", depth="2", epochs="1")
         assert any("8×8" in i.value or "8x8" in i.value for i in at.info), [i.value for i in at.info]
-        assert any("Verdict" in x.value for x in at.markdown)
+        assert _verdicts(at) and _ratios(at)
     finally:
         ui.dataset_status.clear()
