@@ -89,7 +89,13 @@ ui.altair(charts.saturation_by_layer(tables["layers"]), key="saturation")
 ui.download_csv(tables["hist"], "deep_nets_activations.csv", "Download activation histograms (CSV)")
 
 st.subheader("Loss and held-out accuracy")
-ui.altair(charts.training_curves(tables["training"]), key="training")
+loss_col, acc_col = st.columns(2)
+loss_col.caption("Loss: minibatch (faint) and held-out (solid)")
+acc_col.caption("Held-out accuracy (chance is 10%)")
+with loss_col:
+    ui.altair(charts.loss_curves(tables["training"]), key="loss")
+with acc_col:
+    ui.altair(charts.accuracy_curves(tables["training"]), key="accuracy")
 ui.download_csv(tables["training"], "deep_nets_training.csv", "Download training curves (CSV)")
 
 # -- the maths ------------------------------------------------------------------------------------------

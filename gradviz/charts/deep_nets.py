@@ -7,7 +7,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from gradviz.charts.style import CHART_HEIGHT, LAYER_SCHEME, dashes, palette
+from gradviz.charts.style import CHART_HEIGHT, LAYER_SCHEME, dashes, palette, top_legend
 
 QUANTITY_TITLES = {
     "weight_grad": "‖∂L/∂W_ℓ‖ (weight-gradient norm)",
@@ -80,11 +80,11 @@ def gradient_by_depth(layers: pd.DataFrame, quantity: str = "weight_grad") -> al
     base = alt.Chart(df).encode(
         x=alt.X("layer:Q", title="layer ℓ (1 = nearest the input)", axis=alt.Axis(tickMinStep=1, format="d")),
         y=alt.Y("value:Q", scale=alt.Scale(type="log"), axis=alt.Axis(format=".0e"), title=QUANTITY_TITLES[quantity]),
-        color=alt.Color("run:N", scale=colour, legend=alt.Legend(title="run", orient="bottom", direction="vertical")),
+        color=alt.Color("run:N", scale=colour, legend=top_legend()),
         strokeDash=alt.StrokeDash("run:N", scale=dash, legend=None),
     )
     lines = base.mark_line(point=True).encode(
-        shape=alt.Shape("moment:N", legend=alt.Legend(title=None, orient="bottom")),
+        shape=alt.Shape("moment:N", legend=top_legend()),
         detail="moment:N",
         opacity=alt.Opacity("moment:N", scale=alt.Scale(domain=["at initialization", "at the end"], range=[0.45, 1.0]),
                             legend=None),
@@ -101,7 +101,7 @@ def gradient_by_depth(layers: pd.DataFrame, quantity: str = "weight_grad") -> al
 def update_ratio_by_layer(layers: pd.DataFrame) -> alt.Chart:
     """Median ‖ΔW‖/‖W‖ per layer over training, per run, with the ~1e-3 rule of thumb as a band."""
     df = _positive(layers[layers.quantity == "update_ratio"])
-    med = df.groupby(["run", "layer"], as_index=False).value.median()
+    med = df.groupby(["run", "layer"], as_index=False, sort=False).value.median()
     runs = list(dict.fromkeys(med.run))
     colour, dash = _run_scales(runs)
     y = alt.Y("value:Q", scale=alt.Scale(type="log"), axis=alt.Axis(format=".0e"), title="median ‖ΔW_ℓ‖ / ‖W_ℓ‖ per step")
@@ -115,7 +115,7 @@ def update_ratio_by_layer(layers: pd.DataFrame) -> alt.Chart:
         .encode(
             x=alt.X("layer:Q", title="layer ℓ", axis=alt.Axis(tickMinStep=1, format="d")),
             y=y,
-            color=alt.Color("run:N", scale=colour, legend=alt.Legend(title="run", orient="bottom", direction="vertical")),
+            color=alt.Color("run:N", scale=colour, legend=top_legend()),
             strokeDash=alt.StrokeDash("run:N", scale=dash, legend=None),
             tooltip=[alt.Tooltip("run:N"), alt.Tooltip("layer:O"), alt.Tooltip("value:Q", title="ratio", format=".2e")],
         )
@@ -152,6 +152,7 @@ def activation_heatmap(hist: pd.DataFrame) -> alt.FacetChart:
         .properties(height=max(120, 18 * int(df.layer.max() if len(df) else 1)), width=260)
         .facet(column=alt.Column("moment:N", title=None, sort=["at initialization", "at the end"]),
                row=alt.Row("run:N", title=None))
+        .resolve_scale(x="independent")
     )
 
 
@@ -171,9 +172,9 @@ def saturation_by_layer(layers: pd.DataFrame) -> alt.Chart:
         .encode(
             x=alt.X("layer:Q", title="hidden layer ℓ", axis=alt.Axis(tickMinStep=1, format="d")),
             y=alt.Y("pct:Q", title="% of units", scale=alt.Scale(domain=[0, 100])),
-            color=alt.Color("run:N", scale=colour, legend=alt.Legend(title="run", orient="bottom", direction="vertical")),
+            color=alt.Color("run:N", scale=colour, legend=top_legend()),
             strokeDash=alt.StrokeDash("run:N", scale=dash, legend=None),
-            shape=alt.Shape("what:N", legend=alt.Legend(title=None, orient="bottom")),
+            shape=alt.Shape("what:N", legend=top_legend()),
             tooltip=[alt.Tooltip("run:N"), alt.Tooltip("layer:O"), alt.Tooltip("what:N"),
                      alt.Tooltip("pct:Q", title="%", format=".1f")],
         )
@@ -181,45 +182,53 @@ def saturation_by_layer(layers: pd.DataFrame) -> alt.Chart:
     )
 
 
-def training_curves(training: pd.DataFrame) -> alt.HConcatChart:
-    """Minibatch and held-out loss (log) and held-out accuracy over steps, one colour and dash per run."""
-    runs = list(dict.fromkeys(training.run))
+def _run_encodings(df: pd.DataFrame) -> dict:
+    runs = list(dict.fromkeys(df.run))
     colour, dash = _run_scales(runs)
-    enc = {
+    return {
         "x": alt.X("step:Q", title="training step"),
-        "color": alt.Color("run:N", scale=colour, legend=alt.Legend(title="run", orient="bottom", direction="vertical")),
+        "color": alt.Color("run:N", scale=colour, legend=top_legend()),
         "strokeDash": alt.StrokeDash("run:N", scale=dash, legend=None),
     }
-    names = {"loss": "minibatch loss", "held_out_loss": "held-out loss"}
-    loss = training[training.quantity.isin(names) & np.isfinite(training.value) & (training.value > 0)].assign(
-        what=lambda d: d.quantity.map(names)
+
+
+LOSS_NAMES = {"loss": "minibatch loss", "held_out_loss": "held-out loss"}
+
+
+def loss_curves(training: pd.DataFrame) -> alt.Chart:
+    """Minibatch loss (faint) and held-out loss (solid) over steps, log scale, one colour and dash per run."""
+    loss = training[training.quantity.isin(LOSS_NAMES) & np.isfinite(training.value) & (training.value > 0)].assign(
+        what=lambda d: d.quantity.map(LOSS_NAMES)
     )
-    loss_chart = (
+    return (
         alt.Chart(loss)
         .mark_line(strokeWidth=1.5)
         .encode(
             y=alt.Y("value:Q", scale=alt.Scale(type="log"), title="cross-entropy loss"),
-            opacity=alt.Opacity("what:N", scale=alt.Scale(domain=list(names.values()), range=[0.35, 1.0]),
-                                legend=alt.Legend(title=None, orient="bottom")),
+            opacity=alt.Opacity("what:N", scale=alt.Scale(domain=list(LOSS_NAMES.values()), range=[0.3, 1.0]),
+                                legend=top_legend()),
             detail="what:N",
             tooltip=[alt.Tooltip("run:N"), alt.Tooltip("what:N"), alt.Tooltip("step:Q"),
                      alt.Tooltip("value:Q", title="loss", format=".3f")],
-            **enc,
+            **_run_encodings(loss),
         )
-        .properties(height=260, title="Loss")
+        .properties(height=280)
     )
+
+
+def accuracy_curves(training: pd.DataFrame) -> alt.Chart:
+    """Held-out accuracy over steps, one colour and dash per run; chance (10%) is the floor to beat."""
     acc = training[training.quantity == "held_out_accuracy"]
-    acc_chart = (
+    return (
         alt.Chart(acc)
         .mark_line(point=True)
         .encode(
             y=alt.Y("value:Q", title="held-out accuracy", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")),
             tooltip=[alt.Tooltip("run:N"), alt.Tooltip("step:Q"), alt.Tooltip("value:Q", title="accuracy", format=".1%")],
-            **enc,
+            **_run_encodings(acc),
         )
-        .properties(height=260, title="Held-out accuracy (chance = 10%)")
+        .properties(height=280)
     )
-    return alt.hconcat(loss_chart, acc_chart).resolve_scale(color="shared", strokeDash="shared")
 
 
 def chain_gradients(chain: pd.DataFrame) -> alt.Chart:

@@ -33,3 +33,9 @@ def log_axis_scale() -> alt.Scale:
 def sci_axis(title: str) -> alt.Axis:
     """An axis whose labels read 1e-5, 1e-3, ... rather than 0.00001."""
     return alt.Axis(title=title, format=".0e")
+
+
+def top_legend(title: str | None = None) -> alt.Legend:
+    """A horizontal legend above the plot. Streamlit fits legends inside the chart's height, so a tall
+    legend below the plot would squash it; one row on top costs ~20 px."""
+    return alt.Legend(title=title, orient="top", direction="horizontal", columns=2, labelLimit=220)

@@ -68,7 +68,8 @@ def test_every_chart_builds():
         charts.update_ratio_by_layer(tables["layers"]),
         charts.activation_heatmap(tables["hist"]),
         charts.saturation_by_layer(tables["layers"]),
-        charts.training_curves(tables["training"]),
+        charts.loss_curves(tables["training"]),
+        charts.accuracy_curves(tables["training"]),
     ]
     for chart in specs:
         spec = chart.to_dict()
