@@ -1,0 +1,74 @@
+"""Real-browser fixtures: a `streamlit run app.py` server on a free port and Debian's Chromium via Playwright.
+
+- `app_url` (session): starts the server (see e2e_support.start_server), waits for GET /_stcore/health,
+  and kills it in a `finally`.
+- `browser` (session): Debian's /usr/bin/chromium, never a downloaded one (`playwright install` is not used).
+  Without Chromium or Playwright the tests skip locally and FAIL when the environment variable CI is set.
+
+The server's output goes to artifacts/streamlit-e2e.log; screenshots to artifacts/screenshots/.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from e2e_support import (
+    CHROMIUM,
+    SCREENSHOTS,
+    SERVER_LOG,
+    free_port,
+    launch_chromium,
+    log_tail,
+    start_server,
+    stop_server,
+    wait_healthy,
+)
+
+
+def _unavailable(why: str) -> None:
+    """Skip locally; in CI a missing browser is a failure, never a silent skip."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{why} (CI is set, so the browser test must run)", pytrace=False)
+    pytest.skip(why)
+
+
+@pytest.fixture(scope="session")
+def app_url() -> Iterator[str]:
+    if not CHROMIUM.is_file():
+        _unavailable(f"no Chromium at {CHROMIUM} (apt-get install -y chromium)")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    proc = start_server(port, SERVER_LOG)
+    try:
+        try:
+            wait_healthy(proc, base)
+        except (RuntimeError, TimeoutError) as e:
+            pytest.fail(f"{e}\n--- server log ---\n{log_tail()}", pytrace=False)
+        yield base
+    finally:
+        stop_server(proc)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    if not CHROMIUM.is_file():
+        _unavailable(f"no Chromium at {CHROMIUM} (apt-get install -y chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("Playwright for Python is not installed (pip install -r requirements-dev.txt)")
+    with sync_playwright() as pw:
+        b = launch_chromium(pw)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture(scope="session")
+def screenshots_dir() -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS

@@ -1,0 +1,200 @@
+"""Helpers for the real-browser tests and the start-up benchmark (bench/bench_startup.py imports this).
+
+- `app_pages()` lists every page the app navigates to, the way app.py builds its `PAGES`: the literal
+  `st.Page("pages/x.py", ...)` entries plus the lessons from `gradviz.lessons.available()` (when app.py uses
+  them), so a new lesson is covered as soon as its page file lands.
+- `start_server` / `wait_healthy` / `stop_server`: `streamlit run app.py` headless on a free port, in its own
+  process group, with GRADVIZ_DATA_DIR pointing at the real MNIST files beside the repo when they exist.
+- `launch_chromium`: Debian's /usr/bin/chromium through Playwright (never `playwright install`).
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+APP = REPO_ROOT / "app.py"
+ARTIFACTS = REPO_ROOT / "artifacts"
+SCREENSHOTS = ARTIFACTS / "screenshots"
+SERVER_LOG = ARTIFACTS / "streamlit-e2e.log"
+SHARED_MNIST = REPO_ROOT.parent / "shared" / "data" / "mnist"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SERVER_FLAGS = ("--server.headless", "true")
+HEALTH_TIMEOUT_S = 120  # a cold server imports streamlit, pandas and altair on a shared 2-core machine
+VIEWPORT = {"width": 1400, "height": 1000}  # wide layout: sidebar plus a main column with room for charts
+SCRIPT_DONE = "[data-testid='stApp'][data-test-script-state='notRunning']"  # "initial" until a first run
+
+
+# -- which pages the app has --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AppPage:
+    file: str  # relative to the repo root, e.g. "pages/deep_nets.py"
+    url_path: str  # "/" for the default page, else "/<file stem>"
+    heading: str | None  # the title text: first literal `page_header(...)` or `st.title(...)` string
+
+    @property
+    def name(self) -> str:
+        return Path(self.file).stem
+
+
+def _literal_pages(app_source: str) -> list[tuple[str, bool]]:
+    """(file, is_default) for every `st.Page("pages/....py", ...)` call with a literal path in app.py."""
+    found = []
+    for node in ast.walk(ast.parse(app_source)):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "Page"
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+            and node.args[0].value.startswith("pages/")
+        ):
+            default = any(
+                k.arg == "default" and isinstance(k.value, ast.Constant) and k.value.value is True
+                for k in node.keywords
+            )
+            found.append((node.args[0].value, default))
+    return found
+
+
+def page_heading(path: Path) -> str | None:
+    """The first literal string passed to `page_header(...)` or `st.title(...)` in a page file."""
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.Call) or not node.args:
+            continue
+        name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", None)
+        first = node.args[0]
+        if name in ("page_header", "title") and isinstance(first, ast.Constant):
+            return str(first.value)
+    return None
+
+
+def app_pages() -> list[AppPage]:
+    source = APP.read_text(encoding="utf-8")
+    entries = _literal_pages(source)
+    if "gradviz.lessons" in source:  # app.py adds one st.Page per available lesson
+        sys.path.insert(0, str(REPO_ROOT))
+        try:
+            from gradviz.lessons import available  # stdlib only: cheap
+        finally:
+            sys.path.remove(str(REPO_ROOT))
+        entries += [(lesson.path, False) for lesson in available()]
+    pages, seen = [], set()
+    for file, default in entries:
+        if file in seen:
+            continue
+        seen.add(file)
+        path = REPO_ROOT / file
+        heading = page_heading(path) if path.is_file() else None
+        pages.append(AppPage(file, "/" if default else f"/{Path(file).stem}", heading))
+    return pages
+
+
+# -- the server ---------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def server_env() -> dict[str, str]:
+    env = os.environ.copy()
+    if "GRADVIZ_DATA_DIR" not in env and SHARED_MNIST.is_dir():
+        env["GRADVIZ_DATA_DIR"] = str(SHARED_MNIST.resolve())
+    return env
+
+
+def start_server(port: int, log_path: Path, env: dict[str, str] | None = None) -> subprocess.Popen:
+    """`streamlit run app.py` headless on `port`, in its own process group (so stop_server ends all of it)."""
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(log_path, "wb") as log:
+        return subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", *SERVER_FLAGS, "--server.port", str(port)],
+            cwd=REPO_ROOT,
+            env=env or server_env(),
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
+def wait_healthy(proc: subprocess.Popen, base_url: str, timeout: float = HEALTH_TIMEOUT_S) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited with code {proc.returncode} before it was healthy")
+        try:
+            with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=2) as r:
+                if r.status == 200 and r.read().strip() == b"ok":
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.1)
+    raise TimeoutError(f"streamlit was not healthy after {timeout:.0f} s")
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    if proc.poll() is not None:
+        return
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=10)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+
+
+def log_tail(n: int = 40) -> str:
+    try:
+        return "\n".join(SERVER_LOG.read_text(errors="replace").splitlines()[-n:])
+    except OSError:
+        return "(no server log)"
+
+
+def launch_chromium(playwright):
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+
+
+MAX_SCREENSHOT_HEIGHT = 16_000  # px; Chromium refuses larger captures
+
+
+def full_screenshot(page, path: Path) -> None:
+    """A screenshot of the whole page. Streamlit scrolls inside its main area (and sidebar), not the
+    document, so Playwright's full_page captures only the viewport: grow the viewport to fit instead."""
+    height = page.evaluate(
+        """() => Math.max(document.documentElement.scrollHeight,
+            ...[...document.querySelectorAll("[data-testid='stMain'], [data-testid='stSidebarContent']")]
+               .map(e => e.scrollHeight))"""
+    )
+    size = page.viewport_size or VIEWPORT
+    page.set_viewport_size({"width": size["width"], "height": min(int(height), MAX_SCREENSHOT_HEIGHT)})
+    page.wait_for_timeout(500)  # let charts re-measure after the resize
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size(size)

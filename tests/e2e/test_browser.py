@@ -1,0 +1,164 @@
+"""The app in a real browser: `streamlit run app.py`, every page opened in Debian's Chromium.
+
+For every page app.py navigates to (parsed from app.py, so new lessons are covered automatically), in the
+light and the dark colour scheme: the script finishes, no exception element appears, the page's title is
+shown, every Altair chart draws, the text is readable against the background, and a full-page screenshot
+lands in artifacts/screenshots/<page>.png (and <page>-dark.png). A malformed URL parameter shows a warning
+and falls back to the default instead of crashing.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlparse
+
+import pytest
+from e2e_support import SCRIPT_DONE, VIEWPORT, AppPage, app_pages, full_screenshot, log_tail
+
+pytestmark = pytest.mark.e2e
+
+PAGES = app_pages()
+EXCEPTION = "[data-testid='stException']"
+CHART = "[data-testid='stVegaLiteChart']"
+# A live training run can take ~10 s on a cold server and longer when two CPU cores are shared.
+RENDER_TIMEOUT_MS = 180_000
+CHART_TIMEOUT_MS = 30_000
+MIN_CONTRAST = 4.5  # WCAG AA for body text
+
+
+def _rgb(css: str) -> tuple[float, float, float]:
+    r, g, b = (float(v) for v in re.findall(r"[\d.]+", css)[:3])
+    return r, g, b
+
+
+def _luminance(css: str) -> float:
+    """WCAG relative luminance of an `rgb(r, g, b)` colour."""
+
+    def lin(c: float) -> float:
+        c /= 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = _rgb(css)
+    return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b)
+
+
+def contrast(fg: str, bg: str) -> float:
+    hi, lo = sorted((_luminance(fg), _luminance(bg)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def open_page(browser, url: str, scheme: str = "light"):
+    """Open `url` and return (context, page) once the script has finished and the charts have drawn."""
+    context = browser.new_context(viewport=VIEWPORT, color_scheme=scheme)
+    page = context.new_page()
+    page.goto(url, wait_until="domcontentloaded")
+    try:
+        # "notRunning" appears only after a first run; then wait for content, and again for any rerun
+        # (URL-bound widgets may trigger one) to finish.
+        page.wait_for_selector(SCRIPT_DONE, timeout=RENDER_TIMEOUT_MS)
+        page.locator(f"[data-testid='stHeading'] h1, {EXCEPTION}").first.wait_for(timeout=RENDER_TIMEOUT_MS)
+        page.wait_for_timeout(300)
+        page.wait_for_selector(SCRIPT_DONE, timeout=RENDER_TIMEOUT_MS)
+    except Exception as e:  # noqa: BLE001 - add the server's log to any wait failure
+        context.close()
+        pytest.fail(f"{url} did not finish rendering: {e}\n--- server log ---\n{log_tail()}", pytrace=False)
+    return context, page
+
+
+def assert_healthy(page, app_page: AppPage) -> None:
+    exceptions = page.locator(EXCEPTION)
+    if exceptions.count():
+        pytest.fail(f"{app_page.file} shows an exception:\n{exceptions.first.inner_text()}", pytrace=False)
+    if app_page.heading is not None:
+        heading = page.locator("[data-testid='stHeading'] h1", has_text=app_page.heading)
+        assert heading.count() >= 1, f"{app_page.file}: title {app_page.heading!r} not on the page"
+        assert heading.first.is_visible()
+    else:  # the title is computed: at least it must be there and say something
+        assert page.locator("[data-testid='stHeading'] h1").first.inner_text().strip()
+    charts = page.locator(CHART)
+    for i in range(charts.count()):
+        # vega-embed draws asynchronously; a spec it cannot render leaves no canvas/svg
+        charts.nth(i).locator("canvas, svg").first.wait_for(state="attached", timeout=CHART_TIMEOUT_MS)
+
+
+def readable(page) -> tuple[str, str, float]:
+    """(background, title colour, their contrast ratio) of the main area."""
+    bg = page.locator("[data-testid='stApp']").evaluate("e => getComputedStyle(e).backgroundColor")
+    fg = page.locator("[data-testid='stHeading'] h1").first.evaluate("e => getComputedStyle(e).color")
+    return bg, fg, contrast(fg, bg)
+
+
+@pytest.fixture(scope="module")
+def pages_found() -> list[AppPage]:
+    return PAGES
+
+
+def test_app_lists_its_pages(pages_found):
+    """The parse of app.py found the home page and at least the deep-nets lesson, and their files exist."""
+    paths = [p.url_path for p in pages_found]
+    assert "/" in paths, "no default page (st.Page(..., default=True)) found in app.py"
+    assert "/deep_nets" in paths
+    for p in pages_found:
+        assert p.url_path.startswith("/")
+        assert p.heading, f"{p.file}: no literal title in ui.page_header(...) or st.title(...)"
+
+
+def test_navigation_matches_parsed_pages(app_url, browser):
+    """The sidebar of the running app links exactly the pages this test module visits."""
+    context, page = open_page(browser, app_url + "/")
+    try:
+        hrefs = page.locator("[data-testid='stSidebarNavLink']").evaluate_all("els => els.map(e => e.href)")
+        linked = {urlparse(h).path.rstrip("/") or "/" for h in hrefs}
+        assert linked == {p.url_path for p in PAGES}
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("app_page", PAGES, ids=[p.name for p in PAGES])
+def test_page_renders(app_url, browser, screenshots_dir, app_page: AppPage):
+    context, page = open_page(browser, app_url + app_page.url_path)
+    try:
+        assert_healthy(page, app_page)
+        bg, fg, ratio = readable(page)
+        assert _luminance(bg) > 0.5, f"light scheme but a dark background {bg}"
+        assert ratio >= MIN_CONTRAST, f"title {fg} on {bg}: contrast {ratio:.1f} < {MIN_CONTRAST}"
+        full_screenshot(page, screenshots_dir / f"{app_page.name}.png")
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("app_page", PAGES, ids=[p.name for p in PAGES])
+def test_page_renders_dark(app_url, browser, screenshots_dir, app_page: AppPage):
+    """With the browser asking for a dark scheme, Streamlit follows it (config.toml has [theme.dark])."""
+    context, page = open_page(browser, app_url + app_page.url_path, scheme="dark")
+    try:
+        assert_healthy(page, app_page)
+        bg, fg, ratio = readable(page)
+        assert _luminance(bg) < 0.2, f"dark scheme but a light background {bg}"
+        assert ratio >= MIN_CONTRAST, f"title {fg} on {bg}: contrast {ratio:.1f} < {MIN_CONTRAST}"
+        full_screenshot(page, screenshots_dir / f"{app_page.name}-dark.png")
+    finally:
+        context.close()
+
+
+def test_malformed_url_parameter_warns_and_falls_back(app_url, browser, screenshots_dir):
+    deep = next((p for p in PAGES if p.url_path == "/deep_nets"), None)
+    assert deep is not None, "the deep-nets lesson is not in app.py's pages"
+    context, page = open_page(browser, app_url + "/deep_nets?depth=banana")
+    try:
+        assert page.locator(EXCEPTION).count() == 0
+        warning = page.locator("[data-testid='stAlert']", has_text="banana")
+        assert warning.count() == 1, "no warning about the ignored URL value depth=banana"
+        assert "depth" in warning.inner_text()
+        # the page still renders in full, with the default depth the warning names
+        assert_healthy(page, deep)
+        default = re.search(r"Using the default, (\d+)", warning.inner_text())
+        assert default is not None, warning.inner_text()
+        depth_slider = page.locator("[data-testid='stSlider']", has_text="Hidden layers")
+        assert depth_slider.locator(
+            "[data-testid='stSliderThumbValue']"
+        ).inner_text().strip() == default.group(1)
+        assert "banana" not in page.url
+        full_screenshot(page, screenshots_dir / "deep_nets-malformed-url.png")
+    finally:
+        context.close()
