@@ -350,10 +350,10 @@ def bifurcation_table(
     r_min: float = 2.5,
     r_max: float = 4.0,
     n_r: int = 500,
-    n_keep: int = 160,
+    n_keep: int = 120,
     n_transient: int = 600,
     x0: float = 0.3,
-    resolution: int = 600,
+    resolution: int = 400,
 ) -> pd.DataFrame:
     """Long-form (r, x) points of the attractor for each r: iterate all r at once, drop a transient, keep
     n_keep iterates, and merge points closer than 1/resolution (a cycle gives one row per cycle point)."""
@@ -468,7 +468,7 @@ def logistic_to_mandelbrot_c(r):
     return r / 2.0 - r * r / 4.0
 
 
-def mandelbrot_table(n_re: int = 120, n_im: int = 80, max_iter: int = 60) -> pd.DataFrame:
+def mandelbrot_table(n_re: int = 108, n_im: int = 72, max_iter: int = 60) -> pd.DataFrame:
     """Long-form (re, im, bounded, steps) on a grid of c: does z ↦ z² + c stay bounded from z = 0?
     `steps` counts iterations before |z| > 2 (max_iter for points that never escape)."""
     re = np.linspace(-2.1, 0.6, n_re)
@@ -724,9 +724,8 @@ class CliffConfig:
 
 
 CLIFF_PRESETS: dict[str, CliffConfig] = {"default": CliffConfig()}
-COST_STARTS = np.linspace(
-    -0.9, 0.9, 61
-)  # starts h_0 averaged in the "cost" curve: its steps are 1/61 of a cliff
+# starts h_0 averaged in the "cost" curve: each contributes a step 1/41 the height of a cliff
+COST_STARTS = np.linspace(-0.9, 0.9, 41)
 
 
 def basin_boundary_bias(w, h0):
@@ -739,7 +738,7 @@ def basin_boundary_bias(w, h0):
 
 
 def cliff_curves(
-    cfg: CliffConfig, b_min: float = -3.0, b_max: float = 3.0, n_b: int = 801, n_cost: int = 241
+    cfg: CliffConfig, b_min: float = -3.0, b_max: float = 3.0, n_b: int = 801, n_cost: int = 181
 ) -> Result:
     """Loss and |∂L/∂b| as functions of b (w, T, target, h0 fixed), for the start h0 ("loss") and averaged
     over starts spread across (−0.9, 0.9) ("cost"). The grid includes the predicted cliff and the current b.
@@ -793,8 +792,8 @@ def cliff_surface(
     T: int,
     target: float,
     h0: float,
-    n_w: int = 81,
-    n_b: int = 61,
+    n_w: int = 65,
+    n_b: int = 49,
     w_range: tuple[float, float] = (-4.0, 4.0),
     b_range: tuple[float, float] = (-3.0, 3.0),
 ) -> Result:

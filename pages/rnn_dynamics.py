@@ -58,7 +58,7 @@ def iterated_map() -> None:
         ui.chart_with_data(charts.cobweb_chart(t["map"], t["cobweb"]), t["cobweb"], "logistic_cobweb.csv")
     with right:
         ui.chart_with_data(charts.orbit_chart(t["orbit"]), t["orbit"], "logistic_orbit.csv")
-        ui.altair(charts.orbit_derivative_chart(t["orbit"]), key="orbit-derivative")
+        ui.altair_tested(charts.orbit_derivative_chart(t["orbit"]), key="orbit-derivative")
     period = "none ≤ 64" if m["period"] is None else str(m["period"])
     ui.readouts([("Lyapunov exponent λ", f"{m['lyapunov']:.3f}", "long-run average of ln|f′(x_k)| (4,000 steps)"),
                  ("|dxₙ/dx₀|", dyn.format_size(abs(m["dxn_dx0"])), None),
@@ -69,7 +69,7 @@ def iterated_map() -> None:
     ui.chart_with_data(charts.bifurcation_chart(bifurcation(lo), r, doubling()), bifurcation(lo), "logistic_bifurcation.csv")
     ui.chart_with_data(charts.lyapunov_chart(lyapunov_curve(lo), r), lyapunov_curve(lo), "logistic_lyapunov.csv")
     explain(m, "map")
-    with st.expander("Aside: the Mandelbrot set is this map in disguise", icon=":material/blur_on:"):
+    if ui.toggle("Aside: the Mandelbrot set is this map in disguise", "map_mandelbrot"):
         st.markdown(m["mandelbrot_text"])
         ui.chart_with_data(charts.mandelbrot_chart(mandelbrot(), m["mandelbrot_c"]), mandelbrot(), "mandelbrot.csv")
     ui.show_code(dyn.lyapunov_exponent, dyn.find_attractor)
@@ -92,7 +92,7 @@ def one_unit() -> None:
         ui.chart_with_data(charts.unit_map_chart(t["map"], t["fixed_points"]), t["fixed_points"], "unit_fixed_points.csv")
     with right:
         ui.chart_with_data(charts.final_state_chart(t["final"]), t["final"], "unit_hT_vs_h0.csv")
-        ui.altair(charts.final_derivative_chart(t["final"]), key="unit-derivative")
+        ui.altair_tested(charts.final_derivative_chart(t["final"]), key="unit-derivative")
     ui.readouts([("stable fixed points", str(m["n_stable"]), None),
                  ("median |∂h_T/∂h_0|", dyn.format_size(m["median_derivative"]), "over the starts h_0 on the grid"),
                  ("largest |∂h_T/∂h_0|", dyn.format_size(m["max_derivative"]), f"at h_0 = {m['argmax_h0']:.3f}")])
@@ -114,7 +114,7 @@ def cliffs() -> None:
     res = dyn.cliff_curves(dyn.CliffConfig(w=w, b=b, T=T, target=target, h0=h0))
     m, bias = res.meta, res.tables["bias"]
     ui.chart_with_data(charts.cliff_loss_chart(bias, b, m["b_boundary"]), bias, "cliff_loss_vs_bias.csv")
-    ui.altair(charts.cliff_gradient_chart(bias, b, m["b_boundary"]), key="cliff-gradient")
+    ui.altair_tested(charts.cliff_gradient_chart(bias, b, m["b_boundary"]), key="cliff-gradient")
     ui.readouts([("loss at your (w, b)", f"{m['loss']:.4f}", None), ("‖∇L‖ at your (w, b)", dyn.format_size(m["grad_norm"]), None),
                  ("steepest |∂L/∂b|", dyn.format_size(m["max_abs_grad_b"]), None),
                  ("cliff at b*", "none" if m["b_boundary"] is None else f"{m['b_boundary']:.4f}", "atanh(h_0) − w h_0")])
@@ -123,7 +123,7 @@ def cliffs() -> None:
     with left:
         ui.chart_with_data(charts.loss_heatmap(s.tables["grid"], s.tables["boundary"], w, b), s.tables["grid"], "cliff_surface.csv")
     with right:
-        ui.altair(charts.grad_norm_heatmap(s.tables["grid"], s.tables["boundary"], w, b), key="cliff-grad-map")
+        ui.altair_tested(charts.grad_norm_heatmap(s.tables["grid"], s.tables["boundary"], w, b), key="cliff-grad-map")
     explain(m, "cliff")
     ui.show_code(dyn.rnn_unit_loss_grad, dyn.basin_boundary_bias)
 

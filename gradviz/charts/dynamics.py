@@ -26,13 +26,21 @@ def _cell(values: pd.Series) -> float:
     return float(u[1] - u[0]) if len(u) > 1 else 1.0
 
 
+def _inline(*rows: dict) -> alt.InlineData:
+    """A few literal rows (markers, reference lines): inline values, cheaper to send than a DataFrame."""
+    return alt.InlineData(
+        values=[{k: (float(v) if isinstance(v, (int, float)) else v) for k, v in r.items()} for r in rows]
+    )
+
+
 def _rule_x(value: float, color: str, dash: list[int], label: str) -> alt.Chart:
     """A vertical marker at x = value with its label in the tooltip."""
-    data = pd.DataFrame({"x": [value], "label": [label]})
     return (
-        alt.Chart(data)
+        alt.Chart(_inline({"x": value, "label": label}))
         .mark_rule(color=color, strokeDash=dash, strokeWidth=2)
-        .encode(x="x:Q", tooltip=[alt.Tooltip("label:N", title="marker"), alt.Tooltip("x:Q", format=".4f")])
+        .encode(
+            x=alt.X("x:Q"), tooltip=[alt.Tooltip("label:N", title="marker"), alt.Tooltip("x:Q", format=".4f")]
+        )
     )
 
 
@@ -58,8 +66,8 @@ def chain_chart(chain: pd.DataFrame) -> alt.Chart:
     # the products, one line per unit
     lines = base.mark_line(strokeWidth=2.5)
     # where a product neither grows nor shrinks
-    one = alt.Chart(pd.DataFrame({"y": [1.0]})).mark_rule(color="#999999", strokeDash=[2, 2]).encode(y="y:Q")
-    return alt.layer(lines, one).properties(height=CHART_HEIGHT)
+    one = alt.Chart(_inline({"y": 1.0})).mark_rule(color="#999999", strokeDash=[2, 2]).encode(y=alt.Y("y:Q"))
+    return alt.layer(lines, one, height=CHART_HEIGHT)
 
 
 # -- 2. iterated maps -----------------------------------------------------------------------------------
@@ -92,24 +100,23 @@ def cobweb_chart(curve: pd.DataFrame, cobweb: pd.DataFrame) -> alt.Chart:
         .mark_line(color=palette(4)[3], strokeWidth=1.2, opacity=0.85)
         .encode(
             **axes,
-            order="order:Q",
+            order=alt.Order("order:Q"),
             tooltip=[alt.Tooltip("x:Q", format=".4f"), alt.Tooltip("y:Q", format=".4f")],
         )
     )
-    return alt.layer(curves, web).properties(height=CHART_HEIGHT)
+    return alt.layer(curves, web, height=CHART_HEIGHT)
 
 
 def orbit_chart(orbit: pd.DataFrame) -> alt.Chart:
     """x_n against n."""
     return (
-        alt.Chart(orbit)
+        alt.Chart(orbit, height=SMALL_HEIGHT)
         .mark_line(point=alt.OverlayMarkDef(size=18), color=palette(1)[0])
         .encode(
             x=alt.X("n:Q", title="step n"),
             y=alt.Y("x:Q", title="x_n", scale=alt.Scale(domain=[0, 1])),
             tooltip=[alt.Tooltip("n:Q"), alt.Tooltip("x:Q", format=".5f")],
         )
-        .properties(height=SMALL_HEIGHT)
     )
 
 
@@ -125,8 +132,8 @@ def orbit_derivative_chart(orbit: pd.DataFrame) -> alt.Chart:
             tooltip=[alt.Tooltip("n:Q"), alt.Tooltip("dxn_dx0:Q", title="dx_n/dx_0", format=".3e")],
         )
     )
-    one = alt.Chart(pd.DataFrame({"y": [1.0]})).mark_rule(color="#999999", strokeDash=[2, 2]).encode(y="y:Q")
-    return alt.layer(line, one).properties(height=SMALL_HEIGHT)
+    one = alt.Chart(_inline({"y": 1.0})).mark_rule(color="#999999", strokeDash=[2, 2]).encode(y=alt.Y("y:Q"))
+    return alt.layer(line, one, height=SMALL_HEIGHT)
 
 
 def bifurcation_chart(points: pd.DataFrame, r: float, marks: pd.DataFrame) -> alt.Chart:
@@ -146,15 +153,17 @@ def bifurcation_chart(points: pd.DataFrame, r: float, marks: pd.DataFrame) -> al
     doubling = (
         alt.Chart(marks)
         .mark_rule(color="#999999", strokeDash=[3, 3])
-        .encode(x="r:Q", tooltip=[alt.Tooltip("label:N", title="point"), alt.Tooltip("r:Q", format=".6f")])
+        .encode(
+            x=alt.X("r:Q"), tooltip=[alt.Tooltip("label:N", title="point"), alt.Tooltip("r:Q", format=".6f")]
+        )
     )
     labels = (
         alt.Chart(marks)
-        .mark_text(align="left", dx=2, dy=-4, fontSize=10, color="#999999")
-        .encode(x="r:Q", y=alt.value(8), text="label:N")
+        .mark_text(align="left", dx=2, y=8, fontSize=10, color="#999999")
+        .encode(x=alt.X("r:Q"), text=alt.Text("label:N"))
     )
     here = _rule_x(r, palette(4)[3], [1, 0], "your r")
-    return alt.layer(dots, doubling, labels, here).properties(height=CHART_HEIGHT)
+    return alt.layer(dots, doubling, labels, here, height=CHART_HEIGHT)
 
 
 def lyapunov_chart(table: pd.DataFrame, r: float) -> alt.Chart:
@@ -170,53 +179,52 @@ def lyapunov_chart(table: pd.DataFrame, r: float) -> alt.Chart:
             tooltip=[alt.Tooltip("r:Q", format=".4f"), alt.Tooltip("lyapunov:Q", title="λ", format=".3f")],
         )
     )
-    zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color="#999999").encode(y="y:Q")
+    zero = alt.Chart(_inline({"y": 0.0})).mark_rule(color="#999999").encode(y=alt.Y("y:Q"))
     here = _rule_x(r, palette(4)[3], [1, 0], "your r")
-    return alt.layer(line, zero, here).properties(height=SMALL_HEIGHT)
+    return alt.layer(line, zero, here, height=SMALL_HEIGHT)
 
 
 def mandelbrot_chart(table: pd.DataFrame, c: float) -> alt.Chart:
-    """Escape time of z ↦ z² + c from z = 0 (bounded points dark), the real segment the logistic map
+    """Escape time of z ↦ z² + c from z = 0 (bounded points darkest), the real segment the logistic map
     covers (c ∈ [−2, ¼]) and the current c = r(2 − r)/4."""
     d_re, d_im = _cell(table["re"]), _cell(table["im"])
+    # one cell per c, dark where the iterates stay bounded (they never escape: steps = the maximum)
     cells = (
         alt.Chart(table)
         .transform_calculate(re2=f"datum.re + {d_re}", im2=f"datum.im + {d_im}")
         .mark_rect()
         .encode(
             x=alt.X("re:Q", title="Re c", scale=alt.Scale(domain=[-2.1, 0.6], nice=False)),
-            x2="re2:Q",
+            x2=alt.X2("re2:Q"),
             y=alt.Y("im:Q", title="Im c", scale=alt.Scale(domain=[-1.2, 1.2], nice=False)),
-            y2="im2:Q",
-            # bounded points (the set itself) dark; escaping points coloured by how fast they escape
-            color=alt.condition(
-                "datum.bounded",
-                alt.value("#1a1a1a"),
-                alt.Color("steps:Q", scale=alt.Scale(scheme=LAYER_SCHEME, type="log"), title="steps to escape"),
+            y2=alt.Y2("im2:Q"),
+            color=alt.Color(
+                "steps:Q", scale=alt.Scale(scheme="magma", type="log", reverse=True), title="steps to escape"
             ),
             tooltip=[
                 alt.Tooltip("re:Q", format=".3f"),
                 alt.Tooltip("im:Q", format=".3f"),
-                alt.Tooltip("bounded:N"),
                 alt.Tooltip("steps:Q"),
             ],
         )
     )
     segment = (
-        alt.Chart(pd.DataFrame({"re": [-2.0, 0.25], "im": [0.0, 0.0]}))
+        alt.Chart(_inline({"re": -2.0, "im": 0.0}, {"re": 0.25, "im": 0.0}))
         .mark_line(color="white", strokeWidth=1.5, strokeDash=[4, 2])
-        .encode(x="re:Q", y="im:Q")
+        .encode(x=alt.X("re:Q"), y=alt.Y("im:Q"))
     )
     here = (
-        alt.Chart(pd.DataFrame({"re": [c], "im": [0.0], "label": ["c for your r"]}))
+        alt.Chart(_inline({"re": c, "im": 0.0, "label": "c for your r"}))
         .mark_point(
             shape="diamond", size=140, filled=True, color=palette(4)[3], stroke="white", strokeWidth=1
         )
         .encode(
-            x="re:Q", y="im:Q", tooltip=[alt.Tooltip("label:N"), alt.Tooltip("re:Q", title="c", format=".4f")]
+            x=alt.X("re:Q"),
+            y=alt.Y("im:Q"),
+            tooltip=[alt.Tooltip("label:N"), alt.Tooltip("re:Q", title="c", format=".4f")],
         )
     )
-    return alt.layer(cells, segment, here).properties(height=SMALL_HEIGHT)
+    return alt.layer(cells, segment, here, height=SMALL_HEIGHT)
 
 
 # -- 3. one unit as a dynamical system ------------------------------------------------------------------
@@ -243,17 +251,16 @@ def unit_map_chart(curve: pd.DataFrame, fixed: pd.DataFrame) -> alt.Chart:
     kinds = ["stable", "unstable"]
     points = (
         alt.Chart(fixed.assign(kind=np.where(fixed["stable"], "stable", "unstable"), f=fixed["h"]))
-        .mark_point(size=130, strokeWidth=2.5)
+        .mark_point(size=130, strokeWidth=2.5, color=palette(4)[3])
         .encode(
-            x="h:Q",
-            y="f:Q",
+            x=alt.X("h:Q"),
+            y=alt.Y("f:Q"),
             shape=alt.Shape(
                 "kind:N", scale=alt.Scale(domain=kinds, range=["circle", "square"]), title="fixed point"
             ),
             fill=alt.Fill(
                 "kind:N", scale=alt.Scale(domain=kinds, range=[palette(4)[3], "transparent"]), legend=None
             ),
-            color=alt.value(palette(4)[3]),
             tooltip=[
                 alt.Tooltip("kind:N", title="fixed point"),
                 alt.Tooltip("h:Q", title="h*", format=".5f"),
@@ -261,20 +268,19 @@ def unit_map_chart(curve: pd.DataFrame, fixed: pd.DataFrame) -> alt.Chart:
             ],
         )
     )
-    return alt.layer(lines, points).resolve_scale(color="independent").properties(height=CHART_HEIGHT)
+    return alt.layer(lines, points, height=CHART_HEIGHT).resolve_scale(color="independent")
 
 
 def final_state_chart(final: pd.DataFrame) -> alt.Chart:
     """h_T against h_0: flat across each basin, a step at each boundary."""
     return (
-        alt.Chart(final)
+        alt.Chart(final, height=SMALL_HEIGHT)
         .mark_line(color=palette(1)[0], strokeWidth=2)
         .encode(
             x=alt.X("h0:Q", title="start h_0"),
             y=alt.Y("hT:Q", title="end state h_T"),
             tooltip=[alt.Tooltip("h0:Q", format=".5f"), alt.Tooltip("hT:Q", title="h_T", format=".5f")],
         )
-        .properties(height=SMALL_HEIGHT)
     )
 
 
@@ -282,7 +288,7 @@ def final_derivative_chart(final: pd.DataFrame) -> alt.Chart:
     """|∂h_T/∂h_0| against h_0 on a log axis: vanishing inside basins, exploding at their boundaries."""
     data = _floored(final)
     return (
-        alt.Chart(data)
+        alt.Chart(data, height=SMALL_HEIGHT)
         .mark_line(color=palette(3)[2], strokeWidth=2)
         .encode(
             x=alt.X("h0:Q", title="start h_0"),
@@ -292,7 +298,6 @@ def final_derivative_chart(final: pd.DataFrame) -> alt.Chart:
                 alt.Tooltip("dhT_dh0:Q", title="∂h_T/∂h_0", format=".3e"),
             ],
         )
-        .properties(height=SMALL_HEIGHT)
     )
 
 
@@ -311,9 +316,9 @@ def stable_count_chart(table: pd.DataFrame, w: float, b: float) -> alt.Chart:
         .mark_rect()
         .encode(
             x=alt.X("w0:Q", title="weight w", scale=alt.Scale(nice=False)),
-            x2="w1:Q",
+            x2=alt.X2("w1:Q"),
             y=alt.Y("b0:Q", title="bias b", scale=alt.Scale(nice=False)),
-            y2="b1:Q",
+            y2=alt.Y2("b1:Q"),
             color=alt.Color(
                 "n_stable:O",
                 scale=alt.Scale(domain=counts, range=["#999999", palette(3)[0], palette(3)[1]]),
@@ -327,13 +332,15 @@ def stable_count_chart(table: pd.DataFrame, w: float, b: float) -> alt.Chart:
         )
     )
     here = (
-        alt.Chart(pd.DataFrame({"w": [w], "b": [b]}))
+        alt.Chart(_inline({"w": w, "b": b}))
         .mark_point(shape="cross", size=160, filled=True, color="black", stroke="white", strokeWidth=1)
         .encode(
-            x="w:Q", y="b:Q", tooltip=[alt.Tooltip("w:Q", format=".2f"), alt.Tooltip("b:Q", format=".2f")]
+            x=alt.X("w:Q"),
+            y=alt.Y("b:Q"),
+            tooltip=[alt.Tooltip("w:Q", format=".2f"), alt.Tooltip("b:Q", format=".2f")],
         )
     )
-    return alt.layer(cells, here).properties(height=CHART_HEIGHT)
+    return alt.layer(cells, here, height=CHART_HEIGHT)
 
 
 # -- 4. cliffs ------------------------------------------------------------------------------------------
@@ -364,7 +371,7 @@ def cliff_loss_chart(bias: pd.DataFrame, b: float, b_boundary: float | None) -> 
         layers.append(
             _rule_x(b_boundary, palette(4)[3], [6, 3], "basin boundary: h0 = repelling fixed point")
         )
-    return alt.layer(*layers).properties(height=CHART_HEIGHT)
+    return alt.layer(*layers, height=CHART_HEIGHT)
 
 
 def cliff_gradient_chart(bias: pd.DataFrame, b: float, b_boundary: float | None) -> alt.Chart:
@@ -389,7 +396,7 @@ def cliff_gradient_chart(bias: pd.DataFrame, b: float, b_boundary: float | None)
     layers = [lines, _rule_x(b, "#555555", [1, 0], "your b")]
     if b_boundary is not None:
         layers.append(_rule_x(b_boundary, palette(4)[3], [6, 3], "basin boundary"))
-    return alt.layer(*layers).properties(height=SMALL_HEIGHT)
+    return alt.layer(*layers, height=SMALL_HEIGHT)
 
 
 def _surface(
@@ -407,9 +414,9 @@ def _surface(
         .mark_rect()
         .encode(
             x=alt.X("w0:Q", title="weight w", scale=alt.Scale(nice=False)),
-            x2="w1:Q",
+            x2=alt.X2("w1:Q"),
             y=alt.Y("b0:Q", title="bias b", scale=alt.Scale(nice=False)),
-            y2="b1:Q",
+            y2=alt.Y2("b1:Q"),
             color=color,
             tooltip=tooltip,
         )
@@ -418,14 +425,14 @@ def _surface(
     edge = (
         alt.Chart(boundary)
         .mark_line(color="white", strokeDash=[5, 3], strokeWidth=2)
-        .encode(x="w:Q", y="b:Q", detail="branch:N")
+        .encode(x=alt.X("w:Q"), y=alt.Y("b:Q"), detail=alt.Detail("branch:N"))
     )
     here = (
-        alt.Chart(pd.DataFrame({"w": [w], "b": [b]}))
+        alt.Chart(_inline({"w": w, "b": b}))
         .mark_point(shape="cross", size=160, filled=True, color="black", stroke="white", strokeWidth=1)
-        .encode(x="w:Q", y="b:Q")
+        .encode(x=alt.X("w:Q"), y=alt.Y("b:Q"))
     )
-    return alt.layer(cells, edge, here).properties(height=CHART_HEIGHT)
+    return alt.layer(cells, edge, here, height=CHART_HEIGHT)
 
 
 def loss_heatmap(grid: pd.DataFrame, boundary: pd.DataFrame, w: float, b: float) -> alt.Chart:
@@ -467,7 +474,7 @@ def eigenvalue_chart(eigen: pd.DataFrame, circles: pd.DataFrame) -> alt.Chart:
         .encode(
             x=alt.X("re:Q", title="Re λ", scale=scale),
             y=alt.Y("im:Q", title="Im λ", scale=scale),
-            order="order:Q",
+            order=alt.Order("order:Q"),
             color=alt.Color(
                 "circle:N", scale=alt.Scale(domain=names, range=["#999999", palette(4)[3]]), title=None
             ),
@@ -480,8 +487,8 @@ def eigenvalue_chart(eigen: pd.DataFrame, circles: pd.DataFrame) -> alt.Chart:
         alt.Chart(eigen)
         .mark_circle(size=36, color=palette(1)[0], opacity=0.85)
         .encode(
-            x="re:Q",
-            y="im:Q",
+            x=alt.X("re:Q"),
+            y=alt.Y("im:Q"),
             tooltip=[
                 alt.Tooltip("re:Q", format=".3f"),
                 alt.Tooltip("im:Q", format=".3f"),
@@ -489,7 +496,7 @@ def eigenvalue_chart(eigen: pd.DataFrame, circles: pd.DataFrame) -> alt.Chart:
             ],
         )
     )
-    return alt.layer(rings, dots).properties(height=CHART_HEIGHT)
+    return alt.layer(rings, dots, height=CHART_HEIGHT)
 
 
 def gain_chart(gains: pd.DataFrame) -> alt.Chart:
@@ -498,7 +505,7 @@ def gain_chart(gains: pd.DataFrame) -> alt.Chart:
     names = list(dict.fromkeys(gains.sort_values("rho")["series"]))
     data = _floored(gains, "gain").assign(yours=gains["series"].str.endswith("(yours)"))
     return (
-        alt.Chart(data)
+        alt.Chart(data, height=CHART_HEIGHT)
         .mark_line()
         .encode(
             x=alt.X("t:Q", title="steps t"),
@@ -518,5 +525,4 @@ def gain_chart(gains: pd.DataFrame) -> alt.Chart:
                 alt.Tooltip("gain:Q", title="‖∂h_t/∂h_0‖", format=".2e"),
             ],
         )
-        .properties(height=CHART_HEIGHT)
     )

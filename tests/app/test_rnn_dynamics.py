@@ -62,8 +62,8 @@ def test_renders_every_section_with_its_headline_numbers(page):
     assert m["spectral radius ρ(W)"] == "1.000"
     headers = [h.value for h in page.header]
     assert [h.split(" · ")[0] for h in headers] == ["1", "2", "3", "4", "5", "6"]
-    assert len(page.get("vega_lite_chart")) >= 17  # every chart drawn
-    assert len(page.get("download_button")) >= 13  # a CSV for every chart's table
+    assert len(page.get("vega_lite_chart")) == 16  # every chart drawn
+    assert len(page.get("download_button")) == 12  # a CSV for every chart's table
     assert len(page.latex) >= 10 and any("117" in x.value or "1.17" in x.value for x in page.latex)
     assert any("Sources" in s.value for s in page.subheader)
     # the convention is explained, with both of the lecture's readings
@@ -128,6 +128,12 @@ def test_a_link_reproduces_the_view():
     m = _metrics(at)
     assert m["linear: ∂h_T/∂h_0 = w^T"] == "5.15e-03"  # 0.9^50, the lecture's 0.00515
     assert m["attractor period"] == "2" and m["stable fixed points"] == "1"
+
+
+def test_mandelbrot_aside_on_demand(page):
+    page.toggle(key="map_mandelbrot").set_value(True).run()
+    _assert_clean(page)
+    assert len(page.get("vega_lite_chart")) == 17 and any("c = r(2 − r)/4" in x.value for x in page.markdown)
 
 
 def test_predict_then_reveal_answers(page):
