@@ -25,7 +25,7 @@ HOCHREITER_1997 = (
 )
 SEED_004 = ("“The gradient problem in RNN” (blog post, 2019; seed text): clipping by a threshold", None)
 TORCH_CLIP = (
-    "PyTorch documentation: torch.nn.utils.clip_grad_norm_ and clip_grad_value_ (what gradviz is tested against)",
+    "PyTorch documentation: `torch.nn.utils.clip_grad_norm_` and `clip_grad_value_` (what gradviz is tested against)",
     "https://pytorch.org/docs/stable/generated/torch.nn.utils.clip_grad_norm_.html",
 )
 SOURCES = [
@@ -50,13 +50,13 @@ def sci(x: float, digits: int = 2) -> str:
 # -- part 1: on the cliff -------------------------------------------------------------------------------
 
 
-def cliff_status(run: dict) -> str:
-    """What became of a descent, in a few words."""
+def cliff_status(run: dict, short: bool = False) -> str:
+    """What became of a descent, in a few words (or one or two for a readout)."""
     if run["nonfinite_at"] is not None:
-        return f"inf/NaN at step {run['nonfinite_at']}"
+        return "inf/NaN" if short else f"inf/NaN at step {run['nonfinite_at']}"
     if run["left_region_at"] is not None:
-        return f"left the map at step {run['left_region_at']}"
-    return "stayed on the map"
+        return "off the map" if short else f"left the map at step {run['left_region_at']}"
+    return "on the map" if short else "stayed on the map"
 
 
 def cliff_verdict(lr: float, threshold: float, meta: dict) -> str:
@@ -108,8 +108,8 @@ def cliff_latex(lr: float, threshold: float, meta: dict) -> list[str]:
         rf" = ({ex['clipped_w']:.3g},\ {ex['clipped_b']:.3g})"
     )
     lines.append(
-        rf"\text{{step length: unclipped }} \text{{lr}}\,\|\mathbf{{g}}\| = {lr:g}\times{latex_size(n)} = {latex_size(lr * n)}"
-        rf",\qquad \text{{clipped }} \text{{lr}}\,\eta = {lr * threshold:.3g}"
+        rf"\text{{plain step: }} \text{{lr}}\,\|\mathbf{{g}}\| = {lr:g}\times{latex_size(n)} = {latex_size(lr * n)}"
+        rf"\qquad \text{{clipped step: }} \text{{lr}}\,\eta = {lr * threshold:.3g}"
     )
     return lines
 
@@ -140,12 +140,13 @@ def rnn_verdict(rho: float, baseline: float, summary: pd.DataFrame) -> str:
     head = (
         f"With ρ = {rho:g} the unclipped run exploded while clipping kept training alive. "
         if exploded
-        else f"With ρ = {rho:g} nothing exploded: clipping is a safety net that here costs little. "
+        else f"With ρ = {rho:g} nothing exploded: clipping is a safety net that here costs little (press **explodes** "
+        "for ρ = 3). "
     )
     return head + "; ".join(lines) + "."
 
 
-def rnn_latex(threshold: float, lr: float, steps: pd.DataFrame, run: str) -> list[str]:
+def rnn_latex(threshold: float, lr: float, steps: pd.DataFrame, run: str, n_params: int) -> list[str]:
     """The clipping rule of `run`, with the numbers of its step with the largest gradient."""
     norms = steps[(steps["run"] == run) & (steps["quantity"] == "grad_norm")]
     if norms.empty:
@@ -155,24 +156,28 @@ def rnn_latex(threshold: float, lr: float, steps: pd.DataFrame, run: str) -> lis
     if run == "norm":
         rule = r"\mathbf{g} \leftarrow \eta\,\mathbf{g}/\|\mathbf{g}\|\ \text{ if } \|\mathbf{g}\| > \eta"
         after = min(n, threshold)
-        detail = (
-            rf"k = {k}:\ \|\mathbf{{g}}\| = {latex_size(n)}"
-            + (
-                rf" > \eta = {threshold:g} \Rightarrow \text{{scale by }} \eta/\|\mathbf{{g}}\| = {latex_size(threshold / n)}"
-                if n > threshold
-                else rf" \le \eta = {threshold:g} \Rightarrow \text{{unchanged}}"
-            )
-            + rf",\quad \text{{lr}}\,\|\mathbf{{g}}\| = {latex_size(lr * after)}"
+        detail = rf"k = {k}:\ \|\mathbf{{g}}\| = {latex_size(n)}" + (
+            rf" > \eta = {threshold:g} \Rightarrow \mathbf{{g}} \times \eta/\|\mathbf{{g}}\| = \mathbf{{g}} \times {latex_size(threshold / n)}"
+            if n > threshold
+            else rf" \le \eta = {threshold:g} \Rightarrow \text{{unchanged}}"
         )
+        detail += rf"\\ \text{{step length }} \text{{lr}}\,\min(\|\mathbf{{g}}\|, \eta) = {lr:g}\times{after:.3g} = {latex_size(lr * after)}"
     elif run == "value":
         rule = r"g_i \leftarrow \max(-\eta, \min(\eta, g_i))\ \text{ for every one of the net's weights}"
-        detail = rf"k = {k}:\ \|\mathbf{{g}}\| = {latex_size(n)}\ \text{{before; each component now lies in }} [-{threshold:g}, {threshold:g}]"
+        # every one of the P components is at most η, so the clipped vector is at most η√P long
+        detail = (
+            rf"k = {k}:\ \|\mathbf{{g}}\| = {latex_size(n)}\ \text{{before; after, }}"
+            rf"\|\mathbf{{g}}\| \le \eta\sqrt{{P}} = {threshold:g}\sqrt{{{n_params}}} = {threshold * math.sqrt(n_params):.3g}"
+        )
     else:
         rule = r"\theta_{k+1} = \theta_k - \text{lr}\,\mathbf{g}\quad\text{(no clipping)}"
         detail = (
             rf"k = {k}:\ \text{{lr}}\,\|\mathbf{{g}}\| = {lr:g}\times{latex_size(n)} = {latex_size(lr * n)}"
         )
-    product = r"\frac{\partial h_T}{\partial h_t} = \prod_{s=t+1}^{T} \operatorname{diag}(1-h_s^2)\,W,\qquad \rho(W) > 1 \Rightarrow \text{can grow like } \rho^{T-t}"
+    product = (
+        r"\frac{\partial h_T}{\partial h_t} = \prod_{s=t+1}^{T} \operatorname{diag}(1-h_s^2)\,W,"
+        r"\qquad \rho(W) > 1 \Rightarrow \text{it can grow like } \rho^{T-t}"
+    )
     return [product, rule, detail]
 
 
@@ -241,7 +246,7 @@ QUESTIONS: dict[str, dict] = {
             "it stays at the 1/6 baseline",
         ],
         "answer": "it blows up to inf/NaN within 50 steps",
-        "explanation": "Its very first gradient is about 19 long, and each large step lands where the next gradient "
+        "explanation": "Its very first gradient is about 15 long, and each large step lands where the next gradient "
         "is larger; the loss multiplies step after step until it overflows at step 36. Both clipped runs "
         "train on to losses below the 1/6 baseline.",
     },

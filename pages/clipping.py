@@ -48,11 +48,10 @@ def on_the_cliff() -> None:
     ui.altair(chart, key="cliff_map", on_select=click_sets("cliff_map", "start", {"w": "w0", "b": "b0"}))
     ui.download_csv(paths, "clipping_cliff_descents.csv")
     plain, clipped = m["runs"]["unclipped"], m["runs"]["clipped by norm"]
-    ui.readouts([("largest step, unclipped", ui.sci(plain["largest_step"]), "‖θₖ − θₖ₋₁‖, the longest of the run"),
-                 ("largest step, clipped", ui.sci(clipped["largest_step"]), f"never more than lr·η = {lr * eta:.3g}"),
-                 ("final loss, unclipped", ui.sci(plain["final_loss"]), None),
-                 ("final loss, clipped", ui.sci(clipped["final_loss"]), None),
-                 ("unclipped run", words.cliff_status(plain), "the map is the plotted region of (w, b)")])
+    ui.readouts([("longest step, plain", ui.sci(plain["largest_step"]), "‖θₖ − θₖ₋₁‖, the longest of the run"),
+                 ("longest step, clipped", ui.sci(clipped["largest_step"]), f"never more than lr·η = {lr * eta:.3g}"),
+                 ("final loss, plain", ui.sci(plain["final_loss"]), None), ("final loss, clipped", ui.sci(clipped["final_loss"]), None),
+                 ("plain run", words.cliff_status(plain, short=True), words.cliff_status(plain))])
     ui.chart_with_data(charts.step_size_chart(paths, lr * eta), paths[["run", "step", "step_size", "grad_norm"]], "clipping_step_sizes.csv")
     st.markdown(words.cliff_verdict(lr, eta, m))
     explain(words.CLIFF_EXPLAIN, words.cliff_latex(lr, eta, m), "cliff")
@@ -85,22 +84,21 @@ def real_rnn() -> None:
     s, summary, h = res.tables["steps"], res.tables["summary"], res.meta["heuristic"]
     ui.chart_with_data(charts.loss_chart(s, summary, tasks.MEAN_PREDICTOR_MSE), s[s["quantity"] == "loss"], "clipping_rnn_loss.csv")
     ui.chart_with_data(charts.grad_norm_chart(s, eta, (h["low"], h["high"])), s[s["quantity"] != "loss"], "clipping_rnn_grad_norm.csv")
-    st.caption("Ticks at the bottom mark the steps each run clipped; the shaded band is the heuristic's range (section 4, below).")
+    st.caption("Dots mark the steps at which a run was clipped; the dashed line is η; the shaded band is the heuristic's range (section 4, below).")
     for col, (run, name) in zip(st.columns(3), words.RUN_NAMES.items(), strict=True):
         with col.container(border=True):
             st.markdown(f"**{name}**: {words.run_status(summary, run)}")
-            a, b = st.columns(2)
-            a.metric("final loss", ui.sci(exp.summary_value(res, run, "final_loss")), help="mean of the last 10% of steps")
-            b.metric("steps clipped", f"{exp.summary_value(res, run, 'share_clipped'):.0%}")
-            a.metric("largest ‖g‖", ui.sci(exp.summary_value(res, run, "max_grad_norm")), help="before clipping")
-            b.metric("mean-predictor MSE", f"{res.meta['mean_predictor_mse']:.4f}", help="measured on this data; 1/6 in theory")
+            st.metric("final loss", ui.sci(exp.summary_value(res, run, "final_loss")), help="mean of the last 10% of steps")
+            st.metric("steps clipped", f"{exp.summary_value(res, run, 'share_clipped'):.0%}")
+            st.metric("largest ‖g‖", ui.sci(exp.summary_value(res, run, "max_grad_norm")), help="before clipping")
     st.markdown(words.rnn_verdict(rho, tasks.MEAN_PREDICTOR_MSE, summary))
 
     st.subheader("4 · Choosing the threshold")
     st.markdown(words.heuristic_text(h, eta))
     suggested = min(20.0, max(0.1, round(h["mean_norm"], 1)))
     st.button(f"Use η = {suggested:g}", key="use-heuristic", on_click=use_threshold, args=(suggested,),
-              icon=":material/auto_fix_high:", disabled=suggested == eta)  # fmt: skip
+              icon=":material/auto_fix_high:", disabled=suggested == eta or not h["reliable"],
+              help=None if h["reliable"] else "Disabled: the unclipped run was exploding, so its average is no guide.")  # fmt: skip
 
     st.subheader("5 · The rule, with this run's numbers")
     run = ui.select("run", "clip", exp.RUNS, "norm", widget="radio", format_func=words.RUN_NAMES.get)
@@ -108,7 +106,7 @@ def real_rnn() -> None:
         "Backprop through time multiplies one Jacobian per step. Clipping does not change that product; it only "
         "caps how far a single step can move the weights, so one huge gradient cannot throw them away. "
         "Below: the step of the chosen run with the largest gradient.",
-        words.rnn_latex(eta, lr, s, run),
+        words.rnn_latex(eta, lr, s, run, res.meta["n_params"]),
         "rnn",
     )
     ui.show_code(clip_torch.clip_by_norm_, clip_torch.clip_by_value_, exp.threshold_heuristic, tasks.adding_problem)
@@ -124,9 +122,9 @@ def norm_vs_value() -> None:
     eta = ui.slider("threshold η", "vec_threshold", 0.1, 4.0, d.threshold, 0.1, container=c[2])
     res = cliff.clip_vector(cliff.VectorConfig(gx=gx, gy=gy, threshold=eta))
     t, m = res.tables, res.meta
-    left, right = st.columns([3, 2])
+    left, right = st.columns([1, 1])
     with left:
-        st.altair_chart(charts.vector_chart(t["vectors"], t["circle"], t["box"], 4.0), width="content", key="vector_map",
+        st.altair_chart(charts.vector_chart(t["vectors"], t["circle"], t["box"], 4.0, 340), width="content", key="vector_map",
                         on_select=click_sets("vector_map", "tip", {"x": "gx", "y": "gy"}))  # fmt: skip
         ui.download_csv(t["vectors"], "clipping_norm_vs_value.csv")
     with right:

@@ -19,10 +19,17 @@ VECTORS = ["gradient g", "clipped by norm", "clipped by value"]
 VECTOR_COLORS = [OKABE_ITO[3], OKABE_ITO[0], OKABE_ITO[2]]
 SMALL_HEIGHT = 230  # secondary panels
 FLOOR = 1e-300  # sizes below this (0 after underflow) are drawn here, at the bottom of a log axis
+STEP_FLOOR = 1e-6  # step lengths below this are drawn here: the plot is about long steps, not tiny ones
 
 
-def _run_color(domain: list[str], colors: list[str], title: str | None) -> alt.Color:
-    return alt.Color("run:N", scale=alt.Scale(domain=domain, range=colors), title=title)
+def _run_color(domain: list[str], colors: list[str], title: str | None, legend: bool = True) -> alt.Color:
+    """Colour by run; secondary layers (markers, labels) pass legend=False so the legend keeps line symbols."""
+    return alt.Color(
+        "run:N",
+        scale=alt.Scale(domain=domain, range=colors),
+        title=title,
+        legend=alt.Legend(symbolType="stroke") if legend else None,
+    )
 
 
 def _run_dash(domain: list[str], title: str | None) -> alt.StrokeDash:
@@ -96,7 +103,7 @@ def cliff_map(
     data = trajectories.assign(
         w_shown=trajectories["w"].clip(*w_range),
         b_shown=trajectories["b"].clip(*b_range),
-        where=np.where(trajectories["in_region"], "on the map", "off the map (drawn at its edge)"),
+        where=np.where(trajectories["in_region"], "on the map", "off the map (shown at edge)"),
     )
     base = alt.Chart(data).encode(
         x=alt.X("w_shown:Q", scale=x_scale),
@@ -111,7 +118,7 @@ def cliff_map(
         shape=alt.Shape(
             "where:N",
             scale=alt.Scale(
-                domain=["on the map", "off the map (drawn at its edge)"], range=["circle", "triangle-up"]
+                domain=["on the map", "off the map (shown at edge)"], range=["circle", "triangle-up"]
             ),
             title=None,
         ),
@@ -136,9 +143,10 @@ def cliff_map(
 
 
 def step_size_chart(trajectories: pd.DataFrame, bound: float) -> alt.Chart:
-    """‖θ_k − θ_{k−1}‖ for each step of both descents, log scale, with the clipped bound lr·η."""
+    """‖θ_k − θ_{k−1}‖ for each step of both descents, log scale (floored at 1e-6), with the clipped bound lr·η."""
     data = trajectories[trajectories["step"] > 0]
-    data = data.assign(shown=np.maximum(data["step_size"].to_numpy(dtype=float), FLOOR))
+    # steps shorter than STEP_FLOOR (a flat plateau: the float does not even move) sit on the bottom edge
+    data = data.assign(shown=np.maximum(data["step_size"].to_numpy(dtype=float), STEP_FLOOR))
     lines = (
         alt.Chart(data)
         .mark_line(point=True, strokeWidth=1.8)
@@ -184,9 +192,13 @@ def loss_chart(steps: pd.DataFrame, summary: pd.DataFrame, baseline: float) -> a
     )
     base_line = _hline(baseline, "#999999", [2, 2], "mean predictor: MSE 1/6")
     base_text = (
-        alt.Chart(pd.DataFrame({"y": [baseline], "text": ["always answer 1: MSE = 1/6"]}))
-        .mark_text(align="left", dx=4, dy=-7, color="#999999", fontSize=11)
-        .encode(x=alt.value(0), y="y:Q", text="text:N")
+        alt.Chart(
+            pd.DataFrame(
+                {"y": [baseline], "x": [data["step"].max()], "text": ["always answering 1: MSE 1/6"]}
+            )
+        )
+        .mark_text(align="right", dy=-8, color="#999999", fontSize=11)
+        .encode(x="x:Q", y="y:Q", text="text:N")
     )
     # where a run stopped on NaN/inf: a cross at its last finite loss
     div = summary[(summary["quantity"] == "diverged_at") & summary["value"].notna()][["run", "value"]]
@@ -199,14 +211,19 @@ def loss_chart(steps: pd.DataFrame, summary: pd.DataFrame, baseline: float) -> a
         .encode(
             x="step:Q",
             y="value:Q",
-            color=_run_color(RUNS, RUN_COLORS, "clipping"),
+            color=_run_color(RUNS, RUN_COLORS, "clipping", legend=False),
             tooltip=[alt.Tooltip("run:N", title="clipping"), alt.Tooltip("label:N", title="what happened")],
         )
     )
     end_text = (
         alt.Chart(ends)
         .mark_text(align="right", dx=-8, dy=-8, fontWeight="bold")
-        .encode(x="step:Q", y="value:Q", text="label:N", color=_run_color(RUNS, RUN_COLORS, "clipping"))
+        .encode(
+            x="step:Q",
+            y="value:Q",
+            text="label:N",
+            color=_run_color(RUNS, RUN_COLORS, "clipping", legend=False),
+        )
     )
     return alt.layer(lines, base_line, base_text, end_marks, end_text).properties(height=CHART_HEIGHT)
 
@@ -214,7 +231,7 @@ def loss_chart(steps: pd.DataFrame, summary: pd.DataFrame, baseline: float) -> a
 def grad_norm_chart(
     steps: pd.DataFrame, threshold: float, band: tuple[float, float] | None = None
 ) -> alt.Chart:
-    """‖g‖ before clipping per step for the three runs (log scale), the threshold η, ticks on the steps
+    """‖g‖ before clipping per step for the three runs (log scale), the threshold η, a dot on every step
     where a run was clipped, and optionally the heuristic's band [½, 10] × average norm."""
     wide = steps.pivot_table(index=["run", "step"], columns="quantity", values="value").reset_index()
     norms = wide[["run", "step", "grad_norm", "clipped"]].dropna(subset=["grad_norm"])
@@ -235,23 +252,23 @@ def grad_norm_chart(
             ],
         )
     )
-    # a tick under every clipped step, one row per clipped run
+    # a dot on every step where a run's gradient was clipped; one fixed-colour layer per run, so the
+    # legend keeps the lines' symbols
     clipped = norms[norms["clipped"] > 0]
-    ticks = (
-        alt.Chart(clipped)
-        .mark_tick(thickness=1.5, size=10, opacity=0.8)
+    dots = [
+        alt.Chart(clipped[clipped["run"] == run])
+        .mark_point(filled=True, size=16, opacity=0.8, color=color, shape=shape)
         .encode(
             x="step:Q",
-            yOffset=alt.YOffset("run:N", scale=alt.Scale(domain=RUNS)),
-            y=alt.value(CHART_HEIGHT - 8),
-            color=_run_color(RUNS, RUN_COLORS, "clipping"),
+            y="shown:Q",
             tooltip=[
                 alt.Tooltip("run:N", title="clipped run"),
                 alt.Tooltip("step:Q"),
-                alt.Tooltip("grad_norm:Q", title="‖g‖ before", format=".2e"),
+                alt.Tooltip("grad_norm:Q", title="‖g‖ before clipping", format=".2e"),
             ],
         )
-    )
+        for run, color, shape in zip(RUNS[1:], RUN_COLORS[1:], ["circle", "square"], strict=True)
+    ]
     layers: list[alt.Chart] = []
     if band is not None and np.all(np.isfinite(band)):
         lo, hi = band
@@ -269,7 +286,7 @@ def grad_norm_chart(
                 ],
             )
         )
-    layers += [lines, ticks, _hline(threshold, "#999999", [6, 3], "threshold η")]
+    layers += [lines, *dots, _hline(threshold, "#999999", [6, 3], "threshold η")]
     return alt.layer(*layers).properties(height=CHART_HEIGHT)
 
 
@@ -314,7 +331,12 @@ def vector_chart(
         # Vega rotates a point's shape clockwise from "up"; the vector points at angle θ anticlockwise from +x
         rotate=(90.0 - vectors["angle_deg"]) % 360.0,
     )
-    color = alt.Color("vector:N", scale=alt.Scale(domain=VECTORS, range=VECTOR_COLORS), title=None)
+    color = alt.Color(
+        "vector:N",
+        scale=alt.Scale(domain=VECTORS, range=VECTOR_COLORS),
+        title=None,
+        legend=alt.Legend(orient="bottom", symbolType="stroke"),
+    )
     dash = alt.StrokeDash("vector:N", scale=alt.Scale(domain=VECTORS, range=RUN_DASHES), title=None)
     tooltip = [
         alt.Tooltip("vector:N"),
@@ -335,4 +357,7 @@ def vector_chart(
         .mark_point(shape="triangle-up", size=150, filled=True, opacity=1)
         .encode(x="x:Q", y="y:Q", angle=alt.Angle("rotate:Q", scale=None), color=color, tooltip=tooltip)
     )
-    return alt.layer(dots, ring, square, shafts, heads).properties(width=size, height=size)
+    # autosize "pad": the plot area is exactly size × size (Streamlit's default "fit" squeezes it)
+    return alt.layer(dots, ring, square, shafts, heads).properties(
+        width=size, height=size, autosize=alt.AutoSizeParams(type="pad")
+    )

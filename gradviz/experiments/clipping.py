@@ -148,6 +148,7 @@ def run(cfg: Config, on_step: ProgressFn | None = None) -> Result:
             "mean_predictor_mse": mean_mse,
             "baseline_mse": MEAN_PREDICTOR_MSE,
             "hidden": HIDDEN,
+            "n_params": sum(p.numel() for p in model.parameters()),
             "batch": BATCH,
             "n_train": N_TRAIN,
             "seconds": round(seconds, 3),
