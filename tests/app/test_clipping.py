@@ -1,0 +1,152 @@
+"""The "Gradient clipping" lesson through Streamlit's AppTest: it renders with its headline numbers, every
+section's controls are moved (extremes included), the presets and the one-click threshold work, the
+chosen run's formula updates, and malformed links are answered with a notice and the defaults."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+PAGE = "pages/clipping.py"
+
+# the cheap (numpy) sliders of sections 1 and 2: key -> (min, max), as the page defines them
+SLIDERS = {
+    "w0": (0.0, 4.0), "b0": (-2.0, 1.0), "cliff_threshold": (0.1, 10.0), "cliff_steps": (1, 100),
+    "gx": (-4.0, 4.0), "gy": (-4.0, 4.0), "vec_threshold": (0.1, 4.0),
+}  # fmt: skip
+
+
+def _open(**params: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=300)
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    at.switch_page(PAGE).run()
+    _assert_clean(at)
+    return at
+
+
+def _assert_clean(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def _metrics(at: AppTest) -> dict[str, list[str]]:
+    """label -> values in page order (the three runs share their labels)."""
+    out: dict[str, list[str]] = {}
+    for m in at.metric:
+        out.setdefault(m.label, []).append(m.value)
+    return out
+
+
+def _text(at: AppTest) -> str:
+    return " ".join(m.value for m in at.markdown)
+
+
+@pytest.fixture(scope="module")
+def page() -> AppTest:
+    return _open()
+
+
+def test_renders_every_section_with_its_headline_numbers(page):
+    m = _metrics(page)
+    # 1: the plain step off the cliff is lr·‖g‖ = 0.5 × 70.9; the clipped one lr·η = 0.5
+    assert m["longest step, plain"] == ["3.54e+01"] and m["longest step, clipped"] == ["5.00e-01"]
+    assert m["plain run"] == ["off the map"]
+    # 2: g = (3, 1), η = 1
+    assert m["‖g‖"] == ["3.162"] and m["turned by clip-by-norm"] == ["0.0°"]
+    assert m["turned by clip-by-value"] == ["26.6°"]
+    # 3: three runs, none diverged at ρ = 1, all below the mean predictor
+    assert len(m["final loss"]) == 3 and m["steps clipped"][0] == "0%"
+    assert "nothing exploded" in _text(page) and "below the mean predictor's 0.167" in _text(page)
+    headers = [h.value.split(" · ")[0] for h in page.header] + [s.value.split(" · ")[0] for s in page.subheader]
+    assert headers[:3] == ["1", "2", "3"] and {"4", "5"} <= set(headers)
+    assert len(page.get("vega_lite_chart")) == 5  # map, step lengths, vectors, loss, gradient norm
+    assert len(page.get("download_button")) == 5  # a CSV for every chart
+    assert len(page.latex) >= 8 and any("7.09" in x.value for x in page.latex)
+    assert any("Sources" in s.value for s in page.subheader)
+
+
+def test_explodes_preset_shows_the_blow_up_and_clipping_learning():
+    at = _open()
+    next(b for b in at.button if b.label == "explodes").click().run()
+    _assert_clean(at)
+    assert at.slider(key="rho").value == 3.0
+    text = _text(at)
+    assert "no clipping**: diverged at step 36" in text and "clip by norm**: finished" in text
+    assert "exploded while clipping kept training alive" in text
+    assert _metrics(at)["final loss"][0] == "n/a"
+    # the unclipped run was exploding inside the heuristic's window: the one-click value is withheld
+    assert "measures the explosion" in text and at.button(key="use-heuristic").disabled
+    next(b for b in at.button if b.label == "reset").click().run()
+    assert at.slider(key="rho").value == 1.0
+
+
+def test_one_click_threshold_from_the_heuristic():
+    at = _open()
+    button = at.button(key="use-heuristic")
+    assert button.label == "Use η = 0.9" and not button.disabled  # mean of the first 20 norms ≈ 0.93
+    button.click().run()
+    _assert_clean(at)
+    assert at.slider(key="threshold").value == pytest.approx(0.9)
+    assert "Your η = 0.9 is inside that range" in _text(at)
+    assert at.button(key="use-heuristic").disabled  # already in use
+
+
+def test_the_formula_follows_the_chosen_run(page):
+    at = page
+    for run, needle in [("value", r"\sqrt{1153}"), ("none", r"\text{(no clipping)}"), ("norm", r"\min(")]:
+        at.radio(key="clip").set_value(run).run()
+        _assert_clean(at)
+        assert any(needle in x.value for x in at.latex), run
+
+
+@pytest.mark.parametrize("end", [0, 1], ids=["minimum", "maximum"])
+def test_every_control_at_its_extremes(end):
+    at = _open()
+    for key, bounds in SLIDERS.items():
+        at.slider(key=key).set_value(bounds[end])
+    at.select_slider(key="cliff_lr").set_value(2.0 if end else 0.05)
+    # the RNN's controls at their extremes, with few steps so the live runs stay short
+    at.slider(key="T").set_value(30 if end else 2)
+    at.slider(key="rho").set_value(4.0 if end else 0.5)
+    at.slider(key="threshold").set_value(20.0 if end else 0.1)
+    at.select_slider(key="lr").set_value(0.5 if end else 0.01)
+    at.slider(key="steps").set_value(50)
+    at.number_input(key="seed").set_value(9999 if end else 0)
+    at.run()
+    _assert_clean(at)
+    assert at.slider(key="T").value == (30 if end else 2)
+    assert len(_metrics(at)["final loss"]) == 3
+    # a zero gradient and a one-step descent are handled too
+    at.slider(key="gx").set_value(0.0)
+    at.slider(key="gy").set_value(0.0)
+    at.slider(key="cliff_steps").set_value(1)
+    at.run()
+    _assert_clean(at)
+    assert _metrics(at)["‖g‖"] == ["0.000"]
+
+
+def test_malformed_links_fall_back_with_a_notice():
+    at = _open(w0="banana", rho="99", clip="bogus", cliff_lr="7", seed="-4", gx="nan")
+    notices = " ".join(w.value for w in at.warning)
+    for bad in ("w0=banana", "rho=99", "clip=bogus", "cliff_lr=7", "seed=-4", "gx=nan"):
+        assert bad in notices
+    assert at.slider(key="w0").value == 2.0 and at.slider(key="rho").value == 1.0
+    assert at.radio(key="clip").value == "norm" and at.slider(key="gx").value == 3.0
+    assert _metrics(at)["longest step, plain"] == ["3.54e+01"]
+
+
+def test_a_link_reproduces_the_view():
+    at = _open(w0="3.0", b0="-1.2", gx="-2.0", gy="2.0", vec_threshold="1.0")
+    assert not at.warning
+    m = _metrics(at)
+    assert m["turned by clip-by-value"] == ["0.0°"]  # (−2, 2) → (−1, 1): same direction on the diagonal
+    assert at.slider(key="w0").value == 3.0 and at.slider(key="b0").value == -1.2
+
+
+def test_predict_then_reveal_answers(page):
+    radio = next(r for r in page.radio if r.key == "predict-vector-guess")
+    radio.set_value("about 27°").run()
+    assert any("Right" in s.value for s in page.success)
