@@ -394,3 +394,16 @@ def test_words_fill_in_the_numbers_on_screen():
     assert "k = 0" in line and "2.00\\times10^{-1}" in line  # η/‖g‖ = 1/5
     for q in words.QUESTIONS.values():
         assert q["answer"] in q["options"]
+
+
+def test_committed_results_reproduce_bit_for_bit(calm, explodes):
+    """The precomputed default and explodes views are what a fresh run gives (`python -m gradviz.precompute`)."""
+    from gradviz import results
+
+    code = results.code_version(exp.__file__)
+    for name, fresh in (("default", calm), ("explodes", explodes)):
+        committed = results.load("clipping", exp.PRESETS[name], code)
+        assert committed is not None, "run: python -m gradviz.precompute clipping"
+        for table in ("steps", "summary"):
+            pd.testing.assert_frame_equal(fresh.tables[table], committed.tables[table], rtol=1e-6)
+        assert committed.meta["heuristic"] == pytest.approx(fresh.meta["heuristic"])
