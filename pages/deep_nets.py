@@ -16,6 +16,7 @@ ui.page_header(
     "gradient its last layer gets. Switch sigmoid to ReLU or change the initialization, and the gap closes.",
 )
 
+summarize = ui.cached(dn.summarize)  # once per run for every visitor, not once per visit
 d = dn.Config()
 bar = st.sidebar
 bar.header("Network")
@@ -58,9 +59,9 @@ tables = dn.combine(runs)
 
 # -- headline: the seed's figure, then readouts --------------------------------------------------------
 st.subheader("Gradient norm of every layer during training")
-ui.altair(charts.gradient_over_steps(tables["layers"]), key="over-steps")
+ui.altair_tested(charts.gradient_over_steps(tables["layers"]), key="over-steps")
 for name, result in runs.items():
-    s = dn.summarize(result)
+    s = summarize(result)
     ui.diverged_notice(result, label=name)
     st.markdown(f"**{name}** — {s.sentence}.")
     cols = st.columns(4)
@@ -77,15 +78,15 @@ left, right = st.columns(2)
 with left:
     st.subheader("Gradient against depth")
     st.caption("At initialization (faint) and at the end (solid). A straight slope on this log axis means a constant factor per layer.")
-    ui.altair(charts.gradient_by_depth(tables["layers"]), key="by-depth")
+    ui.altair_tested(charts.gradient_by_depth(tables["layers"]), key="by-depth")
 with right:
     st.subheader("How much each layer learns")
     st.caption("Median step size relative to the weights. The green band is the usual ~1e-3 rule of thumb.")
-    ui.altair(charts.update_ratio_by_layer(tables["layers"]), key="update-ratio")
+    ui.altair_tested(charts.update_ratio_by_layer(tables["layers"]), key="update-ratio")
 
 st.subheader("Activations, layer by layer (Glorot & Bengio 2010)")
-ui.altair(charts.activation_heatmap(tables["hist"]), key="act-hist")
-ui.altair(charts.saturation_by_layer(tables["layers"]), key="saturation")
+ui.altair_tested(charts.activation_heatmap(tables["hist"]), key="act-hist")
+ui.altair_tested(charts.saturation_by_layer(tables["layers"]), key="saturation")
 ui.download_csv(tables["hist"], "deep_nets_activations.csv", "Download activation histograms (CSV)")
 
 st.subheader("Loss and held-out accuracy")
@@ -93,14 +94,14 @@ loss_col, acc_col = st.columns(2)
 loss_col.caption("Loss: minibatch (faint) and held-out (solid)")
 acc_col.caption("Held-out accuracy (chance is 10%)")
 with loss_col:
-    ui.altair(charts.loss_curves(tables["training"]), key="loss")
+    ui.altair_tested(charts.loss_curves(tables["training"]), key="loss")
 with acc_col:
-    ui.altair(charts.accuracy_curves(tables["training"]), key="accuracy")
+    ui.altair_tested(charts.accuracy_curves(tables["training"]), key="accuracy")
 ui.download_csv(tables["training"], "deep_nets_training.csv", "Download training curves (CSV)")
 
 # -- the maths ------------------------------------------------------------------------------------------
 st.header("What is going on")
-s = dn.summarize(runs[dn.label(base)])
+s = summarize(runs[dn.label(base)])
 st.markdown("Backpropagation passes the gradient down one layer at a time, multiplying by that layer's weights and its activation's slope:")
 st.latex(r"\frac{\partial L}{\partial h_{\ell}} = W_{\ell+1}^{\top}\,\mathrm{diag}\big(f'(z_{\ell+1})\big)\,\frac{\partial L}{\partial h_{\ell+1}}"
          r"\qquad\Rightarrow\qquad \frac{\partial L}{\partial W_1} \propto \prod_{\ell=2}^{L} W_\ell^{\top}\,\mathrm{diag}\big(f'(z_\ell)\big)")
@@ -128,7 +129,7 @@ with c2:
     st.latex(r"\frac{\partial L}{\partial W_1} = (z_n - y)\prod_{\ell=2}^{n} f'(a_\ell)W_\ell \cdot f'(a_1)\,x")
     st.latex(rf"= {ui.sci(first.grad)}")
     st.caption(f"Largest |f′(a)·W| factor in this chain: {chain.factor.abs().max():.3f}. With the sigmoid, f′ ≤ 0.25, so |w| < 4 guarantees vanishing.")
-    ui.altair(charts.chain_gradients(chain), key="chain")
+    ui.altair_tested(charts.chain_gradients(chain), key="chain")
     ui.download_csv(chain, "scalar_chain.csv")
 
 ui.predict_then_reveal(
