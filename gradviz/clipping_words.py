@@ -204,10 +204,16 @@ def heuristic_text(h: dict, threshold: float) -> str:
 def vector_verdict(meta: dict, threshold: float) -> str:
     if not meta["norm_clipped"] and not meta["value_clipped"]:
         return f"g is inside both the circle and the box (η = {threshold:g}): neither rule changes it."
+    turned = meta["turn_value_deg"] >= 0.05
     return (
         f"Clipping by norm shrinks g from length {meta['norm']:.3g} to {meta['norm_after_norm_clip']:.3g} and turns it "
         f"by **{meta['turn_norm_deg']:.1f}°**. Clipping by value leaves length {meta['norm_after_value_clip']:.3g} "
-        f"and turns it by **{meta['turn_value_deg']:.1f}°**: its step no longer points straight downhill."
+        f"and turns it by **{meta['turn_value_deg']:.1f}°**"
+        + (
+            ": its step no longer points straight downhill."
+            if turned
+            else ": here it keeps the direction, because g lies on an axis or a diagonal, or no component exceeds η."
+        )
     )
 
 

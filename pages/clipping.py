@@ -50,8 +50,9 @@ def on_the_cliff() -> None:
     plain, clipped = m["runs"]["unclipped"], m["runs"]["clipped by norm"]
     ui.readouts([("longest step, plain", ui.sci(plain["largest_step"]), "‖θₖ − θₖ₋₁‖, the longest of the run"),
                  ("longest step, clipped", ui.sci(clipped["largest_step"]), f"never more than lr·η = {lr * eta:.3g}"),
-                 ("final loss, plain", ui.sci(plain["final_loss"]), None), ("final loss, clipped", ui.sci(clipped["final_loss"]), None),
                  ("plain run", words.cliff_status(plain, short=True), words.cliff_status(plain))])
+    ui.readouts([("final loss, plain", ui.sci(plain["final_loss"]), None), ("final loss, clipped", ui.sci(clipped["final_loss"]), None),
+                 ("clipped steps", f"{clipped['clipped_steps']} of {clipped['n_steps']}", "in the clipped descent")])
     ui.chart_with_data(charts.step_size_chart(paths, lr * eta), paths[["run", "step", "step_size", "grad_norm"]], "clipping_step_sizes.csv")
     st.markdown(words.cliff_verdict(lr, eta, m))
     explain(words.CLIFF_EXPLAIN, words.cliff_latex(lr, eta, m), "cliff")
@@ -83,7 +84,7 @@ def real_rnn() -> None:
     res = ui.run_cached("clipping", cfg)
     s, summary, h = res.tables["steps"], res.tables["summary"], res.meta["heuristic"]
     ui.chart_with_data(charts.loss_chart(s, summary, tasks.MEAN_PREDICTOR_MSE), s[s["quantity"] == "loss"], "clipping_rnn_loss.csv")
-    ui.chart_with_data(charts.grad_norm_chart(s, eta, (h["low"], h["high"])), s[s["quantity"] != "loss"], "clipping_rnn_grad_norm.csv")
+    ui.chart_with_data(charts.grad_norm_chart(s, eta, (h["low"], h["high"]) if h["reliable"] else None), s[s["quantity"] != "loss"], "clipping_rnn_grad_norm.csv")
     st.caption("Dots mark the steps at which a run was clipped; the dashed line is η; the shaded band is the heuristic's range (section 4, below).")
     for col, (run, name) in zip(st.columns(3), words.RUN_NAMES.items(), strict=True):
         with col.container(border=True):
@@ -124,7 +125,7 @@ def norm_vs_value() -> None:
     t, m = res.tables, res.meta
     left, right = st.columns([1, 1])
     with left:
-        st.altair_chart(charts.vector_chart(t["vectors"], t["circle"], t["box"], 4.0, 340), width="content", key="vector_map",
+        st.altair_chart(charts.vector_chart(t["vectors"], t["circle"], t["box"], 4.0, 280), width="content", key="vector_map",
                         on_select=click_sets("vector_map", "tip", {"x": "gx", "y": "gy"}))  # fmt: skip
         ui.download_csv(t["vectors"], "clipping_norm_vs_value.csv")
     with right:

@@ -4,6 +4,8 @@ go on log axes; tooltips give exact values in scientific notation."""
 
 from __future__ import annotations
 
+import math
+
 import altair as alt
 import numpy as np
 import pandas as pd
@@ -19,6 +21,7 @@ VECTORS = ["gradient g", "clipped by norm", "clipped by value"]
 VECTOR_COLORS = [OKABE_ITO[3], OKABE_ITO[0], OKABE_ITO[2]]
 SMALL_HEIGHT = 230  # secondary panels
 FLOOR = 1e-300  # sizes below this (0 after underflow) are drawn here, at the bottom of a log axis
+CLICK_GRID = 0.25  # a click on the vector plane sets the tip to the nearest multiple of this
 STEP_FLOOR = 1e-6  # step lengths below this are drawn here: the plot is about long steps, not tiny ones
 
 
@@ -49,6 +52,24 @@ def _hline(value: float, color: str, dash: list[int], label: str) -> alt.Chart:
             tooltip=[alt.Tooltip("label:N", title="line"), alt.Tooltip("y:Q", title="value", format=".3g")],
         )
     )
+
+
+def _survivors_scale(frame: pd.DataFrame, column: str) -> tuple[alt.Scale, float]:
+    """A log scale whose top is a decade above the largest value of the runs that reached the last step,
+    so runs that blew up leave through the top instead of squashing the others into one flat line.
+    Returns (scale, top); top is inf when nothing needs cutting."""
+    values = frame[column].to_numpy(dtype=float)
+    positive = values[np.isfinite(values) & (values > 0)]
+    if positive.size == 0:
+        return log_axis_scale(), math.inf
+    last = frame.groupby("run")["step"].max()
+    survivors = frame[frame["run"].isin(last[last == last.max()].index)][column].to_numpy(dtype=float)
+    survivors = survivors[np.isfinite(survivors) & (survivors > 0)]
+    if survivors.size == 0 or survivors.max() * 10 >= positive.max():
+        return log_axis_scale(), math.inf
+    top = 10.0 ** math.ceil(math.log10(survivors.max() * 10))
+    bottom = 10.0 ** math.floor(math.log10(positive.min()))
+    return alt.Scale(type="log", domain=[bottom, top]), top
 
 
 # -- part 1: on the cliff ---------------------------------------------------------------------------------
@@ -103,7 +124,7 @@ def cliff_map(
     data = trajectories.assign(
         w_shown=trajectories["w"].clip(*w_range),
         b_shown=trajectories["b"].clip(*b_range),
-        where=np.where(trajectories["in_region"], "on the map", "off the map (shown at edge)"),
+        where=np.where(trajectories["in_region"], "on the map", "off the map (at edge)"),
     )
     base = alt.Chart(data).encode(
         x=alt.X("w_shown:Q", scale=x_scale),
@@ -117,9 +138,7 @@ def cliff_map(
     markers = base.mark_point(filled=True, size=45, stroke="white", strokeWidth=0.6).encode(
         shape=alt.Shape(
             "where:N",
-            scale=alt.Scale(
-                domain=["on the map", "off the map (shown at edge)"], range=["circle", "triangle-up"]
-            ),
+            scale=alt.Scale(domain=["on the map", "off the map (at edge)"], range=["circle", "triangle-up"]),
             title=None,
         ),
         tooltip=[
@@ -173,14 +192,15 @@ def step_size_chart(trajectories: pd.DataFrame, bound: float) -> alt.Chart:
 
 def loss_chart(steps: pd.DataFrame, summary: pd.DataFrame, baseline: float) -> alt.Chart:
     """Minibatch loss per step for the three runs (log scale), the mean-predictor baseline, and a label
-    at the step where a run diverged."""
+    at the step where a run diverged. A run that blew up leaves through the top of the chart."""
     data = steps[steps["quantity"] == "loss"]
+    scale, top = _survivors_scale(data, "value")
     lines = (
         alt.Chart(data)
-        .mark_line(strokeWidth=1.5)
+        .mark_line(strokeWidth=1.5, clip=True)
         .encode(
             x=alt.X("step:Q", title="training step"),
-            y=alt.Y("value:Q", scale=log_axis_scale(), axis=sci_axis("training loss (MSE, log scale)")),
+            y=alt.Y("value:Q", scale=scale, axis=sci_axis("training loss (MSE, log scale)")),
             color=_run_color(RUNS, RUN_COLORS, "clipping"),
             strokeDash=_run_dash(RUNS, "clipping"),
             tooltip=[
@@ -204,7 +224,10 @@ def loss_chart(steps: pd.DataFrame, summary: pd.DataFrame, baseline: float) -> a
     div = summary[(summary["quantity"] == "diverged_at") & summary["value"].notna()][["run", "value"]]
     last = data.sort_values("step").groupby("run").tail(1)[["run", "step", "value"]]
     ends = last.merge(div.rename(columns={"value": "diverged_at"}), on="run")
-    ends = ends.assign(label="diverged at step " + ends["diverged_at"].astype(int).astype(str))
+    ends = ends.assign(
+        label="diverged at step " + ends["diverged_at"].astype(int).astype(str),
+        value=ends["value"].clip(upper=top),  # at the top edge when the curve left the chart
+    )
     end_marks = (
         alt.Chart(ends)
         .mark_point(shape="cross", size=160, strokeWidth=3, filled=True)
@@ -236,12 +259,13 @@ def grad_norm_chart(
     wide = steps.pivot_table(index=["run", "step"], columns="quantity", values="value").reset_index()
     norms = wide[["run", "step", "grad_norm", "clipped"]].dropna(subset=["grad_norm"])
     norms = norms.assign(shown=np.maximum(norms["grad_norm"].to_numpy(dtype=float), FLOOR))
+    scale, _ = _survivors_scale(norms, "shown")  # an exploding run leaves through the top
     lines = (
         alt.Chart(norms)
-        .mark_line(strokeWidth=1.4)
+        .mark_line(strokeWidth=1.4, clip=True)
         .encode(
             x=alt.X("step:Q", title="training step"),
-            y=alt.Y("shown:Q", scale=log_axis_scale(), axis=sci_axis("gradient norm ‖g‖ before clipping")),
+            y=alt.Y("shown:Q", scale=scale, axis=sci_axis("gradient norm ‖g‖ before clipping")),
             color=_run_color(RUNS, RUN_COLORS, "clipping"),
             strokeDash=_run_dash(RUNS, "clipping"),
             tooltip=[
@@ -257,7 +281,7 @@ def grad_norm_chart(
     clipped = norms[norms["clipped"] > 0]
     dots = [
         alt.Chart(clipped[clipped["run"] == run])
-        .mark_point(filled=True, size=16, opacity=0.8, color=color, shape=shape)
+        .mark_point(filled=True, size=16, opacity=0.8, color=color, shape=shape, clip=True)
         .encode(
             x="step:Q",
             y="shown:Q",
@@ -275,7 +299,7 @@ def grad_norm_chart(
         # the heuristic's range: thresholds from ½ to 10 × the unclipped run's average early norm
         layers.append(
             alt.Chart(pd.DataFrame({"lo": [lo], "hi": [hi], "label": ["heuristic range ½–10 × average ‖g‖"]}))
-            .mark_rect(color=OKABE_ITO[5], opacity=0.15)
+            .mark_rect(color=OKABE_ITO[5], opacity=0.15, clip=True)
             .encode(
                 y="lo:Q",
                 y2="hi:Q",
@@ -297,22 +321,31 @@ def vector_chart(
     vectors: pd.DataFrame, circle: pd.DataFrame, box: pd.DataFrame, extent: float, size: int = 380
 ) -> alt.Chart:
     """The gradient g and its two clipped versions as arrows from the origin, over the circle ‖g‖ = η
-    (norm clipping lands on it) and the box |gᵢ| ≤ η (value clipping lands in it). A grid of faint dots
-    carries a click-to-set `tip` selection (fields x, y). Drawn square, so angles look right."""
+    (norm clipping lands on it) and the box |gᵢ| ≤ η (value clipping lands in it). Faint cells tiling the
+    plane carry a click-to-set `tip` selection (fields x, y, the cell centre). Drawn square, so angles look right."""
     scale = alt.Scale(domain=[-extent, extent], nice=False)
-    ticks = np.round(np.arange(-extent, extent + 1e-9, 0.25), 2)
+    half = CLICK_GRID / 2
+    ticks = np.round(np.arange(-extent, extent + 1e-9, CLICK_GRID), 2)
     targets = pd.DataFrame([(x, y) for x in ticks for y in ticks], columns=["x", "y"])
     tip = alt.selection_point(name="tip", fields=["x", "y"], on="click", clear=False)
-    # faint dots: click one to make it the gradient's tip
-    dots = (
+    # the plane tiled with faint cells centred on the grid points: a click anywhere picks the nearest one
+    cells = (
         alt.Chart(targets)
-        .mark_point(size=18, opacity=0.25, color="#999999", filled=True)
+        .transform_calculate(
+            x_lo=f"datum.x - {half}",
+            x_hi=f"datum.x + {half}",
+            y_lo=f"datum.y - {half}",
+            y_hi=f"datum.y + {half}",
+        )  # fmt: skip
+        .mark_rect(color="#999999", opacity=0.06, stroke="#999999", strokeOpacity=0.12, strokeWidth=0.5)
         .encode(
-            x=alt.X("x:Q", scale=scale, title="g₁"),
-            y=alt.Y("y:Q", scale=scale, title="g₂"),
+            x=alt.X("x_lo:Q", scale=scale, title="g₁"),
+            x2="x_hi:Q",
+            y=alt.Y("y_lo:Q", scale=scale, title="g₂"),
+            y2="y_hi:Q",
             tooltip=[
-                alt.Tooltip("x:Q", title="set g₁", format=".2f"),
-                alt.Tooltip("y:Q", title="set g₂", format=".2f"),
+                alt.Tooltip("x:Q", title="click to set g₁", format=".2f"),
+                alt.Tooltip("y:Q", title="click to set g₂", format=".2f"),
             ],
         )
         .add_params(tip)
@@ -358,6 +391,6 @@ def vector_chart(
         .encode(x="x:Q", y="y:Q", angle=alt.Angle("rotate:Q", scale=None), color=color, tooltip=tooltip)
     )
     # autosize "pad": the plot area is exactly size × size (Streamlit's default "fit" squeezes it)
-    return alt.layer(dots, ring, square, shafts, heads).properties(
+    return alt.layer(cells, ring, square, shafts, heads).properties(
         width=size, height=size, autosize=alt.AutoSizeParams(type="pad")
     )

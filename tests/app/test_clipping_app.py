@@ -53,7 +53,7 @@ def test_renders_every_section_with_its_headline_numbers(page):
     m = _metrics(page)
     # 1: the plain step off the cliff is lr·‖g‖ = 0.5 × 70.9; the clipped one lr·η = 0.5
     assert m["longest step, plain"] == ["3.54e+01"] and m["longest step, clipped"] == ["5.00e-01"]
-    assert m["plain run"] == ["off the map"]
+    assert m["plain run"] == ["off the map"] and m["clipped steps"] == ["1 of 40"]
     # 2: g = (3, 1), η = 1
     assert m["‖g‖"] == ["3.162"] and m["turned by clip-by-norm"] == ["0.0°"]
     assert m["turned by clip-by-value"] == ["26.6°"]

@@ -1,0 +1,72 @@
+"""The clipping lesson's interactions in a real browser: clicking the loss map picks the descents' start,
+clicking the vector plane sets the gradient, the one-click threshold sets η — each lands in the URL, so the
+view can be shared — and the page never shows an exception."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from e2e_support import SCRIPT_DONE, VIEWPORT, full_screenshot
+from test_browser import EXCEPTION, RENDER_TIMEOUT_MS
+
+pytestmark = pytest.mark.e2e
+
+
+def _open(browser, url: str):
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    page.goto(url, wait_until="domcontentloaded")
+    page.wait_for_selector(SCRIPT_DONE, timeout=RENDER_TIMEOUT_MS)
+    page.locator("[data-testid='stHeading'] h1").first.wait_for(timeout=RENDER_TIMEOUT_MS)
+    _settle(page)
+    return context, page
+
+
+def _settle(page) -> None:
+    page.wait_for_timeout(400)
+    page.wait_for_selector(SCRIPT_DONE, timeout=RENDER_TIMEOUT_MS)
+
+
+def _params(page) -> dict[str, str]:
+    return {k: v[0] for k, v in parse_qs(urlparse(page.url).query).items()}
+
+
+def _click_chart(page, key: str, fx: float, fy: float) -> None:
+    """Click at a fraction (fx, fy) of the drawn chart of the element with this key."""
+    chart = page.locator(f".st-key-{key} canvas, .st-key-{key} svg.marks").first
+    chart.wait_for(state="visible", timeout=30_000)
+    chart.scroll_into_view_if_needed()
+    box = chart.bounding_box()
+    page.mouse.click(box["x"] + fx * box["width"], box["y"] + fy * box["height"])
+    _settle(page)
+
+
+def test_clicks_set_the_controls_and_the_url(app_url, browser, screenshots_dir):
+    context, page = _open(browser, app_url + "/clipping")
+    try:
+        assert page.locator(EXCEPTION).count() == 0
+        # the loss map: a click inside the plot picks a new start (w0, b0), shown in the URL
+        _click_chart(page, "cliff_map", 0.35, 0.3)
+        params = _params(page)
+        assert "w0" in params and "b0" in params, page.url
+        w0, b0 = float(params["w0"]), float(params["b0"])
+        assert 0.0 <= w0 <= 4.0 and -2.0 <= b0 <= 1.0 and (w0, b0) != (2.0, -0.6)
+        thumb = page.locator(".st-key-w0 [data-testid='stSliderThumbValue']").inner_text()
+        assert float(thumb) == pytest.approx(w0)
+        # the vector plane: a click sets the gradient's tip (gx, gy)
+        _click_chart(page, "vector_map", 0.2, 0.2)
+        params = _params(page)
+        assert "gx" in params and "gy" in params, page.url
+        assert float(params["gx"]) < 0 < float(params["gy"])  # upper-left quadrant
+        # the heuristic's one-click threshold
+        button = page.locator(".st-key-use-heuristic button")
+        button.scroll_into_view_if_needed()
+        label = button.inner_text()
+        button.click()
+        _settle(page)
+        assert _params(page).get("threshold") == label.split("=")[1].strip()
+        assert page.locator(EXCEPTION).count() == 0
+        full_screenshot(page, screenshots_dir / "clipping-after-clicks.png")
+    finally:
+        context.close()
