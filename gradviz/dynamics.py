@@ -30,8 +30,8 @@ from gradviz.results import Result
 
 # The lesson's citations, (text, link), for the page's Sources section.
 STROGATZ_2015 = (
-    "S. Strogatz (2015), Nonlinear Dynamics and Chaos, 2nd ed., ch. 10: one-dimensional maps, "
-    "period-doubling points r1 … r∞ (Table 10.2.1)",
+    "S. Strogatz (2015), Nonlinear Dynamics and Chaos, 2nd ed., ch. 10: one-dimensional maps, the logistic "
+    "map's period-doubling points r1 … r∞ and Lyapunov exponents",
     None,
 )
 FEIGENBAUM_1978 = (
@@ -687,9 +687,9 @@ def unit_dynamics(cfg: UnitConfig, n_h0: int = 801) -> Result:
     curve = pd.concat(
         [
             pd.DataFrame(
-                {"h": states, "f": unit_map(cfg.form, states, cfg.w, cfg.b), "curve": "f(h), one step"}
+                {"h": states, "f": unit_map(cfg.form, states, cfg.w, cfg.b), "curve": "f: one step"}
             ),
-            pd.DataFrame({"h": states, "f": states, "curve": "identity (fixed points lie on it)"}),
+            pd.DataFrame({"h": states, "f": states, "curve": "identity"}),
         ],
         ignore_index=True,
     )
@@ -898,7 +898,7 @@ def many_units(cfg: ManyConfig) -> Result:
     angle = np.linspace(0.0, 2.0 * np.pi, 181)
     circles = pd.concat(
         [
-            pd.DataFrame({"re": np.cos(angle), "im": np.sin(angle), "circle": "unit circle |λ| = 1"}),
+            pd.DataFrame({"re": np.cos(angle), "im": np.sin(angle), "circle": "|λ| = 1"}),
             pd.DataFrame(
                 {
                     "re": cfg.rho * np.cos(angle),

@@ -293,19 +293,20 @@ def readouts(items: Sequence[tuple[str, str, str | None]]) -> None:
         col.metric(label, value, help=help_text)
 
 
-def altair_tested(chart: Any, key: str | None = None) -> Any:
+def altair_tested(chart: Any, key: str | None = None, width: str = "stretch") -> Any:
     """`altair` for charts whose builders are validated by the unit tests (every spec through `to_dict()`):
     skips Altair's JSON-schema validation at render time, which is about 60% of Streamlit's conversion of
-    a chart, so a fragment that redraws six charts on every slider move stays fast."""
+    a chart, so a fragment that redraws six charts on every slider move stays fast. `width="content"`
+    keeps a chart's own width (e.g. a square complex plane)."""
     fast = chart.copy(deep=False)
     object.__setattr__(fast, "to_dict", functools.partial(type(fast).to_dict, fast, validate=False))
-    return altair(fast, key=key)
+    return st.altair_chart(fast, width=width, key=key)
 
 
-def chart_with_data(chart: Any, frame: Any, filename: str) -> None:
+def chart_with_data(chart: Any, frame: Any, filename: str, width: str = "stretch") -> None:
     """A chart and, under it, the download of the long-form table it was drawn from. The CSV is written
     only when the button is clicked, so a rerun does not pay for formatting tables nobody downloads."""
-    altair_tested(chart, key=f"chart-{filename}")
+    altair_tested(chart, key=f"chart-{filename}", width=width)
     st.download_button(
         "Download the data (CSV)",
         lambda: frame.to_csv(index=False).encode(),

@@ -71,7 +71,8 @@ def iterated_map() -> None:
     explain(m, "map")
     if ui.toggle("Aside: the Mandelbrot set is this map in disguise", "map_mandelbrot"):
         st.markdown(m["mandelbrot_text"])
-        ui.chart_with_data(charts.mandelbrot_chart(mandelbrot(), m["mandelbrot_c"]), mandelbrot(), "mandelbrot.csv")
+        ui.chart_with_data(charts.mandelbrot_chart(mandelbrot(), m["mandelbrot_c"]), mandelbrot(), "mandelbrot.csv",
+                           width="content")
     ui.show_code(dyn.lyapunov_exponent, dyn.find_attractor)
 
 
@@ -144,7 +145,8 @@ def many_units() -> None:
     with left:
         ui.chart_with_data(charts.gain_chart(t["gains"]), t["gains"], "jacobian_gain.csv")
     with right:
-        ui.chart_with_data(charts.eigenvalue_chart(t["eigenvalues"], t["circles"]), t["eigenvalues"], "eigenvalues.csv")
+        ui.chart_with_data(charts.eigenvalue_chart(t["eigenvalues"], t["circles"]), t["eigenvalues"], "eigenvalues.csv",
+                           width="content")
     ui.readouts([("‖∂h_T/∂h_0‖ linear", dyn.format_size(m["gain_linear"]), "RMS singular value: ‖·‖_F/√n"),
                  ("‖∂h_T/∂h_0‖ tanh", dyn.format_size(m["gain_tanh"]), "RMS singular value: ‖·‖_F/√n"),
                  ("spectral radius ρ(W)", f"{m['spectral_radius']:.3f}", None), ("‖W‖₂", f"{m['norm_2']:.3f}", "largest singular value")])

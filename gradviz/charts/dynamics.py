@@ -13,6 +13,8 @@ from gradviz.charts.style import CHART_HEIGHT, LAYER_SCHEME, dashes, log_axis_sc
 FLOOR = 1e-300  # magnitudes below this (0 after underflow) are drawn here, at the bottom of a log axis
 
 SMALL_HEIGHT = 230  # secondary panels under a main chart
+MANDELBROT_WIDTH = 440  # the picture keeps the complex plane's aspect (2.7 wide, 2.4 high)
+GAPLESS = 0.65  # heatmap cells reach 65% of the grid spacing each way: they overlap, so no white seams
 
 
 def _floored(frame: pd.DataFrame, column: str = "magnitude") -> pd.DataFrame:
@@ -141,10 +143,12 @@ def bifurcation_chart(points: pd.DataFrame, r: float, marks: pd.DataFrame) -> al
     period-doubling points (`marks`: columns r, label) as dashed rules."""
     dots = (
         alt.Chart(points)
-        .mark_circle(size=2, opacity=0.5, color=palette(1)[0])
+        .mark_circle(size=4, opacity=0.6, color=palette(1)[0])
         .encode(
             x=alt.X(
-                "r:Q", title="r", scale=alt.Scale(domain=[float(points["r"].min()), float(points["r"].max())])
+                "r:Q",
+                title="r",
+                scale=alt.Scale(domain=[float(points["r"].min()), float(points["r"].max())], nice=False),
             ),
             y=alt.Y("x:Q", title="attractor points x", scale=alt.Scale(domain=[0, 1])),
             tooltip=[alt.Tooltip("r:Q", format=".4f"), alt.Tooltip("x:Q", format=".4f")],
@@ -157,10 +161,11 @@ def bifurcation_chart(points: pd.DataFrame, r: float, marks: pd.DataFrame) -> al
             x=alt.X("r:Q"), tooltip=[alt.Tooltip("label:N", title="point"), alt.Tooltip("r:Q", format=".6f")]
         )
     )
+    # labels low in the plot, where no attractor points are, staggered so r3 and r∞ (0.026 apart) don't collide
     labels = (
-        alt.Chart(marks)
-        .mark_text(align="left", dx=2, y=8, fontSize=10, color="#999999")
-        .encode(x=alt.X("r:Q"), text=alt.Text("label:N"))
+        alt.Chart(marks.assign(lane=0.04 + 0.05 * np.arange(len(marks))))
+        .mark_text(align="left", dx=3, fontSize=11, color="#777777")
+        .encode(x=alt.X("r:Q"), y=alt.Y("lane:Q"), text=alt.Text("label:N"))
     )
     here = _rule_x(r, palette(4)[3], [1, 0], "your r")
     return alt.layer(dots, doubling, labels, here, height=CHART_HEIGHT)
@@ -173,7 +178,9 @@ def lyapunov_chart(table: pd.DataFrame, r: float) -> alt.Chart:
         .mark_line(color=palette(3)[2], strokeWidth=1.2)
         .encode(
             x=alt.X(
-                "r:Q", title="r", scale=alt.Scale(domain=[float(table["r"].min()), float(table["r"].max())])
+                "r:Q",
+                title="r",
+                scale=alt.Scale(domain=[float(table["r"].min()), float(table["r"].max())], nice=False),
             ),
             y=alt.Y("lyapunov:Q", title="Lyapunov exponent λ"),
             tooltip=[alt.Tooltip("r:Q", format=".4f"), alt.Tooltip("lyapunov:Q", title="λ", format=".3f")],
@@ -191,7 +198,7 @@ def mandelbrot_chart(table: pd.DataFrame, c: float) -> alt.Chart:
     # one cell per c, dark where the iterates stay bounded (they never escape: steps = the maximum)
     cells = (
         alt.Chart(table)
-        .transform_calculate(re2=f"datum.re + {d_re}", im2=f"datum.im + {d_im}")
+        .transform_calculate(re2=f"datum.re + {2 * GAPLESS * d_re}", im2=f"datum.im + {2 * GAPLESS * d_im}")
         .mark_rect()
         .encode(
             x=alt.X("re:Q", title="Re c", scale=alt.Scale(domain=[-2.1, 0.6], nice=False)),
@@ -224,7 +231,7 @@ def mandelbrot_chart(table: pd.DataFrame, c: float) -> alt.Chart:
             tooltip=[alt.Tooltip("label:N"), alt.Tooltip("re:Q", title="c", format=".4f")],
         )
     )
-    return alt.layer(cells, segment, here, height=SMALL_HEIGHT)
+    return alt.layer(cells, segment, here, width=MANDELBROT_WIDTH, height=MANDELBROT_WIDTH * 24 // 27)
 
 
 # -- 3. one unit as a dynamical system ------------------------------------------------------------------
@@ -268,7 +275,7 @@ def unit_map_chart(curve: pd.DataFrame, fixed: pd.DataFrame) -> alt.Chart:
             ],
         )
     )
-    return alt.layer(lines, points, height=CHART_HEIGHT).resolve_scale(color="independent")
+    return alt.layer(lines, points, height=CHART_HEIGHT)
 
 
 def final_state_chart(final: pd.DataFrame) -> alt.Chart:
@@ -308,10 +315,10 @@ def stable_count_chart(table: pd.DataFrame, w: float, b: float) -> alt.Chart:
     cells = (
         alt.Chart(table)
         .transform_calculate(
-            w0=f"datum.w - {dw / 2}",
-            w1=f"datum.w + {dw / 2}",
-            b0=f"datum.b - {db / 2}",
-            b1=f"datum.b + {db / 2}",
+            w0=f"datum.w - {dw * GAPLESS}",
+            w1=f"datum.w + {dw * GAPLESS}",
+            b0=f"datum.b - {db * GAPLESS}",
+            b1=f"datum.b + {db * GAPLESS}",
         )
         .mark_rect()
         .encode(
@@ -406,10 +413,10 @@ def _surface(
     cells = (
         alt.Chart(grid)
         .transform_calculate(
-            w0=f"datum.w - {dw / 2}",
-            w1=f"datum.w + {dw / 2}",
-            b0=f"datum.b - {db / 2}",
-            b1=f"datum.b + {db / 2}",
+            w0=f"datum.w - {dw * GAPLESS}",
+            w1=f"datum.w + {dw * GAPLESS}",
+            b0=f"datum.b - {db * GAPLESS}",
+            b1=f"datum.b + {db * GAPLESS}",
         )
         .mark_rect()
         .encode(
@@ -464,10 +471,12 @@ def grad_norm_heatmap(grid: pd.DataFrame, boundary: pd.DataFrame, w: float, b: f
 
 
 def eigenvalue_chart(eigen: pd.DataFrame, circles: pd.DataFrame) -> alt.Chart:
-    """Eigenvalues of W in the complex plane, with the unit circle and the circle |λ| = ρ."""
+    """Eigenvalues of W in the complex plane, with the unit circle and the circle |λ| = ρ, each labelled
+    on the circle itself (no legend, so the plotting area stays square)."""
     lim = float(max(1.2, circles["re"].abs().max() * 1.1))
     scale = alt.Scale(domain=[-lim, lim], nice=False)
     names = list(dict.fromkeys(circles["circle"]))
+    colors = alt.Scale(domain=names, range=["#999999", palette(4)[3]])
     rings = (
         alt.Chart(circles)
         .mark_line(strokeWidth=1.5)
@@ -475,12 +484,25 @@ def eigenvalue_chart(eigen: pd.DataFrame, circles: pd.DataFrame) -> alt.Chart:
             x=alt.X("re:Q", title="Re λ", scale=scale),
             y=alt.Y("im:Q", title="Im λ", scale=scale),
             order=alt.Order("order:Q"),
-            color=alt.Color(
-                "circle:N", scale=alt.Scale(domain=names, range=["#999999", palette(4)[3]]), title=None
-            ),
+            color=alt.Color("circle:N", scale=colors, legend=None),
             strokeDash=alt.StrokeDash(
-                "circle:N", scale=alt.Scale(domain=names, range=[[4, 3], [1, 0]]), title=None
+                "circle:N", scale=alt.Scale(domain=names, range=[[4, 3], [1, 0]]), legend=None
             ),
+        )
+    )
+    # each circle's name on the circle itself: the unit circle's at 135°, ρ's at 225°, so they never collide
+    tags = circles.groupby("circle", sort=False).first().reset_index()
+    radius = np.hypot(tags["re"], tags["im"])
+    angle = np.deg2rad([135.0, 225.0][: len(tags)])
+    tags = tags.assign(re=radius * np.cos(angle), im=radius * np.sin(angle))
+    labels = (
+        alt.Chart(tags)
+        .mark_text(align="left", dx=6, fontSize=11)
+        .encode(
+            x=alt.X("re:Q"),
+            y=alt.Y("im:Q"),
+            text=alt.Text("circle:N"),
+            color=alt.Color("circle:N", scale=colors, legend=None),
         )
     )
     dots = (
@@ -496,7 +518,7 @@ def eigenvalue_chart(eigen: pd.DataFrame, circles: pd.DataFrame) -> alt.Chart:
             ],
         )
     )
-    return alt.layer(rings, dots, height=CHART_HEIGHT)
+    return alt.layer(rings, labels, dots, width=CHART_HEIGHT, height=CHART_HEIGHT)
 
 
 def gain_chart(gains: pd.DataFrame) -> alt.Chart:
