@@ -85,7 +85,7 @@ def real_rnn() -> None:
     s, summary, h = res.tables["steps"], res.tables["summary"], res.meta["heuristic"]
     ui.chart_with_data(charts.loss_chart(s, summary, tasks.MEAN_PREDICTOR_MSE), s[s["quantity"] == "loss"], "clipping_rnn_loss.csv")
     ui.chart_with_data(charts.grad_norm_chart(s, eta, (h["low"], h["high"]) if h["reliable"] else None), s[s["quantity"] != "loss"], "clipping_rnn_grad_norm.csv")
-    st.caption("Dots mark the steps at which a run was clipped; the dashed line is η; the shaded band is the heuristic's range (section 4, below).")
+    st.caption("Dots mark the steps at which a run was clipped; the dashed line is η; the shaded band, when the heuristic can be trusted, its range (section 4).")
     for col, (run, name) in zip(st.columns(3), words.RUN_NAMES.items(), strict=True):
         with col.container(border=True):
             st.markdown(f"**{name}**: {words.run_status(summary, run)}")

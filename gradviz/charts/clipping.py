@@ -135,7 +135,7 @@ def cliff_map(
     # each descent's path, in step order
     paths = base.mark_line(strokeWidth=2).encode(strokeDash=_run_dash(CLIFF_RUNS, "descent"))
     # one marker per step; triangles where the true point is off the map
-    markers = base.mark_point(filled=True, size=45, stroke="white", strokeWidth=0.6).encode(
+    markers = base.mark_point(filled=True, size=28, stroke="white", strokeWidth=0.5).encode(
         shape=alt.Shape(
             "where:N",
             scale=alt.Scale(domain=["on the map", "off the map (at edge)"], range=["circle", "triangle-up"]),
@@ -386,7 +386,7 @@ def vector_chart(
     )
     # the arrow heads, turned to point along the vector
     heads = (
-        alt.Chart(arrows)
+        alt.Chart(arrows[arrows["norm"] > 0])  # a zero vector has no direction to point in
         .mark_point(shape="triangle-up", size=150, filled=True, opacity=1)
         .encode(x="x:Q", y="y:Q", angle=alt.Angle("rotate:Q", scale=None), color=color, tooltip=tooltip)
     )
