@@ -724,6 +724,7 @@ class CliffConfig:
 
 
 CLIFF_PRESETS: dict[str, CliffConfig] = {"default": CliffConfig()}
+COST_SLOPE_HALF_WIDTH = 0.1  # the cost's slope is a central difference over b ± 0.1
 # starts h_0 averaged in the "cost" curve: each contributes a step 1/41 the height of a cliff
 COST_STARTS = np.linspace(-0.9, 0.9, 41)
 
@@ -743,7 +744,7 @@ def cliff_curves(
     """Loss and |∂L/∂b| as functions of b (w, T, target, h0 fixed), for the start h0 ("loss") and averaged
     over starts spread across (−0.9, 0.9) ("cost"). The grid includes the predicted cliff and the current b.
 
-    The cost's slope is measured on the averaged curve (central differences), not by averaging the starts'
+    The cost's slope is measured on the averaged curve (central differences over b ± 0.1), not by averaging the starts'
     backprop gradients: each start's gradient is tiny almost everywhere and enormous on its own cliff, so
     their average is a poor estimate of the slope of the average, which is the lecture's point."""
     b_star = float(basin_boundary_bias(cfg.w, cfg.h0))
@@ -755,8 +756,11 @@ def cliff_curves(
     cost_all, _, _ = rnn_unit_loss_grad(cfg.w, b_cost[None, :], cfg.T, cfg.target, COST_STARTS[:, None])
     # \text{cost}(b) = \frac{1}{K}\sum_{k} L(b; h_0^{(k)})
     cost = cost_all.mean(axis=0)
-    # \frac{d\,\text{cost}}{db} \approx \frac{\text{cost}(b + \Delta) - \text{cost}(b - \Delta)}{2\Delta}
-    cost_grad = np.gradient(cost, b_cost)
+    # \frac{d\,\text{cost}}{db} \approx \frac{\text{cost}(b + \Delta) - \text{cost}(b - \Delta)}{2\Delta}, with Δ ≈ 0.1,
+    # wider than the gaps between the starts' cliffs, so the slope of the staircase is the slope of its trend
+    k = max(1, round(COST_SLOPE_HALF_WIDTH / (b_cost[1] - b_cost[0])))
+    ahead, behind = np.minimum(np.arange(n_cost) + k, n_cost - 1), np.maximum(np.arange(n_cost) - k, 0)
+    cost_grad = (cost[ahead] - cost[behind]) / (b_cost[ahead] - b_cost[behind])
     frame = pd.concat(
         [
             pd.DataFrame({"b": b, "curve": f"loss (h0 = {cfg.h0:g})", "value": loss, "grad_b": grad_b}),
@@ -1112,7 +1116,8 @@ def cliff_words(cfg: CliffConfig, meta: dict) -> dict:
         "where the start h_0 crosses the basin boundary of section 3. The cost, the loss averaged over "
         f"{len(COST_STARTS)} starts spread across (−0.9, 0.9), is much smoother, as the lecture says: each start "
         "has its cliff elsewhere, so the average climbs in small steps. Its slope is measured on the averaged "
-        "curve; averaging the starts' own gradients would not do, since each is tiny almost everywhere and huge "
+        f"curve (differences over b ± {COST_SLOPE_HALF_WIDTH:g}, wider than the steps); averaging the starts' own "
+        "gradients would not do, since each is tiny almost everywhere and huge "
         "on its cliff. That is why cliffs make the true cost gradient hard to estimate. In the maps, the white "
         "dashed curve is the boundary b = atanh(h_0) − w h_0 and the cross is your (w, b)."
     )

@@ -82,7 +82,7 @@ def one_unit() -> None:
     ui.preset_buttons(dyn.UNIT_PRESETS, {"form": "unit_form", "w": "unit_w", "b": "unit_b", "T": "unit_T"}, key="unit")
     c = st.columns(4)
     form = ui.select("Unit", "unit_form", dyn.FORMS, dyn.UnitConfig.form, container=c[0],
-                     format_func={"tanh": "h = tanh(w h + b)", "sigmoid": "x = w σ(x) + b"}.get)
+                     help="tanh: h = tanh(w h + b), the lecture's unit · sigmoid: x = w σ(x) + b, Pascanu et al.'s")
     w = ui.slider("w", "unit_w", -8.0, 8.0, dyn.UnitConfig.w, 0.05, container=c[1])
     b = ui.slider("b", "unit_b", -6.0, 6.0, dyn.UnitConfig.b, 0.05, container=c[2])
     T = ui.slider("steps T", "unit_T", 1, 200, dyn.UnitConfig.T, container=c[3])

@@ -123,11 +123,16 @@ def test_malformed_links_fall_back_with_a_notice():
 
 
 def test_a_link_reproduces_the_view():
-    at = _open(chain_w="0.9", chain_T="50", map_r="3.2", unit_w="0.8", unit_b="0.3")
+    at = _open(chain_w="0.9", chain_T="50", map_r="3.2", unit_w="0.8", unit_b="0.3", many_act="tanh")
     assert not at.warning
     m = _metrics(at)
     assert m["linear: ∂h_T/∂h_0 = w^T"] == "5.15e-03"  # 0.9^50, the lecture's 0.00515
     assert m["attractor period"] == "2" and m["stable fixed points"] == "1"
+    assert at.selectbox(key="many_act").value == "tanh"
+    # a choice in the link (the URL holds the option itself, so no format_func on bound selects)
+    at = _open(unit_form="sigmoid", unit_w="5", unit_b="-2.5")
+    assert not at.warning and at.selectbox(key="unit_form").value == "sigmoid"
+    assert _metrics(at)["stable fixed points"] == "2"
 
 
 def test_mandelbrot_aside_on_demand(page):
