@@ -46,7 +46,8 @@ def on_the_cliff() -> None:
     paths, m = res.tables["trajectories"], res.meta
     chart = charts.cliff_map(grid(), boundary(), paths, cliff.W_RANGE, cliff.B_RANGE)
     ui.altair(chart, key="cliff_map", on_select=click_sets("cliff_map", "start", {"w": "w0", "b": "b0"}))
-    ui.download_csv(paths, "clipping_cliff_descents.csv")
+    ui.download_csv(paths, "clipping_cliff_descents.csv", "Download the descents (CSV)")
+    ui.download_csv(grid(), "clipping_loss_map.csv", "Download the loss map (CSV)")
     plain, clipped = m["runs"]["unclipped"], m["runs"]["clipped by norm"]
     ui.readouts([("longest step, plain", ui.sci(plain["largest_step"]), "‖θₖ − θₖ₋₁‖, the longest of the run"),
                  ("longest step, clipped", ui.sci(clipped["largest_step"]), f"never more than lr·η = {lr * eta:.3g}"),

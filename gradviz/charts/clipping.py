@@ -72,6 +72,13 @@ def _survivors_scale(frame: pd.DataFrame, column: str) -> tuple[alt.Scale, float
     return alt.Scale(type="log", domain=[bottom, top]), top
 
 
+def _light(grid: pd.DataFrame) -> pd.DataFrame:
+    """Only the columns the map draws, with the digits its tooltips show (about a third of the JSON the
+    browser would otherwise download on every rerun)."""
+    sig3 = np.vectorize(lambda v: float(f"{v:.3g}"), otypes=[float])
+    return grid[["w", "b"]].assign(loss=grid["loss"].round(5), grad_norm=sig3(grid["grad_norm"].to_numpy()))
+
+
 # -- part 1: on the cliff ---------------------------------------------------------------------------------
 
 
@@ -92,7 +99,7 @@ def cliff_map(
     start = alt.selection_point(name="start", fields=["w", "b"], on="click", clear=False)
     # the loss surface: one rect per grid point, centred on it
     cells = (
-        alt.Chart(grid)
+        alt.Chart(_light(grid))
         .transform_calculate(
             w_lo=f"datum.w - {cell_w / 2}",
             w_hi=f"datum.w + {cell_w / 2}",
