@@ -2,6 +2,8 @@
 
 - `app_url` (session): starts the server (see e2e_support.start_server), waits for GET /_stcore/health,
   and kills it in a `finally`.
+- `cold_app_url`: a server of its own for one test, never visited before (what a shared link meets after
+  the app has been asleep).
 - `browser` (session): Debian's /usr/bin/chromium, never a downloaded one (`playwright install` is not used).
   Without Chromium or Playwright the tests skip locally and FAIL when the environment variable CI is set.
 
@@ -17,6 +19,7 @@ from pathlib import Path
 import pytest
 from e2e_support import (
     CHROMIUM,
+    COLD_SERVER_LOG,
     SCREENSHOTS,
     SERVER_LOG,
     free_port,
@@ -72,3 +75,21 @@ def browser() -> Iterator[object]:
 def screenshots_dir() -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+@pytest.fixture
+def cold_app_url() -> Iterator[str]:
+    """A server of its own that nobody has visited yet (the state a shared link meets after a cold start)."""
+    if not CHROMIUM.is_file():
+        _unavailable(f"no Chromium at {CHROMIUM} (apt-get install -y chromium)")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    proc = start_server(port, COLD_SERVER_LOG)
+    try:
+        try:
+            wait_healthy(proc, base)
+        except (RuntimeError, TimeoutError) as e:
+            pytest.fail(f"{e}\n--- server log ---\n{log_tail(path=COLD_SERVER_LOG)}", pytrace=False)
+        yield base
+    finally:
+        stop_server(proc)

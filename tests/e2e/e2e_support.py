@@ -28,6 +28,7 @@ APP = REPO_ROOT / "app.py"
 ARTIFACTS = REPO_ROOT / "artifacts"
 SCREENSHOTS = ARTIFACTS / "screenshots"
 SERVER_LOG = ARTIFACTS / "streamlit-e2e.log"
+COLD_SERVER_LOG = ARTIFACTS / "streamlit-e2e-cold.log"
 SHARED_MNIST = REPO_ROOT.parent / "shared" / "data" / "mnist"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -59,7 +60,7 @@ class AppPage:
 
 
 def _literal_pages(app_source: str) -> list[tuple[str, bool]]:
-    """(file, is_default) for every `st.Page("pages/....py", ...)` call with a literal path in app.py."""
+    """(file, is_default) for every `st.Page("<folder>/x.py", ...)` call with a literal path in app.py."""
     found = []
     for node in ast.walk(ast.parse(app_source)):
         if (
@@ -69,7 +70,7 @@ def _literal_pages(app_source: str) -> list[tuple[str, bool]]:
             and node.args
             and isinstance(node.args[0], ast.Constant)
             and isinstance(node.args[0].value, str)
-            and node.args[0].value.startswith("pages/")
+            and node.args[0].value.endswith(".py")
         ):
             default = any(
                 k.arg == "default" and isinstance(k.value, ast.Constant) and k.value.value is True
@@ -170,9 +171,9 @@ def stop_server(proc: subprocess.Popen) -> None:
         proc.wait(timeout=10)
 
 
-def log_tail(n: int = 40) -> str:
+def log_tail(n: int = 40, path: Path = SERVER_LOG) -> str:
     try:
-        return "\n".join(SERVER_LOG.read_text(errors="replace").splitlines()[-n:])
+        return "\n".join(path.read_text(errors="replace").splitlines()[-n:])
     except OSError:
         return "(no server log)"
 

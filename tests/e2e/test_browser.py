@@ -103,13 +103,47 @@ def test_app_lists_its_pages(pages_found):
         assert p.heading, f"{p.file}: no literal title in ui.page_header(...) or st.title(...)"
 
 
+def nav_paths(page) -> set[str]:
+    hrefs = page.locator("[data-testid='stSidebarNavLink']").evaluate_all("els => els.map(e => e.href)")
+    return {urlparse(h).path.rstrip("/") or "/" for h in hrefs}
+
+
 def test_navigation_matches_parsed_pages(app_url, browser):
     """The sidebar of the running app links exactly the pages this test module visits."""
     context, page = open_page(browser, app_url + "/")
     try:
-        hrefs = page.locator("[data-testid='stSidebarNavLink']").evaluate_all("els => els.map(e => e.href)")
-        linked = {urlparse(h).path.rstrip("/") or "/" for h in hrefs}
-        assert linked == {p.url_path for p in PAGES}
+        assert nav_paths(page) == {p.url_path for p in PAGES}
+    finally:
+        context.close()
+
+
+SHARED_LINK = "/deep_nets?activation=sigmoid&depth=9"  # the example link in README.md
+
+
+def test_shared_lesson_link_on_a_cold_server(cold_app_url, browser):
+    """A student's first click on a shared lesson link, before anyone has opened the home page, gets the
+    app (app.py's navigation, layout and sidebar) with the link's settings, not the bare page file.
+
+    Streamlit treats a folder named `pages/` beside the main script as an old-style (v1) multipage app
+    until `st.navigation` has run once in the process; until then a direct URL such as /deep_nets runs
+    pages/deep_nets.py on its own. Community Cloud puts idle apps to sleep, so this is the normal case.
+    """
+    context, page = open_page(browser, cold_app_url + SHARED_LINK)
+    try:
+        assert page.locator(EXCEPTION).count() == 0
+        nav = nav_paths(page)
+        assert nav == {p.url_path for p in PAGES}, (
+            f"the first visit to {SHARED_LINK} did not run app.py: the sidebar lists {sorted(nav)} "
+            "(Streamlit's pages/-folder mode). Fix: rename the pages/ folder (e.g. to lessons/) so that "
+            "app.py's st.navigation is the only router."
+        )
+        assert page.title() != "deep nets", "the browser tab shows the file name, not the app's title"
+        depth = page.locator("[data-testid='stSlider']", has_text="Hidden layers")
+        assert depth.locator("[data-testid='stSliderThumbValue']").inner_text().strip() == "9"
+        assert (
+            page.locator("[data-testid='stSelectbox'] input[aria-label='Activation']").input_value()
+            == "sigmoid"
+        )
     finally:
         context.close()
 
