@@ -347,11 +347,11 @@ def find_attractor(
 
 
 def bifurcation_table(
-    r_min: float = 2.5,
+    r_min: float = 1.0,
     r_max: float = 4.0,
-    n_r: int = 500,
+    n_r: int = 801,
     n_keep: int = 120,
-    n_transient: int = 600,
+    n_transient: int = 2000,
     x0: float = 0.3,
     resolution: int = 400,
 ) -> pd.DataFrame:
@@ -369,7 +369,7 @@ def bifurcation_table(
     return frame.drop_duplicates().sort_values(["r", "x"], ignore_index=True)
 
 
-def lyapunov_table(r_min: float = 2.5, r_max: float = 4.0, n_r: int = 500) -> pd.DataFrame:
+def lyapunov_table(r_min: float = 1.0, r_max: float = 4.0, n_r: int = 801) -> pd.DataFrame:
     """Long-form (r, lyapunov) for the λ(r) panel under the bifurcation diagram."""
     r = np.linspace(r_min, r_max, n_r)
     lam = lyapunov_exponent(r)
@@ -739,7 +739,7 @@ def basin_boundary_bias(w, h0):
 
 
 def cliff_curves(
-    cfg: CliffConfig, b_min: float = -3.0, b_max: float = 3.0, n_b: int = 801, n_cost: int = 181
+    cfg: CliffConfig, b_min: float = -3.0, b_max: float = 3.0, n_b: int = 601, n_cost: int = 121
 ) -> Result:
     """Loss and |∂L/∂b| as functions of b (w, T, target, h0 fixed), for the start h0 ("loss") and averaged
     over starts spread across (−0.9, 0.9) ("cost"). The grid includes the predicted cliff and the current b.

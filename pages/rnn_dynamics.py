@@ -66,8 +66,8 @@ def iterated_map() -> None:
                  ("cycle multiplier", "n/a" if m["period"] is None else f"{m['multiplier']:.3g}", "Π f′ over the cycle")])
     st.markdown(m["attractor_text"])
     lo = 2.5 if r >= 2.5 else 1.0
-    ui.chart_with_data(charts.bifurcation_chart(bifurcation(lo), r, doubling()), bifurcation(lo), "logistic_bifurcation.csv")
-    ui.chart_with_data(charts.lyapunov_chart(lyapunov_curve(lo), r), lyapunov_curve(lo), "logistic_lyapunov.csv")
+    ui.chart_with_data(charts.bifurcation_chart(bifurcation(), r, doubling(), lo), bifurcation(), "logistic_bifurcation.csv")
+    ui.chart_with_data(charts.lyapunov_chart(lyapunov_curve(), r, lo), lyapunov_curve(), "logistic_lyapunov.csv")
     explain(m, "map")
     if ui.toggle("Aside: the Mandelbrot set is this map in disguise", "map_mandelbrot"):
         st.markdown(m["mandelbrot_text"])

@@ -46,6 +46,30 @@ def _rule_x(value: float, color: str, dash: list[int], label: str) -> alt.Chart:
     )
 
 
+def _bias_markers(b: float, b_boundary: float | None) -> alt.Chart:
+    """One rule layer: the current b (grey, solid) and, if there is one, the basin boundary's b (dashed)."""
+    rows = [{"x": float(b), "label": "your b"}]
+    if b_boundary is not None:
+        rows.append({"x": float(b_boundary), "label": "basin boundary: h0 = repelling fixed point"})
+    labels = [r["label"] for r in rows]
+    return (
+        alt.Chart(alt.InlineData(values=rows))
+        .mark_rule(strokeWidth=2)
+        .encode(
+            x=alt.X("x:Q"),
+            color=alt.Color(
+                "label:N",
+                scale=alt.Scale(domain=labels, range=["#777777", palette(4)[3]][: len(rows)]),
+                legend=None,
+            ),
+            strokeDash=alt.StrokeDash(
+                "label:N", scale=alt.Scale(domain=labels, range=[[1, 0], [6, 3]][: len(rows)]), legend=None
+            ),
+            tooltip=[alt.Tooltip("label:N", title="marker"), alt.Tooltip("x:Q", title="b", format=".4f")],
+        )
+    )
+
+
 # -- 1. the scalar chain --------------------------------------------------------------------------------
 
 
@@ -138,9 +162,10 @@ def orbit_derivative_chart(orbit: pd.DataFrame) -> alt.Chart:
     return alt.layer(line, one, height=SMALL_HEIGHT)
 
 
-def bifurcation_chart(points: pd.DataFrame, r: float, marks: pd.DataFrame) -> alt.Chart:
-    """The attractor's points for every r (the bifurcation diagram), the current r as a solid rule and the
-    period-doubling points (`marks`: columns r, label) as dashed rules."""
+def bifurcation_chart(points: pd.DataFrame, r: float, marks: pd.DataFrame, r_min: float = 2.5) -> alt.Chart:
+    """The attractor's points for every r ≥ r_min (the bifurcation diagram), the current r as a solid rule
+    and the period-doubling points (`marks`: columns r, label) as dashed rules."""
+    points = points[points["r"] >= r_min]
     dots = (
         alt.Chart(points)
         .mark_circle(size=4, opacity=0.6, color=palette(1)[0])
@@ -171,8 +196,10 @@ def bifurcation_chart(points: pd.DataFrame, r: float, marks: pd.DataFrame) -> al
     return alt.layer(dots, doubling, labels, here, height=CHART_HEIGHT)
 
 
-def lyapunov_chart(table: pd.DataFrame, r: float) -> alt.Chart:
-    """λ(r) with the zero line: below 0 nearby orbits converge (derivatives vanish), above 0 they separate."""
+def lyapunov_chart(table: pd.DataFrame, r: float, r_min: float = 2.5) -> alt.Chart:
+    """λ(r) for r ≥ r_min with the zero line: below 0 nearby orbits converge (derivatives vanish), above 0
+    they separate."""
+    table = table[table["r"] >= r_min]
     line = (
         alt.Chart(table)
         .mark_line(color=palette(3)[2], strokeWidth=1.2)
@@ -356,7 +383,7 @@ def stable_count_chart(table: pd.DataFrame, w: float, b: float) -> alt.Chart:
 def cliff_loss_chart(bias: pd.DataFrame, b: float, b_boundary: float | None) -> alt.Chart:
     """Loss (one start) and cost (mean over starts) against the bias, with the current b and the basin
     boundary's b marked."""
-    names = list(dict.fromkeys(bias["curve"]))
+    names = bias["curve"].unique().tolist()
     lines = (
         alt.Chart(bias)
         .mark_line(strokeWidth=2)
@@ -373,17 +400,14 @@ def cliff_loss_chart(bias: pd.DataFrame, b: float, b_boundary: float | None) -> 
             ],
         )
     )
-    layers = [lines, _rule_x(b, "#555555", [1, 0], "your b")]
-    if b_boundary is not None:
-        layers.append(
-            _rule_x(b_boundary, palette(4)[3], [6, 3], "basin boundary: h0 = repelling fixed point")
-        )
-    return alt.layer(*layers, height=CHART_HEIGHT)
+    return alt.layer(lines, _bias_markers(b, b_boundary), height=CHART_HEIGHT).resolve_scale(
+        color="independent", strokeDash="independent"
+    )
 
 
 def cliff_gradient_chart(bias: pd.DataFrame, b: float, b_boundary: float | None) -> alt.Chart:
     """|∂L/∂b| and |∂cost/∂b| against b, log scale: a spike at the cliff, tiny on the plateaus."""
-    names = list(dict.fromkeys(bias["curve"]))
+    names = bias["curve"].unique().tolist()
     data = _floored(bias, "abs_grad_b")
     lines = (
         alt.Chart(data)
@@ -400,10 +424,9 @@ def cliff_gradient_chart(bias: pd.DataFrame, b: float, b_boundary: float | None)
             ],
         )
     )
-    layers = [lines, _rule_x(b, "#555555", [1, 0], "your b")]
-    if b_boundary is not None:
-        layers.append(_rule_x(b_boundary, palette(4)[3], [6, 3], "basin boundary"))
-    return alt.layer(*layers, height=SMALL_HEIGHT)
+    return alt.layer(lines, _bias_markers(b, b_boundary), height=SMALL_HEIGHT).resolve_scale(
+        color="independent", strokeDash="independent"
+    )
 
 
 def _surface(
@@ -475,7 +498,7 @@ def eigenvalue_chart(eigen: pd.DataFrame, circles: pd.DataFrame) -> alt.Chart:
     on the circle itself (no legend, so the plotting area stays square)."""
     lim = float(max(1.2, circles["re"].abs().max() * 1.1))
     scale = alt.Scale(domain=[-lim, lim], nice=False)
-    names = list(dict.fromkeys(circles["circle"]))
+    names = circles["circle"].unique().tolist()
     colors = alt.Scale(domain=names, range=["#999999", palette(4)[3]])
     rings = (
         alt.Chart(circles)
@@ -524,7 +547,7 @@ def eigenvalue_chart(eigen: pd.DataFrame, circles: pd.DataFrame) -> alt.Chart:
 def gain_chart(gains: pd.DataFrame) -> alt.Chart:
     """‖∂h_t/∂h_0‖ (RMS singular value) against t, log scale, one line per spectral radius; the student's
     own ρ drawn thicker."""
-    names = list(dict.fromkeys(gains.sort_values("rho")["series"]))
+    names = gains.sort_values("rho")["series"].unique().tolist()
     data = _floored(gains, "gain").assign(yours=gains["series"].str.endswith("(yours)"))
     return (
         alt.Chart(data, height=CHART_HEIGHT)

@@ -354,7 +354,7 @@ def test_cliff_curve_gradients_match_autograd_and_cost_is_smoother():
     res = dyn.cliff_curves(cfg)
     bias = res.tables["bias"]
     loss = bias[bias["curve"].str.startswith("loss")]
-    pick = loss.iloc[[0, 200, 400, 700]]
+    pick = loss.iloc[[0, 150, 300, 550]]
     b_t = torch.tensor(pick["b"].to_numpy(), requires_grad=True)
     out = 0.5 * (_torch_unroll(torch.tensor(cfg.w), b_t, torch.tensor(cfg.h0), cfg.T) - cfg.target) ** 2
     (grad,) = torch.autograd.grad(out.sum(), b_t)
