@@ -999,7 +999,13 @@ def chain_words(cfg: ChainConfig, meta: dict) -> dict:
         "1.1⁴⁹ ≈ 106.7 and 0.9⁴⁹ ≈ 0.00573 (third line below). The presets reproduce the lecture's numbers "
         "with T = 50 steps. The tanh unit starts at h₀ = 0.5 with b = 0."
     )
-    return {"verdict": verdict, "latex": latex, "explain": explain}
+    # the headline numbers: (label, value as shown, help)
+    readouts = [
+        ("linear: ∂h_T/∂h_0 = w^T", format_size(lin), None),
+        ("tanh: ∂h_T/∂h_0", format_size(tan), f"h_0 = {cfg.h0:g}, b = {cfg.b:g}"),
+        ("lecture's w^(T−1)", format_size(meta["lecture_formula"]), "the lecture's indexing, see below"),
+    ]
+    return {"verdict": verdict, "latex": latex, "explain": explain, "readouts": readouts}
 
 
 def map_words(cfg: MapConfig, meta: dict) -> dict:
@@ -1047,10 +1053,17 @@ def map_words(cfg: MapConfig, meta: dict) -> dict:
         "from 1 to 4 the logistic map walks its real axis (dashed) leftwards from c = ¼, through the main "
         "cardioid, the bulbs of the period doublings (r = 3 is c = −¾), to c = −2."
     )
+    readouts = [
+        ("Lyapunov exponent λ", f"{lam:.3f}", "long-run average of ln|f′(x_k)| (4,000 steps)"),
+        ("|dxₙ/dx₀|", format_size(abs(meta["dxn_dx0"])), None),
+        ("attractor period", "none ≤ 64" if p is None else str(p), None),
+        ("cycle multiplier", "n/a" if p is None else f"{meta['multiplier']:.3g}", "Π f′ over the cycle"),
+    ]
     return {
         "verdict": verdict,
         "latex": latex,
         "explain": explain,
+        "readouts": readouts,
         "attractor_text": attractor_text,
         "mandelbrot_text": mandelbrot_text,
     }
@@ -1084,7 +1097,12 @@ def unit_words(cfg: UnitConfig, meta: dict, fixed: pd.DataFrame) -> dict:
         "explodes. Derivatives below 1e-300 are drawn at 1e-300. The map at the bottom counts the stable "
         "fixed points for every (w, b) of the sliders' range; the cross is yours."
     )
-    return {"verdict": verdict, "latex": latex, "explain": explain}
+    readouts = [
+        ("stable fixed points", str(meta["n_stable"]), None),
+        ("median |∂h_T/∂h_0|", format_size(meta["median_derivative"]), "over the starts h_0 on the grid"),
+        ("largest |∂h_T/∂h_0|", format_size(meta["max_derivative"]), f"at h_0 = {meta['argmax_h0']:.3f}"),
+    ]
+    return {"verdict": verdict, "latex": latex, "explain": explain, "readouts": readouts}
 
 
 def cliff_words(cfg: CliffConfig, meta: dict) -> dict:
@@ -1121,7 +1139,13 @@ def cliff_words(cfg: CliffConfig, meta: dict) -> dict:
         "on its cliff. That is why cliffs make the true cost gradient hard to estimate. In the maps, the white "
         "dashed curve is the boundary b = atanh(h_0) − w h_0 and the cross is your (w, b)."
     )
-    return {"verdict": verdict, "latex": latex, "explain": explain}
+    readouts = [
+        ("loss at your (w, b)", f"{meta['loss']:.4f}", None),
+        ("‖∇L‖ at your (w, b)", format_size(meta["grad_norm"]), None),
+        ("steepest |∂L/∂b|", format_size(meta["max_abs_grad_b"]), None),
+        ("cliff at b*", "none" if bb is None else f"{bb:.4f}", "atanh(h_0) − w h_0"),
+    ]
+    return {"verdict": verdict, "latex": latex, "explain": explain, "readouts": readouts}
 
 
 def many_words(cfg: ManyConfig, meta: dict) -> dict:
@@ -1149,7 +1173,38 @@ def many_words(cfg: ManyConfig, meta: dict) -> dict:
         "W is not orthogonal: ‖W‖₂ exceeds ρ, so products can grow or shrink by a modest factor before the "
         "ρ^T trend takes over (Sompolinsky et al. 1988 study the tanh case)."
     )
-    return {"verdict": verdict, "latex": latex, "explain": explain}
+    readouts = [
+        ("‖∂h_T/∂h_0‖ linear", format_size(lin), "RMS singular value: ‖·‖_F/√n"),
+        ("‖∂h_T/∂h_0‖ tanh", format_size(tan), "RMS singular value: ‖·‖_F/√n"),
+        ("spectral radius ρ(W)", f"{meta['spectral_radius']:.3f}", None),
+        ("‖W‖₂", f"{meta['norm_2']:.3f}", "largest singular value"),
+    ]
+    return {"verdict": verdict, "latex": latex, "explain": explain, "readouts": readouts}
+
+
+# == What fixes this: the lessons that follow, (page, title, icon, why) =====================================
+
+FIXES = (
+    (
+        "pages/clipping.py",
+        "Gradient clipping",
+        ":material/content_cut:",
+        "For explosions: rescale g to norm η when ‖g‖ > η, so a cliff cannot throw the parameters away.",
+    ),
+    (
+        "pages/lstm.py",
+        "LSTM gates",
+        ":material/memory:",
+        "For vanishing: a gated cell whose backward factor is the forget gate, near 1 by default.",
+    ),
+    (
+        "pages/resnet.py",
+        "Residual paths",
+        ":material/alt_route:",
+        "For vanishing: x + F(x) gives every Jacobian an identity part (I + ∂F/∂x), as identity-initialized "
+        "RNNs (Le et al. 2015) do through time.",
+    ),
+)
 
 
 # == Predict, then reveal: each section's question; tests/unit/test_dynamics.py checks every claimed number ==

@@ -16,14 +16,15 @@ bifurcation, lyapunov_curve, doubling = ui.cached(dyn.bifurcation_table), ui.cac
 mandelbrot, stable_map, surface = ui.cached(dyn.mandelbrot_table), ui.cached(dyn.stable_count_table), ui.cached(dyn.cliff_surface)
 
 
-def explain(meta: dict, section: str) -> None:
-    """The verdict, "What is going on" (equations with the numbers on screen), the question for students."""
+def explain(meta: dict, section: str, *code) -> None:
+    """Verdict, "What is going on" (equations with the numbers on screen), the question, the code taught."""
     st.markdown(meta["verdict"])
     with st.expander("What is going on", icon=":material/functions:", expanded=True):
         st.markdown(meta["explain"])
         for line in meta["latex"]:
             st.latex(line)
     ui.predict_then_reveal(**dyn.QUESTIONS[section], key=f"predict-{section}")
+    ui.show_code(*code)
 
 
 @st.fragment
@@ -36,11 +37,8 @@ def scalar_chain() -> None:
     res = dyn.scalar_chain(dyn.ChainConfig(w=w, T=T))
     ui.chart_with_data(charts.chain_chart(res.tables["chain"]), res.tables["chain"], "bptt_scalar_chain.csv")
     m = res.meta
-    ui.readouts([("linear: ∂h_T/∂h_0 = w^T", dyn.format_size(m["linear"]), None),
-                 ("tanh: ∂h_T/∂h_0", dyn.format_size(m["tanh"]), "h_0 = 0.5, b = 0"),
-                 ("lecture's w^(T−1)", dyn.format_size(m["lecture_formula"]), "the lecture's indexing, see below")])
-    explain(m, "chain")
-    ui.show_code(dyn.scalar_chain)
+    ui.readouts(m["readouts"])
+    explain(m, "chain", dyn.scalar_chain)
 
 
 @st.fragment
@@ -59,21 +57,16 @@ def iterated_map() -> None:
     with right:
         ui.chart_with_data(charts.orbit_chart(t["orbit"]), t["orbit"], "logistic_orbit.csv")
         ui.altair_tested(charts.orbit_derivative_chart(t["orbit"]), key="orbit-derivative")
-    period = "none ≤ 64" if m["period"] is None else str(m["period"])
-    ui.readouts([("Lyapunov exponent λ", f"{m['lyapunov']:.3f}", "long-run average of ln|f′(x_k)| (4,000 steps)"),
-                 ("|dxₙ/dx₀|", dyn.format_size(abs(m["dxn_dx0"])), None),
-                 ("attractor period", period, None),
-                 ("cycle multiplier", "n/a" if m["period"] is None else f"{m['multiplier']:.3g}", "Π f′ over the cycle")])
+    ui.readouts(m["readouts"])
     st.markdown(m["attractor_text"])
     lo = 2.5 if r >= 2.5 else 1.0
     ui.chart_with_data(charts.bifurcation_chart(bifurcation(), r, doubling(), lo), bifurcation(), "logistic_bifurcation.csv")
     ui.chart_with_data(charts.lyapunov_chart(lyapunov_curve(), r, lo), lyapunov_curve(), "logistic_lyapunov.csv")
-    explain(m, "map")
+    explain(m, "map", dyn.lyapunov_exponent, dyn.find_attractor)
     if ui.toggle("Aside: the Mandelbrot set is this map in disguise", "map_mandelbrot"):
         st.markdown(m["mandelbrot_text"])
         ui.chart_with_data(charts.mandelbrot_chart(mandelbrot(), m["mandelbrot_c"]), mandelbrot(), "mandelbrot.csv",
                            width="content")
-    ui.show_code(dyn.lyapunov_exponent, dyn.find_attractor)
 
 
 @st.fragment
@@ -94,13 +87,10 @@ def one_unit() -> None:
     with right:
         ui.chart_with_data(charts.final_state_chart(t["final"]), t["final"], "unit_hT_vs_h0.csv")
         ui.altair_tested(charts.final_derivative_chart(t["final"]), key="unit-derivative")
-    ui.readouts([("stable fixed points", str(m["n_stable"]), None),
-                 ("median |∂h_T/∂h_0|", dyn.format_size(m["median_derivative"]), "over the starts h_0 on the grid"),
-                 ("largest |∂h_T/∂h_0|", dyn.format_size(m["max_derivative"]), f"at h_0 = {m['argmax_h0']:.3f}")])
+    ui.readouts(m["readouts"])
     table = stable_map(form)
     ui.chart_with_data(charts.stable_count_chart(table, w, b), table, f"stable_fixed_points_{form}.csv")
-    explain(m, "unit")
-    ui.show_code(dyn.unit_unroll, dyn.unit_fixed_points)
+    explain(m, "unit", dyn.unit_unroll, dyn.unit_fixed_points)
 
 
 @st.fragment
@@ -116,17 +106,14 @@ def cliffs() -> None:
     m, bias = res.meta, res.tables["bias"]
     ui.chart_with_data(charts.cliff_loss_chart(bias, b, m["b_boundary"]), bias, "cliff_loss_vs_bias.csv")
     ui.altair_tested(charts.cliff_gradient_chart(bias, b, m["b_boundary"]), key="cliff-gradient")
-    ui.readouts([("loss at your (w, b)", f"{m['loss']:.4f}", None), ("‖∇L‖ at your (w, b)", dyn.format_size(m["grad_norm"]), None),
-                 ("steepest |∂L/∂b|", dyn.format_size(m["max_abs_grad_b"]), None),
-                 ("cliff at b*", "none" if m["b_boundary"] is None else f"{m['b_boundary']:.4f}", "atanh(h_0) − w h_0")])
+    ui.readouts(m["readouts"])
     s = surface(T, target, h0)
     left, right = st.columns(2)
     with left:
         ui.chart_with_data(charts.loss_heatmap(s.tables["grid"], s.tables["boundary"], w, b), s.tables["grid"], "cliff_surface.csv")
     with right:
         ui.altair_tested(charts.grad_norm_heatmap(s.tables["grid"], s.tables["boundary"], w, b), key="cliff-grad-map")
-    explain(m, "cliff")
-    ui.show_code(dyn.rnn_unit_loss_grad, dyn.basin_boundary_bias)
+    explain(m, "cliff", dyn.rnn_unit_loss_grad, dyn.basin_boundary_bias)
 
 
 @st.fragment
@@ -147,26 +134,15 @@ def many_units() -> None:
     with right:
         ui.chart_with_data(charts.eigenvalue_chart(t["eigenvalues"], t["circles"]), t["eigenvalues"], "eigenvalues.csv",
                            width="content")
-    ui.readouts([("‖∂h_T/∂h_0‖ linear", dyn.format_size(m["gain_linear"]), "RMS singular value: ‖·‖_F/√n"),
-                 ("‖∂h_T/∂h_0‖ tanh", dyn.format_size(m["gain_tanh"]), "RMS singular value: ‖·‖_F/√n"),
-                 ("spectral radius ρ(W)", f"{m['spectral_radius']:.3f}", None), ("‖W‖₂", f"{m['norm_2']:.3f}", "largest singular value")])
-    explain(m, "many")
-    ui.show_code(dyn.jacobian_gain)
+    ui.readouts(m["readouts"])
+    explain(m, "many", dyn.jacobian_gain)
 
 
 def next_lessons() -> None:
     st.header("6 · What fixes this")
-    c = st.columns(3)
-    with c[0]:
-        ui.lesson_link("pages/clipping.py", "Gradient clipping", ":material/content_cut:",
-                       "For explosions: rescale g to norm η when ‖g‖ > η, so a cliff cannot throw the parameters away.")
-    with c[1]:
-        ui.lesson_link("pages/lstm.py", "LSTM gates", ":material/memory:",
-                       "For vanishing: a gated cell whose backward factor is the forget gate, near 1 by default.")
-    with c[2]:
-        ui.lesson_link("pages/resnet.py", "Residual paths", ":material/alt_route:",
-                       "For vanishing: x + F(x) gives every Jacobian an identity part (I + ∂F/∂x), as identity-"
-                       "initialized RNNs (Le et al. 2015) do through time.")
+    for col, (path, title, icon, why) in zip(st.columns(len(dyn.FIXES)), dyn.FIXES, strict=True):
+        with col:
+            ui.lesson_link(path, title, icon, why)
 
 
 scalar_chain()
