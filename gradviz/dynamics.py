@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -538,7 +539,7 @@ FORMS = ("tanh", "sigmoid")  # "tanh": h = tanh(w h + b);  "sigmoid": x = w σ(x
 
 @dataclass(frozen=True)
 class UnitConfig:
-    form: str = "tanh"  # the lecture's tanh unit; "sigmoid" is Pascanu et al.'s x = w σ(x) + b
+    form: Literal["tanh", "sigmoid"] = "tanh"  # the lecture's unit; or Pascanu et al.'s x = w σ(x) + b
     w: float = 2.0  # w > 1 gives a tanh unit two attractors (±0.96) and a repelling point at 0
     b: float = 0.0  # symmetric: the basin boundary sits exactly at h_0 = 0
     T: int = 20  # steps: enough for h_T to reach an attractor from almost every start
@@ -826,7 +827,7 @@ class ManyConfig:
     n: int = 64  # units: enough for the eigenvalues to fill their disc; 200 products of 64×64 take ~15 ms
     rho: float = 1.0  # spectral radius: the borderline between vanishing and exploding
     T: int = 100  # steps: long enough that 0.9^T and 1.1^T are 1e-5 and 1e4 apart
-    activation: str = "linear"  # linear first: its product is exactly W^T
+    activation: Literal["linear", "tanh"] = "linear"  # linear first: its product is exactly W^T
     seed: int = 0  # draws W and h_0
 
 
