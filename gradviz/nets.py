@@ -89,7 +89,10 @@ class MLP(nn.Module):
         if depth < 1:
             raise ValueError("depth counts hidden layers and must be at least 1")
         sizes = [n_in] + [width] * depth + [n_out]
-        self.linears = nn.ModuleList(nn.Linear(a, b) for a, b in zip(sizes[:-1], sizes[1:], strict=True))
+        # float32 explicitly: the default dtype is process-wide state that other code may change
+        self.linears = nn.ModuleList(
+            nn.Linear(a, b, dtype=torch.float32) for a, b in zip(sizes[:-1], sizes[1:], strict=True)
+        )
         self.hidden = nn.ModuleList(activation_module(activation) for _ in range(depth))
         self.activation = activation
         for layer in self.linears:
@@ -119,18 +122,21 @@ class TanhRNN(nn.Module):
     def __init__(self, n_in: int, hidden: int, n_out: int, rho: float, generator: torch.Generator):
         super().__init__()
         self.hidden_size = hidden
-        w = torch.randn(hidden, hidden, generator=generator) / math.sqrt(hidden)
+        f32 = torch.float32  # explicit: the default dtype is process-wide state that other code may change
+        w = torch.randn(hidden, hidden, generator=generator, dtype=f32) / math.sqrt(hidden)
         self.w = nn.Parameter(scale_to_spectral_radius(w, rho))  # (hidden, hidden)
-        self.u = nn.Parameter(torch.randn(hidden, n_in, generator=generator) / math.sqrt(n_in))
-        self.b = nn.Parameter(torch.zeros(hidden))
-        self.readout = nn.Linear(hidden, n_out)
+        self.u = nn.Parameter(torch.randn(hidden, n_in, generator=generator, dtype=f32) / math.sqrt(n_in))
+        self.b = nn.Parameter(torch.zeros(hidden, dtype=f32))
+        self.readout = nn.Linear(hidden, n_out, dtype=f32)
         with torch.no_grad():
-            self.readout.weight.copy_(torch.randn(n_out, hidden, generator=generator) / math.sqrt(hidden))
+            self.readout.weight.copy_(torch.randn(n_out, hidden, generator=generator, dtype=f32) / math.sqrt(hidden))
             self.readout.bias.zero_()
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:  # x: (batch, T, n_in)
+        ux = x @ self.u.T + self.b  # (batch, T, hidden): U x_t + b for every t in one product
         h = x.new_zeros(x.shape[0], self.hidden_size)  # (batch, hidden)
+        w_t = self.w.T
         for t in range(x.shape[1]):
-            # h_t = tanh(W h_{t-1} + U x_t + b)
-            h = torch.tanh(h @ self.w.T + x[:, t] @ self.u.T + self.b)
+            # h_t = tanh(W h_{t-1} + U x_t + b), the product and sum fused in one addmm
+            h = torch.tanh(torch.addmm(ux[:, t], h, w_t))
         return self.readout(h)  # (batch, n_out)

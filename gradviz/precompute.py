@@ -9,6 +9,7 @@ app can use. `--check` writes nothing and exits 1 if any preset lacks a current 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 import time
@@ -53,6 +54,9 @@ def precompute(name: str, root: Path | None = None, log=print) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # The app trains with one torch thread per run (app.py); results are computed the same way, so a live
+    # run and a committed one agree to the last bit (summation order depends on the thread count).
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("names", nargs="*", help="experiments (default: all)")
     parser.add_argument("--check", action="store_true", help="only report missing or stale results")

@@ -38,11 +38,11 @@ def adding_problem(n: int, T: int, generator: torch.Generator) -> tuple[torch.Te
     if T < 2:
         raise ValueError(f"the adding problem needs T ≥ 2 steps (two marked positions), got T={T}")
     half = T // 2
-    values = torch.rand(n, T, generator=generator)  # (n, T), u_t ~ U(0, 1)
+    values = torch.rand(n, T, generator=generator, dtype=torch.float32)  # (n, T), u_t ~ U(0, 1)
     # first marker uniformly in [0, T//2), second uniformly in [T//2, T)
     first = torch.randint(0, half, (n,), generator=generator)  # (n,)
     second = torch.randint(half, T, (n,), generator=generator)  # (n,)
-    markers = torch.zeros(n, T)  # (n, T)
+    markers = torch.zeros(n, T, dtype=torch.float32)  # (n, T)
     rows = torch.arange(n)
     markers[rows, first] = 1.0
     markers[rows, second] = 1.0

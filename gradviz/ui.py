@@ -98,6 +98,11 @@ def select(
         return box.select_slider(
             label, options, value=default, key=key, help=help, format_func=format_func, bind="query-params", **kwargs
         )
+    if widget == "segmented_control":
+        value = box.segmented_control(
+            label, options, default=default, key=key, help=help, format_func=format_func, bind="query-params", **kwargs
+        )
+        return default if value is None else value
     if widget == "radio":
         kwargs.setdefault("horizontal", True)
     fn = getattr(box, widget)

@@ -11,7 +11,13 @@
 
 from __future__ import annotations
 
-import socket
+import os
+
+# Train as the app does (app.py): one torch thread per run. Committed results are computed the same way,
+# so the reproduction tests compare like with like. Must be set before torch is imported.
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import socket  # noqa: E402
 from collections.abc import Iterator
 from pathlib import Path
 

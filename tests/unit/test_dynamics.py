@@ -14,7 +14,15 @@ import torch
 from gradviz import dynamics as dyn
 from gradviz.charts import dynamics as charts
 
-torch.set_default_dtype(torch.float64)
+
+@pytest.fixture(autouse=True)
+def _float64_torch():
+    """References in float64, for this module's tests only: the default dtype is process-wide, so it is
+    restored afterwards (left at float64 it would change every later test that trains in float32)."""
+    before = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)
+    yield
+    torch.set_default_dtype(before)
 
 
 @pytest.fixture(autouse=True)
