@@ -975,6 +975,12 @@ def latex_size(x: float, digits: int = 2) -> str:
     return rf"{mantissa}\times10^{{{int(exponent)}}}"
 
 
+def _stability(multiplier: float, unstable_word: str) -> str:
+    """|μ| < 1 attracts, |μ| > 1 repels, |μ| = 1 (a bifurcation point, e.g. r = 1 or r = 3) is marginal."""
+    size = abs(float(multiplier))
+    return "marginal" if abs(size - 1.0) < 1e-9 else "stable" if size < 1.0 else unstable_word
+
+
 def _size_word(x: float, small: float = 1e-2, large: float = 1e2) -> str:
     x = abs(float(x))
     return "vanishing" if x < small else "exploding" if x > large else "neither vanishing nor exploding"
@@ -983,7 +989,7 @@ def _size_word(x: float, small: float = 1e-2, large: float = 1e2) -> str:
 def chain_words(cfg: ChainConfig, meta: dict) -> dict:
     lin, tan = meta["linear"], meta["tanh"]
     verdict = (
-        f"**Linear unit: {_size_word(lin)}.** {cfg.T} factors of w = {cfg.w:g} multiply to "
+        f"**Linear unit: {_size_word(lin)}.** {cfg.T} factor{'s' if cfg.T > 1 else ''} of w = {cfg.w:g} multipl{'y' if cfg.T > 1 else 'ies'} to "
         f"{format_size(lin)}. **tanh unit: {_size_word(tan)}.** The same w, but every factor is also multiplied by "
         f"1 − h_t² (geometric mean of the factors {meta['tanh_mean_factor']:.3f}), so the product is {format_size(tan)}."
     )
@@ -1015,9 +1021,15 @@ def map_words(cfg: MapConfig, meta: dict) -> dict:
         found = None
     else:
         kind = "fixed point" if p == 1 else f"{p}-cycle"
-        found = f"a {'stable' if abs(meta['multiplier']) < 1 else 'repelling'} {kind} (multiplier {meta['multiplier']:.3g})"
-    sign = "negative" if lam < 0 else "positive"
-    effect = "forgotten: its derivative vanishes" if lam < 0 else "amplified: its derivative explodes"
+        found = (
+            f"a {_stability(meta['multiplier'], 'repelling')} {kind} (multiplier {meta['multiplier']:.3g})"
+        )
+    if abs(lam) < 5e-4:  # shown as 0.000: a bifurcation point, where the derivative changes only slowly
+        sign, effect = "zero to three decimals", "neither forgotten nor amplified exponentially"
+    elif lam < 0:
+        sign, effect = "negative", "forgotten: its derivative vanishes"
+    else:
+        sign, effect = "positive", "amplified: its derivative explodes"
     settles = (
         f"settles on {found}"
         if found
@@ -1026,7 +1038,7 @@ def map_words(cfg: MapConfig, meta: dict) -> dict:
     )
     verdict = (
         f"At r = {cfg.r:g} the orbit from x₀ = {cfg.x0:g} {settles}. The Lyapunov exponent is "
-        f"**λ = {lam:.3f}**, {sign}, so a small change of x₀ is **{effect}**: after n = {cfg.n} steps "
+        f"**λ = {lam:.3f}**, {sign}, so a small change of x₀ is **{effect}**: after n = {cfg.n} step{'s' if cfg.n > 1 else ''} "
         f"|dxₙ/dx₀| = {format_size(abs(meta['dxn_dx0']))}."
     )
     avg = meta["rate_over_n"]
@@ -1044,8 +1056,8 @@ def map_words(cfg: MapConfig, meta: dict) -> dict:
     )
     points = ", ".join(f"{x:.5f}" for x in meta["attractor_points"]) or "—"
     fixed = ", ".join(
-        f"{x:.4f} ({'stable' if ok else 'unstable'}, f′ = {d:.3f})"
-        for x, d, ok in zip(meta["fixed_x"], meta["fixed_slope"], meta["fixed_stable"], strict=True)
+        f"{x:.4f} ({_stability(d, 'unstable')}, f′ = {d:.3f})"
+        for x, d in zip(meta["fixed_x"], meta["fixed_slope"], strict=True)
     )
     attractor_text = f"**Attractor found from x₀:** {points} · **fixed points of f:** {fixed}"
     mandelbrot_text = (
@@ -1082,7 +1094,7 @@ def unit_words(cfg: UnitConfig, meta: dict, fixed: pd.DataFrame) -> dict:
             f"Two attractors, h* = {listed}, with a repelling fixed point between them: the basin boundary."
         )
     verdict = (
-        f"{head} After T = {cfg.T} steps the typical (median) |∂h_T/∂h_0| is "
+        f"{head} After T = {cfg.T} step{'s' if cfg.T > 1 else ''} the typical (median) |∂h_T/∂h_0| is "
         f"**{format_size(meta['median_derivative'])}** (vanishing inside a basin); the largest, at h_0 = "
         f"{meta['argmax_h0']:.3f}, is **{format_size(meta['max_derivative'])}**."
     )
@@ -1152,7 +1164,7 @@ def cliff_words(cfg: CliffConfig, meta: dict) -> dict:
 def many_words(cfg: ManyConfig, meta: dict) -> dict:
     lin, tan = meta["gain_linear"], meta["gain_tanh"]
     verdict = (
-        f"With spectral radius ρ = {cfg.rho:g}, after T = {cfg.T} steps ‖∂h_T/∂h_0‖ is **{format_size(lin)}** for "
+        f"With spectral radius ρ = {cfg.rho:g}, after T = {cfg.T} step{'s' if cfg.T > 1 else ''} ‖∂h_T/∂h_0‖ is **{format_size(lin)}** for "
         f"linear units ({_size_word(lin)}) and **{format_size(tan)}** for tanh units ({_size_word(tan)}). "
         + (
             "tanh can only shrink each factor (|tanh′| ≤ 1), and with ρ > 1 the state saturates, which tames the "
