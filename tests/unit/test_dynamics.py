@@ -549,3 +549,14 @@ def test_every_chart_builds():
                 if channel in enc and "field" in enc[channel]:
                     assert enc[channel]["type"] in {"quantitative", "ordinal", "nominal"}
         assert spec.get("datasets")
+
+
+def test_words_at_a_bifurcation_point_say_marginal():
+    """At r = 1 the fixed point 0 has f'(0) = 1: neither stable nor repelling, and λ = ln 1 = 0."""
+    meta = dyn.iterated_map(dyn.MapConfig(r=1.0, x0=0.0, n=1)).meta
+    assert meta["lyapunov"] == 0.0 and meta["multiplier"] == 1.0
+    assert "marginal fixed point" in meta["verdict"] and "neither forgotten nor amplified" in meta["verdict"]
+    assert "0.0000 (marginal" in meta["attractor_text"]
+    # away from it the words follow the sign of λ
+    assert "forgotten" in dyn.iterated_map(dyn.MapConfig(r=2.8)).meta["verdict"]
+    assert "amplified" in dyn.iterated_map(dyn.MapConfig(r=3.9)).meta["verdict"]
