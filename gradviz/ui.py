@@ -85,10 +85,12 @@ def select(
     help: str | None = None,
     container: Any = None,
     widget: str = "selectbox",
-    format_func: Callable[[Any], str] = str,
     **kwargs: Any,
 ) -> Any:
-    """A choice among `options` (selectbox, radio, select_slider or segmented_control) bound to the URL."""
+    """A choice among `options` (selectbox, radio, select_slider or segmented_control) bound to the URL.
+
+    Options are shown as they are written (no format_func): a bound widget writes its *displayed* label
+    into the URL, so a formatted label would make the plain option names in shared links invalid."""
     raw = _url_value(key)
     if raw is not None and raw not in {str(o) for o in options}:
         shown = ", ".join(str(o) for o in options[:8]) + (", …" if len(options) > 8 else "")
@@ -96,11 +98,11 @@ def select(
     box = container or st
     if widget == "select_slider":
         return box.select_slider(
-            label, options, value=default, key=key, help=help, format_func=format_func, bind="query-params", **kwargs
+            label, options, value=default, key=key, help=help, bind="query-params", **kwargs
         )
     if widget == "segmented_control":
         value = box.segmented_control(
-            label, options, default=default, key=key, help=help, format_func=format_func, bind="query-params", **kwargs
+            label, options, default=default, key=key, help=help, bind="query-params", **kwargs
         )
         return default if value is None else value
     if widget == "radio":
@@ -112,7 +114,6 @@ def select(
         index=list(options).index(default),
         key=key,
         help=help,
-        format_func=format_func,
         bind="query-params",
         **kwargs,
     )

@@ -103,7 +103,7 @@ def real_rnn() -> None:
               help=None if h["reliable"] else "Disabled: the unclipped run was exploding, so its average is no guide.")  # fmt: skip
 
     st.subheader("5 · The rule, with this run's numbers")
-    run = ui.select("run", "clip", exp.RUNS, "norm", widget="radio", format_func=words.RUN_NAMES.get)
+    run = ui.select("run", "clip", exp.RUNS, "norm", widget="radio")
     explain(
         "Backprop through time multiplies one Jacobian per step. Clipping does not change that product; it only "
         "caps how far a single step can move the weights, so one huge gradient cannot throw them away. "

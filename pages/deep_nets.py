@@ -33,7 +33,7 @@ epochs = ui.slider("Epochs", "epochs", 1, 5, d.epochs, container=bar)
 batch = ui.select("Batch size", "batch", (16, 32, 64, 128, 256), d.batch, container=bar, widget="select_slider")
 seed = ui.number("Seed", "seed", 0, 9999, d.seed, container=bar)
 wanted = ui.select("Dataset", "dataset", ("mnist", "digits"), d.dataset, container=bar,
-                   format_func={"mnist": "MNIST 28×28", "digits": "8×8 digits (bundled)"}.get)
+                   help="mnist: 28×28 MNIST digits · digits: the bundled 8×8 digits (works offline)")
 dataset, notice, description = ui.dataset_status(wanted)
 if notice:
     st.info(notice, icon=":material/cloud_off:")
