@@ -1,4 +1,4 @@
-"""gradviz: the router. Page config, navigation over pages/, and the shared sidebar. Nothing else."""
+"""gradviz: the router. Page config, navigation over app_pages/, and the shared sidebar. Nothing else."""
 
 import os
 
@@ -13,7 +13,9 @@ from gradviz.lessons import available  # noqa: E402
 st.set_page_config(page_title="gradviz: vanishing & exploding gradients", page_icon=":material/ssid_chart:", layout="wide")
 
 # Lessons are listed once, in gradviz/lessons.py (not here): a lesson appears when its page file exists.
-PAGES = [st.Page("pages/home.py", title="Home", icon=":material/home:", default=True)] + [
+# The page files live in app_pages/, not pages/: a folder named pages/ beside app.py makes Streamlit run a
+# shared lesson link on a cold server as an old-style page, without this router (tests/e2e checks it).
+PAGES = [st.Page("app_pages/home.py", title="Home", icon=":material/home:", default=True)] + [
     st.Page(lesson.path, title=lesson.title, icon=lesson.icon) for lesson in available()
 ]
 

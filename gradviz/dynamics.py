@@ -1199,19 +1199,19 @@ def many_words(cfg: ManyConfig, meta: dict) -> dict:
 
 FIXES = (
     (
-        "pages/clipping.py",
+        "app_pages/clipping.py",
         "Gradient clipping",
         ":material/content_cut:",
         "For explosions: rescale g to norm η when ‖g‖ > η, so a cliff cannot throw the parameters away.",
     ),
     (
-        "pages/lstm.py",
+        "app_pages/lstm.py",
         "LSTM gates",
         ":material/memory:",
         "For vanishing: a gated cell whose backward factor is the forget gate, near 1 by default.",
     ),
     (
-        "pages/resnet.py",
+        "app_pages/resnet.py",
         "Residual paths",
         ":material/alt_route:",
         "For vanishing: x + F(x) gives every Jacobian an identity part (I + ∂F/∂x), as identity-initialized "

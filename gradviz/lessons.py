@@ -21,21 +21,21 @@ class Lesson:
 
 LESSONS: tuple[Lesson, ...] = (
     Lesson(
-        "pages/deep_nets.py",
+        "app_pages/deep_nets.py",
         "Vanishing gradients in deep nets",
         ":material/stacked_line_chart:",
         "Train a deep network on real MNIST digits and watch its first layer receive a hundred-thousandth "
         "of the gradient its last layer gets, then fix it with ReLU and a better initialization.",
     ),
     Lesson(
-        "pages/rnn_dynamics.py",
+        "app_pages/rnn_dynamics.py",
         "Backprop through time",
         ":material/cyclone:",
         "See a recurrent net as an iterated map: inside an attractor's basin the past is forgotten and the "
         "gradient vanishes; on a basin boundary it explodes, and the loss surface grows cliffs.",
     ),
     Lesson(
-        "pages/clipping.py",
+        "app_pages/clipping.py",
         "Gradient clipping",
         ":material/content_cut:",
         "Watch one SGD step fall off a loss cliff, and a clipped step stay put; then train a real RNN that "

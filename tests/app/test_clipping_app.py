@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
-PAGE = "pages/clipping.py"
+PAGE = "app_pages/clipping.py"
 
 # the cheap (numpy) sliders of sections 1 and 2: key -> (min, max), as the page defines them
 SLIDERS = {

@@ -70,7 +70,7 @@ def test_home_rejects_a_malformed_link():
 
 @pytest.fixture
 def deep(mnist_dir):
-    return _open("pages/deep_nets.py")
+    return _open("app_pages/deep_nets.py")
 
 
 def test_deep_nets_default_shows_the_vanishing_gap(deep):
@@ -137,7 +137,7 @@ def test_deep_nets_closed_form_controls(deep):
 
 
 def test_deep_nets_rejects_malformed_links(mnist_dir):
-    at = _open("pages/deep_nets.py", depth="banana", activation="softmax", lr="1e9", seed="x")
+    at = _open("app_pages/deep_nets.py", depth="banana", activation="softmax", lr="1e9", seed="x")
     warnings = " ".join(w.value for w in at.warning)
     for bad in ("depth=banana", "activation=softmax", "lr=1e9", "seed=x"):
         assert bad in warnings
@@ -151,7 +151,7 @@ def test_deep_nets_offline_falls_back_to_bundled_digits(monkeypatch, tmp_path):
     monkeypatch.setattr(data, "cache_dir", lambda: tmp_path / "cache")
     ui.dataset_status.clear()
     try:
-        at = _open("pages/deep_nets.py", depth="2", epochs="1")
+        at = _open("app_pages/deep_nets.py", depth="2", epochs="1")
         assert any("8×8" in i.value or "8x8" in i.value for i in at.info), [i.value for i in at.info]
         assert _verdicts(at) and _ratios(at)
     finally:

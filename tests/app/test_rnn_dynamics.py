@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
-PAGE = "pages/rnn_dynamics.py"
+PAGE = "app_pages/rnn_dynamics.py"
 
 # every slider of the page: key -> (min, max), as the page defines them
 SLIDERS = {

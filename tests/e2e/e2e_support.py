@@ -1,7 +1,7 @@
 """Helpers for the real-browser tests and the start-up benchmark (bench/bench_startup.py imports this).
 
 - `app_pages()` lists every page the app navigates to, the way app.py builds its `PAGES`: the literal
-  `st.Page("pages/x.py", ...)` entries plus the lessons from `gradviz.lessons.available()` (when app.py uses
+  `st.Page("app_pages/x.py", ...)` entries plus the lessons from `gradviz.lessons.available()` (when app.py uses
   them), so a new lesson is covered as soon as its page file lands.
 - `start_server` / `wait_healthy` / `stop_server`: `streamlit run app.py` headless on a free port, in its own
   process group, with GRADVIZ_DATA_DIR pointing at the real MNIST files beside the repo when they exist.
@@ -50,7 +50,7 @@ SCRIPT_DONE = "[data-testid='stApp'][data-test-script-state='notRunning']"  # "i
 
 @dataclass(frozen=True)
 class AppPage:
-    file: str  # relative to the repo root, e.g. "pages/deep_nets.py"
+    file: str  # relative to the repo root, e.g. "app_pages/deep_nets.py"
     url_path: str  # "/" for the default page, else "/<file stem>"
     heading: str | None  # the title text: first literal `page_header(...)` or `st.title(...)` string
 
