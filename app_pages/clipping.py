@@ -44,7 +44,7 @@ def on_the_cliff() -> None:
     steps = ui.slider("steps", "cliff_steps", 1, 100, d.steps, container=c[4])
     res = cliff.cliff_descent(cliff.CliffDescentConfig(w0=w0, b0=b0, lr=lr, threshold=eta, steps=steps))
     paths, m = res.tables["trajectories"], res.meta
-    chart = charts.cliff_map(grid(), boundary(), paths, cliff.W_RANGE, cliff.B_RANGE)
+    chart = ui.built(charts.cliff_map, grid(), boundary(), paths, cliff.W_RANGE, cliff.B_RANGE)
     ui.altair(chart, key="cliff_map", on_select=click_sets("cliff_map", "start", {"w": "w0", "b": "b0"}))
     ui.download_csv(paths, "clipping_cliff_descents.csv", "Download the descents (CSV)")
     ui.download_csv(grid(), "clipping_loss_map.csv", "Download the loss map (CSV)")
@@ -54,7 +54,7 @@ def on_the_cliff() -> None:
                  ("plain run", words.cliff_status(plain, short=True), words.cliff_status(plain))])
     ui.readouts([("final loss, plain", ui.sci(plain["final_loss"]), None), ("final loss, clipped", ui.sci(clipped["final_loss"]), None),
                  ("clipped steps", f"{clipped['clipped_steps']} of {clipped['n_steps']}", "in the clipped descent")])
-    ui.chart_with_data(charts.step_size_chart(paths, lr * eta), paths[["run", "step", "step_size", "grad_norm"]], "clipping_step_sizes.csv")
+    ui.chart_with_data(ui.built(charts.step_size_chart, paths, lr * eta), paths[["run", "step", "step_size", "grad_norm"]], "clipping_step_sizes.csv")
     st.markdown(words.cliff_verdict(lr, eta, m))
     explain(words.CLIFF_EXPLAIN, words.cliff_latex(lr, eta, m), "cliff")
     ui.show_code(cliff.descend, cliff.clip_vector_by_norm)
@@ -84,8 +84,8 @@ def real_rnn() -> None:
     cfg = exp.Config(T=T, rho=rho, threshold=eta, lr=lr, steps=steps, seed=seed)
     res = ui.run_cached("clipping", cfg)
     s, summary, h = res.tables["steps"], res.tables["summary"], res.meta["heuristic"]
-    ui.chart_with_data(charts.loss_chart(s, summary, tasks.MEAN_PREDICTOR_MSE), s[s["quantity"] == "loss"], "clipping_rnn_loss.csv")
-    ui.chart_with_data(charts.grad_norm_chart(s, eta, (h["low"], h["high"]) if h["reliable"] else None), s[s["quantity"] != "loss"], "clipping_rnn_grad_norm.csv")
+    ui.chart_with_data(ui.built(charts.loss_chart, s, summary, tasks.MEAN_PREDICTOR_MSE), s[s["quantity"] == "loss"], "clipping_rnn_loss.csv")
+    ui.chart_with_data(ui.built(charts.grad_norm_chart, s, eta, (h["low"], h["high"]) if h["reliable"] else None), s[s["quantity"] != "loss"], "clipping_rnn_grad_norm.csv")
     st.caption("Dots mark the steps at which a run was clipped; the dashed line is η; the shaded band, when the heuristic can be trusted, its range (section 4).")
     for col, (run, name) in zip(st.columns(3), words.RUN_NAMES.items(), strict=True):
         with col.container(border=True):
@@ -126,8 +126,8 @@ def norm_vs_value() -> None:
     t, m = res.tables, res.meta
     left, right = st.columns([1, 1])
     with left:
-        st.altair_chart(charts.vector_chart(t["vectors"], t["circle"], t["box"], 4.0, 280), width="content", key="vector_map",
-                        on_select=click_sets("vector_map", "tip", {"x": "gx", "y": "gy"}))  # fmt: skip
+        ui.altair(ui.built(charts.vector_chart, t["vectors"], t["circle"], t["box"], 4.0, 280), width="content", key="vector_map",
+                  on_select=click_sets("vector_map", "tip", {"x": "gx", "y": "gy"}))  # fmt: skip
         ui.download_csv(t["vectors"], "clipping_norm_vs_value.csv")
     with right:
         st.metric("‖g‖", f"{m['norm']:.3f}")

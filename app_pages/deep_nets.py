@@ -7,6 +7,7 @@ import streamlit as st
 from gradviz import sources, ui
 from gradviz.charts import deep_nets as charts
 from gradviz.closed_form import diagonal_chain_uniform, scalar_chain
+from gradviz.dynamics import latex_size
 from gradviz.experiments import deep_nets as dn
 from gradviz.nets import ACTIVATIONS, INITS
 
@@ -59,7 +60,7 @@ tables = dn.combine(runs)
 
 # -- headline: the seed's figure, then readouts --------------------------------------------------------
 st.subheader("Gradient norm of every layer during training")
-ui.altair_tested(charts.gradient_over_steps(tables["layers"]), key="over-steps")
+ui.altair(ui.built(charts.gradient_over_steps, tables["layers"]), key="over-steps")
 for name, result in runs.items():
     s = summarize(result)
     ui.diverged_notice(result, label=name)
@@ -78,15 +79,15 @@ left, right = st.columns(2)
 with left:
     st.subheader("Gradient against depth")
     st.caption("At initialization (faint) and at the end (solid). A straight slope on this log axis means a constant factor per layer.")
-    ui.altair_tested(charts.gradient_by_depth(tables["layers"]), key="by-depth")
+    ui.altair(ui.built(charts.gradient_by_depth, tables["layers"]), key="by-depth")
 with right:
     st.subheader("How much each layer learns")
     st.caption("Median step size relative to the weights. The green band is the usual ~1e-3 rule of thumb.")
-    ui.altair_tested(charts.update_ratio_by_layer(tables["layers"]), key="update-ratio")
+    ui.altair(ui.built(charts.update_ratio_by_layer, tables["layers"]), key="update-ratio")
 
 st.subheader("Activations, layer by layer (Glorot & Bengio 2010)")
-ui.altair_tested(charts.activation_heatmap(tables["hist"]), key="act-hist")
-ui.altair_tested(charts.saturation_by_layer(tables["layers"]), key="saturation")
+ui.altair(ui.built(charts.activation_heatmap, tables["hist"]), key="act-hist")
+ui.altair(ui.built(charts.saturation_by_layer, tables["layers"]), key="saturation")
 ui.download_csv(tables["hist"], "deep_nets_activations.csv", "Download activation histograms (CSV)")
 
 st.subheader("Loss and held-out accuracy")
@@ -94,9 +95,9 @@ loss_col, acc_col = st.columns(2)
 loss_col.caption("Loss: minibatch (faint) and held-out (solid)")
 acc_col.caption("Held-out accuracy (chance is 10%)")
 with loss_col:
-    ui.altair_tested(charts.loss_curves(tables["training"]), key="loss")
+    ui.altair(ui.built(charts.loss_curves, tables["training"]), key="loss")
 with acc_col:
-    ui.altair_tested(charts.accuracy_curves(tables["training"]), key="accuracy")
+    ui.altair(ui.built(charts.accuracy_curves, tables["training"]), key="accuracy")
 ui.download_csv(tables["training"], "deep_nets_training.csv", "Download training curves (CSV)")
 
 # -- the maths ------------------------------------------------------------------------------------------
@@ -119,7 +120,7 @@ with c1:
     chain_w = ui.slider("Weight w", "chain_w", 0.5, 1.5, 0.9, step=0.01)
     lin = diagonal_chain_uniform(chain_depth, chain_w)
     st.latex(r"\frac{\partial L}{\partial w_{11}^{(1)}} = (\hat y - y)\prod_{i=2}^{L} w")
-    st.latex(rf"= {ui.sci(lin['y_hat'])} \times {chain_w:g}^{{{chain_depth - 1}}} = {ui.sci(lin['grad'])}")
+    st.latex(rf"= {latex_size(lin['y_hat'])} \times {chain_w:g}^{{{chain_depth - 1}}} = {latex_size(lin['grad'])}")
 with c2:
     st.markdown("**One neuron per layer** (Suresh 2016): every weight equal *w*, input 1, target 0.")
     chain_act = ui.select("Activation", "chain_act", ("sigmoid", "tanh", "relu"), "sigmoid", widget="radio")
@@ -127,9 +128,9 @@ with c2:
     chain = scalar_chain([scalar_w] * chain_depth, chain_act)
     first = chain.iloc[0]
     st.latex(r"\frac{\partial L}{\partial W_1} = (z_n - y)\prod_{\ell=2}^{n} f'(a_\ell)W_\ell \cdot f'(a_1)\,x")
-    st.latex(rf"= {ui.sci(first.grad)}")
+    st.latex(rf"= {latex_size(first.grad)}")
     st.caption(f"Largest |f′(a)·W| factor in this chain: {chain.factor.abs().max():.3f}. With the sigmoid, f′ ≤ 0.25, so |w| < 4 guarantees vanishing.")
-    ui.altair_tested(charts.chain_gradients(chain), key="chain")
+    ui.altair(ui.built(charts.chain_gradients, chain), key="chain")
     ui.download_csv(chain, "scalar_chain.csv")
 
 ui.predict_then_reveal(

@@ -35,7 +35,7 @@ def scalar_chain() -> None:
     w = ui.slider("Recurrent weight w", "chain_w", 0.0, 2.0, dyn.ChainConfig.w, 0.01, container=c[0])
     T = ui.slider("Steps T (factors in the product)", "chain_T", 1, 200, dyn.ChainConfig.T, container=c[1])
     res = dyn.scalar_chain(dyn.ChainConfig(w=w, T=T))
-    ui.chart_with_data(charts.chain_chart(res.tables["chain"]), res.tables["chain"], "bptt_scalar_chain.csv")
+    ui.chart_with_data(ui.built(charts.chain_chart, res.tables["chain"]), res.tables["chain"], "bptt_scalar_chain.csv")
     m = res.meta
     ui.readouts(m["readouts"])
     explain(m, "chain", dyn.scalar_chain)
@@ -53,19 +53,19 @@ def iterated_map() -> None:
     t, m = res.tables, res.meta
     left, right = st.columns(2)
     with left:
-        ui.chart_with_data(charts.cobweb_chart(t["map"], t["cobweb"]), t["cobweb"], "logistic_cobweb.csv")
+        ui.chart_with_data(ui.built(charts.cobweb_chart, t["map"], t["cobweb"]), t["cobweb"], "logistic_cobweb.csv")
     with right:
-        ui.chart_with_data(charts.orbit_chart(t["orbit"]), t["orbit"], "logistic_orbit.csv")
-        ui.altair_tested(charts.orbit_derivative_chart(t["orbit"]), key="orbit-derivative")
+        ui.chart_with_data(ui.built(charts.orbit_chart, t["orbit"]), t["orbit"], "logistic_orbit.csv")
+        ui.altair(ui.built(charts.orbit_derivative_chart, t["orbit"]), key="orbit-derivative")
     ui.readouts(m["readouts"])
     st.markdown(m["attractor_text"])
     lo = 2.5 if r >= 2.5 else 1.0
-    ui.chart_with_data(charts.bifurcation_chart(bifurcation(), r, doubling(), lo), bifurcation(), "logistic_bifurcation.csv")
-    ui.chart_with_data(charts.lyapunov_chart(lyapunov_curve(), r, lo), lyapunov_curve(), "logistic_lyapunov.csv")
+    ui.chart_with_data(ui.built(charts.bifurcation_chart, bifurcation(), r, doubling(), lo), bifurcation(), "logistic_bifurcation.csv")
+    ui.chart_with_data(ui.built(charts.lyapunov_chart, lyapunov_curve(), r, lo), lyapunov_curve(), "logistic_lyapunov.csv")
     explain(m, "map", dyn.lyapunov_exponent, dyn.find_attractor)
     if ui.toggle("Aside: the Mandelbrot set is this map in disguise", "map_mandelbrot"):
         st.markdown(m["mandelbrot_text"])
-        ui.chart_with_data(charts.mandelbrot_chart(mandelbrot(), m["mandelbrot_c"]), mandelbrot(), "mandelbrot.csv",
+        ui.chart_with_data(ui.built(charts.mandelbrot_chart, mandelbrot(), m["mandelbrot_c"]), mandelbrot(), "mandelbrot.csv",
                            width="content")
 
 
@@ -83,13 +83,13 @@ def one_unit() -> None:
     t, m = res.tables, res.meta
     left, right = st.columns(2)
     with left:
-        ui.chart_with_data(charts.unit_map_chart(t["map"], t["fixed_points"]), t["fixed_points"], "unit_fixed_points.csv")
+        ui.chart_with_data(ui.built(charts.unit_map_chart, t["map"], t["fixed_points"]), t["fixed_points"], "unit_fixed_points.csv")
     with right:
-        ui.chart_with_data(charts.final_state_chart(t["final"]), t["final"], "unit_hT_vs_h0.csv")
-        ui.altair_tested(charts.final_derivative_chart(t["final"]), key="unit-derivative")
+        ui.chart_with_data(ui.built(charts.final_state_chart, t["final"]), t["final"], "unit_hT_vs_h0.csv")
+        ui.altair(ui.built(charts.final_derivative_chart, t["final"]), key="unit-derivative")
     ui.readouts(m["readouts"])
     table = stable_map(form)
-    ui.chart_with_data(charts.stable_count_chart(table, w, b), table, f"stable_fixed_points_{form}.csv")
+    ui.chart_with_data(ui.built(charts.stable_count_chart, table, w, b), table, f"stable_fixed_points_{form}.csv")
     explain(m, "unit", dyn.unit_unroll, dyn.unit_fixed_points)
 
 
@@ -104,15 +104,15 @@ def cliffs() -> None:
     h0 = ui.slider("start h_0", "cliff_h0", -0.95, 0.95, dyn.CliffConfig.h0, 0.05, container=c[4])
     res = dyn.cliff_curves(dyn.CliffConfig(w=w, b=b, T=T, target=target, h0=h0))
     m, bias = res.meta, res.tables["bias"]
-    ui.chart_with_data(charts.cliff_loss_chart(bias, b, m["b_boundary"]), bias, "cliff_loss_vs_bias.csv")
-    ui.altair_tested(charts.cliff_gradient_chart(bias, b, m["b_boundary"]), key="cliff-gradient")
+    ui.chart_with_data(ui.built(charts.cliff_loss_chart, bias, b, m["b_boundary"]), bias, "cliff_loss_vs_bias.csv")
+    ui.altair(ui.built(charts.cliff_gradient_chart, bias, b, m["b_boundary"]), key="cliff-gradient")
     ui.readouts(m["readouts"])
     s = surface(T, target, h0)
     left, right = st.columns(2)
     with left:
-        ui.chart_with_data(charts.loss_heatmap(s.tables["grid"], s.tables["boundary"], w, b), s.tables["grid"], "cliff_surface.csv")
+        ui.chart_with_data(ui.built(charts.loss_heatmap, s.tables["grid"], s.tables["boundary"], w, b), s.tables["grid"], "cliff_surface.csv")
     with right:
-        ui.altair_tested(charts.grad_norm_heatmap(s.tables["grid"], s.tables["boundary"], w, b), key="cliff-grad-map")
+        ui.altair(ui.built(charts.grad_norm_heatmap, s.tables["grid"], s.tables["boundary"], w, b), key="cliff-grad-map")
     explain(m, "cliff", dyn.rnn_unit_loss_grad, dyn.basin_boundary_bias)
 
 
@@ -130,9 +130,9 @@ def many_units() -> None:
     t, m = res.tables, res.meta
     left, right = st.columns([3, 2])
     with left:
-        ui.chart_with_data(charts.gain_chart(t["gains"]), t["gains"], "jacobian_gain.csv")
+        ui.chart_with_data(ui.built(charts.gain_chart, t["gains"]), t["gains"], "jacobian_gain.csv")
     with right:
-        ui.chart_with_data(charts.eigenvalue_chart(t["eigenvalues"], t["circles"]), t["eigenvalues"], "eigenvalues.csv",
+        ui.chart_with_data(ui.built(charts.eigenvalue_chart, t["eigenvalues"], t["circles"]), t["eigenvalues"], "eigenvalues.csv",
                            width="content")
     ui.readouts(m["readouts"])
     explain(m, "many", dyn.jacobian_gain)
