@@ -10,7 +10,15 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from gradviz.charts.style import CHART_HEIGHT, DASHES, LAYER_SCHEME, OKABE_ITO, log_axis_scale, sci_axis
+from gradviz.charts.style import (
+    CHART_HEIGHT,
+    DASHES,
+    LAYER_SCHEME,
+    OKABE_ITO,
+    grid_cells,
+    log_axis_scale,
+    sci_axis,
+)
 
 # One colour and one dash pattern per clip mode, the same in every chart of the lesson.
 RUNS = ["none", "norm", "value"]
@@ -92,26 +100,13 @@ def cliff_map(
     """The loss over (w, b) as a heatmap with a click-to-pick `start` selection (fields w, b), the cliff
     line, and both descents as numbered step markers joined by lines. Points off the map are drawn on
     its edge as triangles; their tooltip keeps the true (w, b)."""
-    cell_w = float(np.diff(np.unique(grid["w"]))[0])
-    cell_b = float(np.diff(np.unique(grid["b"]))[0])
     x_scale = alt.Scale(domain=list(w_range), nice=False)
     y_scale = alt.Scale(domain=list(b_range), nice=False)
     start = alt.selection_point(name="start", fields=["w", "b"], on="click", clear=False)
     # the loss surface: one rect per grid point, centred on it
     cells = (
-        alt.Chart(_light(grid))
-        .transform_calculate(
-            w_lo=f"datum.w - {cell_w / 2}",
-            w_hi=f"datum.w + {cell_w / 2}",
-            b_lo=f"datum.b - {cell_b / 2}",
-            b_hi=f"datum.b + {cell_b / 2}",
-        )
-        .mark_rect()
+        grid_cells(_light(grid), x_title="recurrent weight w", x_scale=x_scale, y_scale=y_scale)
         .encode(
-            x=alt.X("w_lo:Q", title="recurrent weight w", scale=x_scale),
-            x2="w_hi:Q",
-            y=alt.Y("b_lo:Q", title="bias b", scale=y_scale),
-            y2="b_hi:Q",
             color=alt.Color("loss:Q", scale=alt.Scale(scheme=LAYER_SCHEME), title="loss"),
             tooltip=[
                 alt.Tooltip("w:Q", format=".2f"),

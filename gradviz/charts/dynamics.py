@@ -8,7 +8,16 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from gradviz.charts.style import CHART_HEIGHT, LAYER_SCHEME, dashes, log_axis_scale, palette, sci_axis
+from gradviz.charts.style import (
+    CHART_HEIGHT,
+    LAYER_SCHEME,
+    dashes,
+    grid_cells,
+    grid_spacing,
+    log_axis_scale,
+    palette,
+    sci_axis,
+)
 
 FLOOR = 1e-300  # magnitudes below this (0 after underflow) are drawn here, at the bottom of a log axis
 
@@ -20,12 +29,6 @@ GAPLESS = 0.65  # heatmap cells reach 65% of the grid spacing each way: they ove
 def _floored(frame: pd.DataFrame, column: str = "magnitude") -> pd.DataFrame:
     """A copy with `shown` = max(column, FLOOR), so a log axis can draw every row."""
     return frame.assign(shown=np.maximum(frame[column].to_numpy(dtype=float), FLOOR))
-
-
-def _cell(values: pd.Series) -> float:
-    """Spacing of a regular grid (for heatmap cells)."""
-    u = np.unique(values.to_numpy())
-    return float(u[1] - u[0]) if len(u) > 1 else 1.0
 
 
 def _inline(*rows: dict) -> alt.InlineData:
@@ -221,7 +224,7 @@ def lyapunov_chart(table: pd.DataFrame, r: float, r_min: float = 2.5) -> alt.Cha
 def mandelbrot_chart(table: pd.DataFrame, c: float) -> alt.Chart:
     """Escape time of z ↦ z² + c from z = 0 (bounded points darkest), the real segment the logistic map
     covers (c ∈ [−2, ¼]) and the current c = r(2 − r)/4."""
-    d_re, d_im = _cell(table["re"]), _cell(table["im"])
+    d_re, d_im = grid_spacing(table["re"]), grid_spacing(table["im"])
     # one cell per c, dark where the iterates stay bounded (they never escape: steps = the maximum)
     cells = (
         alt.Chart(table)
@@ -337,22 +340,10 @@ def final_derivative_chart(final: pd.DataFrame) -> alt.Chart:
 
 def stable_count_chart(table: pd.DataFrame, w: float, b: float) -> alt.Chart:
     """The (w, b) plane coloured by the number of stable fixed points, with the current (w, b) marked."""
-    dw, db = _cell(table["w"]), _cell(table["b"])
     counts = [0, 1, 2]
     cells = (
-        alt.Chart(table)
-        .transform_calculate(
-            w0=f"datum.w - {dw * GAPLESS}",
-            w1=f"datum.w + {dw * GAPLESS}",
-            b0=f"datum.b - {db * GAPLESS}",
-            b1=f"datum.b + {db * GAPLESS}",
-        )
-        .mark_rect()
+        grid_cells(table, reach=GAPLESS)
         .encode(
-            x=alt.X("w0:Q", title="weight w", scale=alt.Scale(nice=False)),
-            x2=alt.X2("w1:Q"),
-            y=alt.Y("b0:Q", title="bias b", scale=alt.Scale(nice=False)),
-            y2=alt.Y2("b1:Q"),
             color=alt.Color(
                 "n_stable:O",
                 scale=alt.Scale(domain=counts, range=["#999999", palette(3)[0], palette(3)[1]]),
@@ -432,21 +423,9 @@ def cliff_gradient_chart(bias: pd.DataFrame, b: float, b_boundary: float | None)
 def _surface(
     grid: pd.DataFrame, boundary: pd.DataFrame, w: float, b: float, color: alt.Color, tooltip: list
 ) -> alt.Chart:
-    dw, db = _cell(grid["w"]), _cell(grid["b"])
     cells = (
-        alt.Chart(grid)
-        .transform_calculate(
-            w0=f"datum.w - {dw * GAPLESS}",
-            w1=f"datum.w + {dw * GAPLESS}",
-            b0=f"datum.b - {db * GAPLESS}",
-            b1=f"datum.b + {db * GAPLESS}",
-        )
-        .mark_rect()
+        grid_cells(grid, reach=GAPLESS)
         .encode(
-            x=alt.X("w0:Q", title="weight w", scale=alt.Scale(nice=False)),
-            x2=alt.X2("w1:Q"),
-            y=alt.Y("b0:Q", title="bias b", scale=alt.Scale(nice=False)),
-            y2=alt.Y2("b1:Q"),
             color=color,
             tooltip=tooltip,
         )
