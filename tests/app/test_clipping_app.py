@@ -2,12 +2,11 @@
 section's controls are moved (extremes included), the presets and the one-click threshold work, the
 chosen run's formula updates, and malformed links are answered with a notice and the defaults."""
 
-from pathlib import Path
 
 import pytest
+from apptest_support import open_page
 from streamlit.testing.v1 import AppTest
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PAGE = "app_pages/clipping.py"
 
 # the cheap (numpy) sliders of sections 1 and 2: key -> (min, max), as the page defines them
@@ -18,11 +17,7 @@ SLIDERS = {
 
 
 def _open(**params: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=300)
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.run()
-    at.switch_page(PAGE).run()
+    at = open_page(PAGE, timeout=300, **params)
     _assert_clean(at)
     return at
 

@@ -2,21 +2,14 @@
 readouts present, no exception, malformed links answered with a notice."""
 
 import sys
-from pathlib import Path
 
 import pytest
+from apptest_support import APP, open_page
 from streamlit.testing.v1 import AppTest
-
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 
 def _open(page: str | None = None, **params: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=240)
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.run()
-    if page:
-        at.switch_page(page).run()
+    at = open_page(page, timeout=240, **params)
     assert not at.exception, [e.value for e in at.exception]
     return at
 

@@ -4,12 +4,11 @@ notice, and the page stays numpy-only (no torch)."""
 
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+from apptest_support import APP, open_page
 from streamlit.testing.v1 import AppTest
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PAGE = "app_pages/rnn_dynamics.py"
 
 # every slider of the page: key -> (min, max), as the page defines them
@@ -24,11 +23,7 @@ SLIDERS = {
 
 
 def _open(**params: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=240)
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.run()
-    at.switch_page(PAGE).run()
+    at = open_page(PAGE, timeout=240, **params)
     _assert_clean(at)
     return at
 
