@@ -1,7 +1,8 @@
 """Per-layer gradient and activation statistics of an MLP, recorded on chosen training steps.
 
 On a recorded step, forward hooks keep each hidden layer's pre-activation z_ℓ and output h_ℓ = f(z_ℓ)
-(with h_ℓ.retain_grad(), so backward fills ∂L/∂h_ℓ). Then, for layer ℓ:
+(with h_ℓ.retain_grad(), so backward fills ∂L/∂h_ℓ). Then, for layer ℓ (the gradient sizes and update
+ratios on every recorded step; the activation statistics on the histogram steps only):
 
     weight_grad   ‖∂L/∂W_ℓ‖_F                       (what the optimizer sees)
     backprop_grad ‖∂L/∂h_ℓ‖_F over the batch          (the signal arriving at layer ℓ from above)
@@ -74,13 +75,32 @@ class LayerProbe:
             self._handles.append(act.register_forward_hook(self._keeper(ell)))
 
     def after_backward(self, step: int) -> None:
+        weights = [linear.weight for linear in self.model.linears]
+        # ‖∂L/∂W_ℓ‖ for every layer ℓ, in one call
+        self._add_all(step, 1, "weight_grad", torch._foreach_norm([w.grad for w in weights]))
+        hidden = [self._h[ell] for ell in sorted(self._h)]
+        # ‖∂L/∂h_ℓ‖ for every hidden layer
+        self._add_all(step, 1, "backprop_grad", torch._foreach_norm([h.grad for h in hidden]))
+        if step in self.hist_steps:
+            self._activation_statistics(step)
+        self._w_before = [w.detach().clone() for w in weights]
+
+    def after_update(self, step: int) -> None:
+        weights = [linear.weight.detach() for linear in self.model.linears]
+        # ‖W_after − W_before‖ / ‖W_before‖ for every layer
+        deltas = torch.stack(torch._foreach_norm(torch._foreach_sub(weights, self._w_before)))
+        self._add_all(step, 1, "update_ratio", deltas / torch.stack(torch._foreach_norm(self._w_before)))
+        for handle in self._handles:
+            handle.remove()
+        self._handles, self._z, self._h, self._w_before = [], {}, {}, []
+
+    def _activation_statistics(self, step: int) -> None:
+        """Activation mean, spread, slope and saturation per hidden layer, and the histograms. Recorded on
+        the histogram steps only (initialization and the end, which is what the lesson shows): computed on
+        every recorded step they cost more than the training step itself."""
         name = self.model.activation
-        for ell, linear in enumerate(self.model.linears, start=1):
-            self._add(step, ell, "weight_grad", torch.linalg.vector_norm(linear.weight.grad))
         for ell, h in self._h.items():
-            z = self._z[ell]
-            fprime = activation_derivative(name, z, h)  # (batch, width)
-            self._add(step, ell, "backprop_grad", torch.linalg.vector_norm(h.grad))
+            fprime = activation_derivative(name, self._z[ell], h)  # (batch, width)
             self._add(step, ell, "act_mean", h.mean())
             self._add(step, ell, "act_std", h.std())
             self._add(step, ell, "mean_fprime", fprime.abs().mean())
@@ -88,18 +108,7 @@ class LayerProbe:
                 self._add(step, ell, "frac_saturated", (fprime < 0.1 * MAX_DERIVATIVE[name]).float().mean())
             else:
                 self._add(step, ell, "frac_dead", (fprime.abs().amax(dim=0) < 1e-6).float().mean())
-            if step in self.hist_steps:
-                self._histogram(step, ell, h)
-        self._w_before = [lin.weight.detach().clone() for lin in self.model.linears]
-
-    def after_update(self, step: int) -> None:
-        for ell, (linear, before) in enumerate(zip(self.model.linears, self._w_before, strict=True), start=1):
-            # ‖ΔW‖ / ‖W‖
-            ratio = torch.linalg.vector_norm(linear.weight.detach() - before) / torch.linalg.vector_norm(before)
-            self._add(step, ell, "update_ratio", ratio)
-        for handle in self._handles:
-            handle.remove()
-        self._handles, self._z, self._h, self._w_before = [], {}, {}, []
+            self._histogram(step, ell, h)
 
     # -- results -------------------------------------------------------------------------------------
     def layers_frame(self) -> pd.DataFrame:
@@ -121,6 +130,12 @@ class LayerProbe:
 
     def _add(self, step: int, ell: int, quantity: str, value: torch.Tensor) -> None:
         self.rows.append((step, ell, quantity, float(value.detach())))
+
+    def _add_all(self, step: int, first_layer: int, quantity: str, values) -> None:
+        """One row per layer from a list (or 1-D tensor) of per-layer values, with one host transfer."""
+        flat = torch.stack(list(values)) if isinstance(values, (list, tuple)) else values
+        for ell, v in enumerate(flat.detach().tolist(), start=first_layer):
+            self.rows.append((step, ell, quantity, v))
 
     def _histogram(self, step: int, ell: int, h: torch.Tensor) -> None:
         lo, hi = HIST_RANGE[self.model.activation]

@@ -107,7 +107,7 @@ def test_dead_relu_units_are_counted():
         model.linears[0].bias[:3] = -100.0  # three of six units can never fire
         model.linears[0].bias[3:] = 100.0  # and three always do
     x, y = torch.rand(32, 5, generator=_gen(1)), torch.randint(0, 2, (32,), generator=_gen(2))
-    probe = LayerProbe(model, record_steps=[0])
+    probe = LayerProbe(model, record_steps=[0], hist_steps=[0])
     train(model, x, y, nn.functional.cross_entropy, TrainConfig(epochs=1, batch=32, max_steps=1), probe=probe)
     frame = probe.layers_frame()
     assert frame[frame.quantity == "frac_dead"].value.item() == pytest.approx(0.5)
