@@ -35,7 +35,7 @@ def gradient_over_steps(layers: pd.DataFrame, quantity: str = "weight_grad", tot
     df = df.assign(labelled=(df.layer % k == 1) | (df.layer == n_layers) | (k == 1))
     colour = alt.Color(
         "layer:O",
-        scale=alt.Scale(scheme=alt.SchemeParams(LAYER_SCHEME, extent=[0, 0.85])),
+        scale=alt.Scale(scheme=alt.SchemeParams(LAYER_SCHEME, extent=[0.15, 0.85])),
         legend=alt.Legend(title="layer ℓ", columns=2, symbolLimit=40),
     )
     base = alt.Chart().encode(
