@@ -54,7 +54,7 @@ def grid_cells(
     y: str = "b",
     x_title: str = "weight w",
     y_title: str = "bias b",
-    reach: float = 0.5,
+    reach: float = 0.55,
     x_scale: alt.Scale | None = None,
     y_scale: alt.Scale | None = None,
 ) -> alt.Chart:
@@ -70,7 +70,7 @@ def grid_cells(
             cell_y0=f"datum['{y}'] - {dy * reach}",
             cell_y1=f"datum['{y}'] + {dy * reach}",
         )
-        .mark_rect()
+        .mark_rect(clip=True)  # overlapping cells stay inside a fixed domain
         .encode(
             x=alt.X("cell_x0:Q", title=x_title, scale=x_scale or alt.Scale(nice=False)),
             x2=alt.X2("cell_x1:Q"),
