@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from gradviz import ui
+from gradviz import sources, ui
 from gradviz.charts.home import product_vs_steps
 from gradviz.closed_form import repeated_product
 from gradviz.lessons import available
@@ -21,10 +21,11 @@ with left:
                       help="How many layers the gradient passes through, or how many time steps back.")
     product = factor**steps
     st.metric(f"{factor:g}^{steps}", ui.sci(product, 3))
+    shown = f"{product:.3g}" if 1e-3 <= product <= 1e4 else ui.sci(product)
     if product < 1e-2:
-        st.markdown(f"**Vanishing.** After {steps} steps only {ui.sci(product)} of the signal is left.")
+        st.markdown(f"**Vanishing.** After {steps} steps only {shown} of the signal is left.")
     elif product > 1e2:
-        st.markdown(f"**Exploding.** After {steps} steps the signal is {ui.sci(product)} times larger.")
+        st.markdown(f"**Exploding.** After {steps} steps the signal is {shown} times larger.")
     else:
         st.markdown(f"**Survives.** After {steps} steps the signal is still {product:.3g} times its size.")
     st.caption(f"For comparison, computed here: 1.1^50 = {1.1**50:.1f} and 0.9^50 = {0.9**50:.5f}.")
@@ -45,8 +46,4 @@ for row_start in range(0, len(lessons), 3):
             st.page_link(lesson.path, label=f"**{lesson.title}**", icon=lesson.icon)
             st.write(lesson.promise)
 
-ui.sources([
-    ("Grosse & Ba, CSC421/2516 Lecture 14: Exploding and Vanishing Gradients (University of Toronto)",
-     "https://www.cs.toronto.edu/~rgrosse/courses/csc421_2019/slides/lec15.pdf"),
-    ("H. Suresh (2016), Vanishing Gradients & LSTMs", "https://harinisuresh.com/2016/10/09/lstms/"),
-])
+ui.sources([sources.GROSSE_BA, sources.SURESH_2016])
