@@ -133,12 +133,14 @@ with c2:
     ui.altair(ui.built(charts.chain_gradients, chain), key="chain")
     ui.download_csv(chain, "scalar_chain.csv")
 
+shallow, deep = (summarize(ui.run_cached("deep_nets", dn.PRESETS[p])).ratio for p in ("default", "sigmoid_deep"))
 ui.predict_then_reveal(
-    "Double a sigmoid net from 6 to 12 hidden layers (default init). Layer 1's share of the gradient, about 2e-5 at depth 6, becomes:",
-    ["about 1e-5 (halved)", "about 4e-10 (roughly squared)", "about the same"],
-    "about 4e-10 (roughly squared)",
+    f"Double a sigmoid net from 6 to 12 hidden layers (default init). Layer 1's share of the gradient, "
+    f"{ui.sci(shallow, 1)} at depth 6, becomes:",
+    [f"about {ui.sci(shallow / 2, 0)} (halved)", f"about {ui.sci(shallow**2, 0)} (roughly squared)", "about the same"],
+    f"about {ui.sci(shallow**2, 0)} (roughly squared)",
     "Each layer multiplies the gradient by a similar factor, so twice the layers means the factor's power doubles: "
-    "the ratio is roughly squared. The precomputed 12-layer run measures 1.6e-10.",
+    f"the ratio is roughly squared. The 12-layer run measures {ui.sci(deep, 1)}.",
     key="q-depth",
 )
 ui.show_code(dn.run, dn.LayerProbe.after_backward, dn.summarize)
