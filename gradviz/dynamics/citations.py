@@ -1,0 +1,27 @@
+"""The "Backprop through time" lesson's citations, (text, link), for the page's Sources section."""
+
+from __future__ import annotations
+
+from gradviz import sources
+
+# The lesson's citations, (text, link), for the page's Sources section.
+STROGATZ_2015 = (
+    "S. Strogatz (2015), Nonlinear Dynamics and Chaos, 2nd ed., ch. 10: one-dimensional maps, the logistic "
+    "map's period-doubling points r1 … r∞ and Lyapunov exponents",
+    None,
+)
+FEIGENBAUM_1978 = (
+    "M. Feigenbaum (1978), Quantitative universality for a class of nonlinear transformations, "
+    "J. Stat. Phys. 19",
+    "https://doi.org/10.1007/BF01020332",
+)
+SOMPOLINSKY_1988 = (
+    "H. Sompolinsky, A. Crisanti & H. Sommers (1988), Chaos in random neural networks, PRL 61",
+    "https://doi.org/10.1103/PhysRevLett.61.259",
+)
+LE_2015 = (
+    "Q. Le, N. Jaitly & G. Hinton (2015), A simple way to initialize recurrent networks of rectified linear "
+    "units (identity RNNs)",
+    "https://arxiv.org/abs/1504.00941",
+)
+SOURCES = [sources.GROSSE_BA, sources.PASCANU_2013, STROGATZ_2015, FEIGENBAUM_1978, SOMPOLINSKY_1988, LE_2015]
