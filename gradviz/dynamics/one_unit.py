@@ -187,7 +187,7 @@ def count_stable_fixed_points(form: str, w_values, b_values, n_s: int = 4001) ->
     b_grid = np.asarray(b_values, dtype=float)
     reach = float(np.max(np.abs(b_grid)) + np.max(np.abs(w)) + 1.0)  # every fixed point has |s| below this
     s = np.linspace(-reach, reach, n_s)[None, :]  # (1, n_s)
-    # b = s - w\,arphi(s): the bias for which s is a fixed point's pre-activation
+    # b = s - w\,\varphi(s): the bias for which s is a fixed point's pre-activation
     b_of_s = s - w * _phi(form, s)  # (n_w, n_s)
     s_mid = 0.5 * (s[:, 1:] + s[:, :-1])
     # f'(h^*) = w\,\varphi'(s): the slope of the map at the fixed point with pre-activation s
