@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))  # run as a script from anywhere
 
 from gradviz import dynamics as dyn  # noqa: E402
 
-PAGE = ROOT / "pages" / "rnn_dynamics.py"
+PAGE = ROOT / "app_pages" / "rnn_dynamics.py"
 FIRST_CALL = "\nscalar_chain()\n"  # where the page starts calling its sections
 
 # section function -> moves: (widget key, values to step through; extremes included)
