@@ -92,7 +92,20 @@ def train(
 
     `evaluate(model)` (run under no_grad, in eval mode) is called at step 0, every `eval_every` steps and at
     the end; its dict becomes rows of `evals`.
+
+    Runs on one CPU thread, whatever the process's setting, and restores it afterwards: the thread count
+    changes the order of floating-point sums, so this is what makes a notebook run, a live app run and a
+    committed result agree to the last bit (and parallel students use the cores side by side).
     """
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        return _train(model, x, y, loss_fn, cfg, probe, evaluate, eval_every, on_step)
+    finally:
+        torch.set_num_threads(threads)
+
+
+def _train(model, x, y, loss_fn, cfg, probe, evaluate, eval_every, on_step) -> TrainLog:
     start = time.perf_counter()
     # Vanishing gradients produce subnormal floats (below ~1e-38), which x86 CPUs process 10-100x slower;
     # flushing them to zero (process-wide, harmless at that size) keeps a deep sigmoid net as fast as a ReLU one.

@@ -162,8 +162,12 @@ def summarize(result: Result) -> Summary:
         verdict = "healthy"
         sentence = f"healthy: layer 1's gradient is within a factor {max(ratio, 1 / ratio):.2g} of layer {last}'s"
     final_acc = float(acc.value.iloc[-1]) if len(acc) else float("nan")
+    saturated = layers[(layers.quantity == "frac_saturated") & (layers.step == layers.step.max())].value.mean()
     if verdict != "diverged" and final_acc < 0.2:
         sentence += ", yet the network has not learned (accuracy near chance: every layer's gradient is small)"
+    elif verdict == "healthy" and saturated > 0.5:
+        sentence += (f", but {saturated:.0%} of the units are saturated (f′ ≈ 0): large weights make up for "
+                     "tiny slopes, and learning is slow")
     return Summary(
         ratio=ratio,
         ratio_init=float(ratio_t.iloc[0]) if len(ratio_t) else float("nan"),
