@@ -12,6 +12,7 @@ The server's output goes to artifacts/streamlit-e2e.log; screenshots to artifact
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -38,21 +39,28 @@ def _unavailable(why: str) -> None:
     pytest.skip(why)
 
 
-@pytest.fixture(scope="session")
-def app_url() -> Iterator[str]:
+@contextlib.contextmanager
+def _served(log_path) -> Iterator[str]:
+    """`streamlit run app.py` on a free port, healthy, logging to `log_path`; stopped afterwards."""
     if not CHROMIUM.is_file():
         _unavailable(f"no Chromium at {CHROMIUM} (apt-get install -y chromium)")
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    proc = start_server(port, SERVER_LOG)
+    proc = start_server(port, log_path)
     try:
         try:
             wait_healthy(proc, base)
         except (RuntimeError, TimeoutError) as e:
-            pytest.fail(f"{e}\n--- server log ---\n{log_tail()}", pytrace=False)
+            pytest.fail(f"{e}\n--- server log ---\n{log_tail(path=log_path)}", pytrace=False)
         yield base
     finally:
         stop_server(proc)
+
+
+@pytest.fixture(scope="session")
+def app_url() -> Iterator[str]:
+    with _served(SERVER_LOG) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")
@@ -80,16 +88,5 @@ def screenshots_dir() -> Path:
 @pytest.fixture
 def cold_app_url() -> Iterator[str]:
     """A server of its own that nobody has visited yet (the state a shared link meets after a cold start)."""
-    if not CHROMIUM.is_file():
-        _unavailable(f"no Chromium at {CHROMIUM} (apt-get install -y chromium)")
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    proc = start_server(port, COLD_SERVER_LOG)
-    try:
-        try:
-            wait_healthy(proc, base)
-        except (RuntimeError, TimeoutError) as e:
-            pytest.fail(f"{e}\n--- server log ---\n{log_tail(path=COLD_SERVER_LOG)}", pytrace=False)
+    with _served(COLD_SERVER_LOG) as base:
         yield base
-    finally:
-        stop_server(proc)
