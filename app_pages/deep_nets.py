@@ -7,8 +7,8 @@ import streamlit as st
 from gradviz import sources, ui
 from gradviz.charts import deep_nets as charts
 from gradviz.closed_form import diagonal_chain_uniform, scalar_chain
-from gradviz.dynamics import latex_size
 from gradviz.experiments import deep_nets as dn
+from gradviz.fmt import latex_sci
 from gradviz.nets import ACTIVATIONS, INITS
 
 ui.page_header(
@@ -120,7 +120,7 @@ with c1:
     chain_w = ui.slider("Weight w", "chain_w", 0.5, 1.5, 0.9, step=0.01)
     lin = diagonal_chain_uniform(chain_depth, chain_w)
     st.latex(r"\frac{\partial L}{\partial w_{11}^{(1)}} = (\hat y - y)\prod_{i=2}^{L} w")
-    st.latex(rf"= {latex_size(lin['y_hat'])} \times {chain_w:g}^{{{chain_depth - 1}}} = {latex_size(lin['grad'])}")
+    st.latex(rf"= {latex_sci(lin['y_hat'])} \times {chain_w:g}^{{{chain_depth - 1}}} = {latex_sci(lin['grad'])}")
 with c2:
     st.markdown("**One neuron per layer** (Suresh 2016): every weight equal *w*, input 1, target 0.")
     chain_act = ui.select("Activation", "chain_act", ("sigmoid", "tanh", "relu"), "sigmoid", widget="radio")
@@ -128,7 +128,7 @@ with c2:
     chain = scalar_chain([scalar_w] * chain_depth, chain_act)
     first = chain.iloc[0]
     st.latex(r"\frac{\partial L}{\partial W_1} = (z_n - y)\prod_{\ell=2}^{n} f'(a_\ell)W_\ell \cdot f'(a_1)\,x")
-    st.latex(rf"= {latex_size(first.grad)}")
+    st.latex(rf"= {latex_sci(first.grad)}")
     st.caption(f"Largest |f′(a)·W| factor in this chain: {chain.factor.abs().max():.3f}. With the sigmoid, f′ ≤ 0.25, so |w| < 4 guarantees vanishing.")
     ui.altair(ui.built(charts.chain_gradients, chain), key="chain")
     ui.download_csv(chain, "scalar_chain.csv")

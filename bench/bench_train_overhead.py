@@ -62,7 +62,7 @@ import torch  # noqa: E402
 from torch import nn  # noqa: E402
 
 from gradviz.data import load_dataset  # noqa: E402
-from gradviz.experiments.deep_nets import record_schedule  # noqa: E402
+from gradviz.experiments.deep_nets import held_out, record_schedule  # noqa: E402
 from gradviz.nets import MLP  # noqa: E402
 from gradviz.probe import LayerProbe  # noqa: E402
 from gradviz.train import TrainConfig, train  # noqa: E402
@@ -175,15 +175,8 @@ def probed(
     probe = probe_cls(model, record_steps=RECORD, hist_steps=HIST)
     loss_fn = nn.CrossEntropyLoss()
 
-    def held_out(m: nn.Module) -> dict[str, float]:
-        logits = m(X_TEST)
-        return {
-            "loss": float(loss_fn(logits, Y_TEST)),
-            "acc": float((logits.argmax(1) == Y_TEST).float().mean()),
-        }
-
     clock = Clock()
-    log = train(model, X, Y, loss_fn, TCFG, probe=probe, evaluate=held_out if evaluate else None,
+    log = train(model, X, Y, loss_fn, TCFG, probe=probe, evaluate=held_out(X_TEST, Y_TEST) if evaluate else None,
                 eval_every=max(1, TOTAL // 20))  # fmt: skip
     seconds = clock.read()
     assert log.n_steps == TOTAL and log.diverged_at is None

@@ -12,6 +12,7 @@ import pandas as pd
 
 from gradviz import sources
 from gradviz.dynamics import LE_2015, latex_size
+from gradviz.fmt import sci
 
 PROMISE = (
     "Watch one plain gradient step land on a cliff in the loss and fly off the map, while the same step "
@@ -39,12 +40,6 @@ SOURCES = [
 ]
 
 RUN_NAMES = {"none": "no clipping", "norm": "clip by norm", "value": "clip by value"}
-
-
-def sci(x: float, digits: int = 2) -> str:
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "n/a"
-    return f"{x:.{digits}e}"
 
 
 # -- part 1: on the cliff -------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ import streamlit as st
 
 from gradviz import results as results_store
 from gradviz.experiments import get as get_experiment
+from gradviz.fmt import sci  # noqa: F401 - pages call ui.sci
 from gradviz.results import Result
 
 # -- URL-bound widgets ----------------------------------------------------------------------------------
@@ -194,15 +195,6 @@ def run_cached(name: str, cfg: Any) -> Result:
 def page_header(title: str, promise: str) -> None:
     st.title(title)
     st.markdown(promise)
-
-
-def sci(value: float, digits: int = 2) -> str:
-    """Scientific notation for readouts whose values span orders of magnitude; NaN/inf said plainly."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "n/a"
-    if math.isinf(value):
-        return "∞" if value > 0 else "−∞"
-    return f"{value:.{digits}e}"
 
 
 def altair(chart: Any, key: str | None = None, width: str | int = "stretch", **kwargs: Any) -> Any:

@@ -326,25 +326,16 @@ def vector_chart(
     (norm clipping lands on it) and the box |gᵢ| ≤ η (value clipping lands in it). Faint cells tiling the
     plane carry a click-to-set `tip` selection (fields x, y, the cell centre). Drawn square, so angles look right."""
     scale = alt.Scale(domain=[-extent, extent], nice=False)
-    half = CLICK_GRID / 2
     ticks = np.round(np.arange(-extent, extent + 1e-9, CLICK_GRID), 2)
     targets = pd.DataFrame([(x, y) for x in ticks for y in ticks], columns=["x", "y"])
     tip = alt.selection_point(name="tip", fields=["x", "y"], on="click", clear=False)
     # the plane tiled with faint cells centred on the grid points: a click anywhere picks the nearest one
     cells = (
-        alt.Chart(targets)
-        .transform_calculate(
-            x_lo=f"datum.x - {half}",
-            x_hi=f"datum.x + {half}",
-            y_lo=f"datum.y - {half}",
-            y_hi=f"datum.y + {half}",
+        grid_cells(
+            targets, x="x", y="y", x_title="g₁", y_title="g₂", reach=0.5, x_scale=scale, y_scale=scale,
+            color="#999999", opacity=0.06, stroke="#999999", strokeOpacity=0.12, strokeWidth=0.5,
         )  # fmt: skip
-        .mark_rect(color="#999999", opacity=0.06, stroke="#999999", strokeOpacity=0.12, strokeWidth=0.5)
         .encode(
-            x=alt.X("x_lo:Q", scale=scale, title="g₁"),
-            x2="x_hi:Q",
-            y=alt.Y("y_lo:Q", scale=scale, title="g₂"),
-            y2="y_hi:Q",
             tooltip=[
                 alt.Tooltip("x:Q", title="click to set g₁", format=".2f"),
                 alt.Tooltip("y:Q", title="click to set g₂", format=".2f"),

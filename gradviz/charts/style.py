@@ -57,10 +57,11 @@ def grid_cells(
     reach: float = 0.55,
     x_scale: alt.Scale | None = None,
     y_scale: alt.Scale | None = None,
+    **mark: object,
 ) -> alt.Chart:
     """A heatmap's cells: one rect per point of a regular (x, y) grid, centred on it, reaching `reach`
     grid spacings each way (a little over 0.5 overlaps neighbours, so no white seams show). Add the
-    colour, tooltip and selections with `.encode(...)` / `.add_params(...)`."""
+    colour, tooltip and selections with `.encode(...)` / `.add_params(...)`; `mark` styles the rects."""
     dx, dy = grid_spacing(grid[x]), grid_spacing(grid[y])
     return (
         alt.Chart(grid)
@@ -70,7 +71,7 @@ def grid_cells(
             cell_y0=f"datum['{y}'] - {dy * reach}",
             cell_y1=f"datum['{y}'] + {dy * reach}",
         )
-        .mark_rect(clip=True)  # overlapping cells stay inside a fixed domain
+        .mark_rect(clip=True, **mark)  # overlapping cells stay inside a fixed domain
         .encode(
             x=alt.X("cell_x0:Q", title=x_title, scale=x_scale or alt.Scale(nice=False)),
             x2=alt.X2("cell_x1:Q"),

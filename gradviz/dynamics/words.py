@@ -17,6 +17,7 @@ from gradviz.dynamics.configs import (
     MapConfig,
     UnitConfig,
 )
+from gradviz.fmt import latex_sci
 
 # == Words and equations tied to the numbers ================================================================
 # Each section's verdict (plain words) and its equations with the on-screen numbers substituted, so the
@@ -40,8 +41,7 @@ def latex_size(x: float, digits: int = 2) -> str:
         return r"\geq 10^{300}"
     if x == 0.0:
         return r"< 10^{-300}"
-    mantissa, exponent = f"{x:.{digits}e}".split("e")
-    return rf"{mantissa}\times10^{{{int(exponent)}}}"
+    return latex_sci(x, digits)
 
 
 def _stability(multiplier: float, unstable_word: str) -> str:

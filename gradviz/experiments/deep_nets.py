@@ -14,6 +14,7 @@ Glorot & Bengio (2010), https://proceedings.mlr.press/v9/glorot10a.html.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -71,6 +72,20 @@ def record_schedule(total_steps: int, n: int = N_RECORDS) -> list[int]:
     return sorted({int(round(s)) for s in np.linspace(0, total_steps - 1, min(n, total_steps))})
 
 
+def held_out(x_test: torch.Tensor, y_test: torch.Tensor) -> Callable[[nn.Module], dict[str, float]]:
+    """The lesson's evaluation on the held-out digits: cross-entropy loss and accuracy."""
+    loss_fn = nn.CrossEntropyLoss()
+
+    def evaluate(model: nn.Module) -> dict[str, float]:
+        logits = model(x_test)  # (n_test, 10)
+        return {
+            "held_out_loss": float(loss_fn(logits, y_test)),
+            "held_out_accuracy": float((logits.argmax(1) == y_test).float().mean()),
+        }
+
+    return evaluate
+
+
 def run(cfg: Config, on_step: ProgressFn | None = None) -> Result:
     """Train the MLP of `cfg` on the dataset of `cfg`, recording every layer's gradients."""
     data = load_dataset(cfg.dataset)
@@ -86,14 +101,7 @@ def run(cfg: Config, on_step: ProgressFn | None = None) -> Result:
     steps = record_schedule(total)
     probe = LayerProbe(model, record_steps=steps, hist_steps=(steps[0], steps[-1]))
     loss_fn = nn.CrossEntropyLoss()
-
-    def evaluate(m: nn.Module) -> dict[str, float]:
-        logits = m(x_test)
-        return {
-            "held_out_loss": float(loss_fn(logits, y_test)),
-            "held_out_accuracy": float((logits.argmax(1) == y_test).float().mean()),
-        }
-
+    evaluate = held_out(x_test, y_test)
     log = train(model, x_train, y_train, loss_fn, tcfg, probe=probe, evaluate=evaluate,
                 eval_every=max(1, total // 20), on_step=on_step)  # fmt: skip
     training = pd.concat(
