@@ -50,10 +50,10 @@ def sweep_section() -> None:
     final = result.tables["final"]
     ui.chart_with_data(ui.built(charts.degradation_chart, final), final, "resnet_final.csv")
     t = exp.final_table(result).set_index(["depth", "net"])
-    ui.readouts([(f"training loss, plain {deepest}", ui.sci(t.loc[(deepest, "plain"), "train_loss"]), "final, on all 8,000 training digits"),
-                 (f"training loss, residual {deepest}", ui.sci(t.loc[(deepest, "residual"), "train_loss"]), None),
-                 (f"held-out acc., plain {deepest}", f"{t.loc[(deepest, 'plain'), 'held_out_accuracy']:.1%}", "2,000 digits never trained on"),
-                 (f"held-out acc., residual {deepest}", f"{t.loc[(deepest, 'residual'), 'held_out_accuracy']:.1%}", None)])  # fmt: skip
+    ui.readouts([(f"training loss, {deepest}-block plain", ui.sci(t.loc[(deepest, "plain"), "train_loss"]), "final, on all 8,000 training digits"),
+                 (f"training loss, {deepest}-block residual", ui.sci(t.loc[(deepest, "residual"), "train_loss"]), None),
+                 (f"held-out acc., {deepest}-block plain", f"{t.loc[(deepest, 'plain'), 'held_out_accuracy']:.1%}", "2,000 digits never trained on"),
+                 (f"held-out acc., {deepest}-block residual", f"{t.loc[(deepest, 'residual'), 'held_out_accuracy']:.1%}", None)])  # fmt: skip
     plain, residual = degradation(result, "plain"), degradation(result, "residual")
     diverged = {(dep, net): s for dep, net, s in exp.diverged_runs(result)}
     acc = float(t.loc[(deepest, "plain"), "held_out_accuracy"])
@@ -84,8 +84,11 @@ def gradient_section() -> None:
     ui.chart_with_data(
         ui.built(charts.gradient_by_block, grads, shown), grads[grads.depth == shown], "resnet_gradients.csv"
     )
+    st.caption(
+        "Faint: at initialization; solid: after training. x̄⁽ℓ⁾ = ∂L/∂x⁽ℓ⁾ on one minibatch of 128 digits."
+    )
     flows = {(net, m): flow(result, net, shown, m) for net in exp.NETS for m in ("init", "end")}
-    ui.readouts([(f"{net}, {'init' if m == 'init' else 'end'}: ‖x̄⁽⁰⁾‖/‖x̄⁽{shown}⁾‖", ui.sci(g.ratio), "back-propagated gradient at the first block's input over the last block's output")
+    ui.readouts([(f"{net}, {'init' if m == 'init' else 'end'}: ‖x̄⁽⁰⁾‖/‖x̄⁽{words.sup(shown)}⁾‖", ui.sci(g.ratio), "back-propagated gradient at the first block's input over the last block's output")
                  for (net, m), g in flows.items()])  # fmt: skip
     st.markdown("  \n".join(words.flow_sentence(g) for g in flows.values()))
     with st.expander("What is going on", icon=":material/functions:", expanded=True):
@@ -127,20 +130,16 @@ def paths_section() -> None:
     if result is None:
         return
     samples = result.tables["paths"]
-    by_length = (
-        paths.gradient_by_length(samples, deepest)
-        if len(samples)
-        else paths.path_length_distribution(deepest).assign(total_share=float("nan"))
-    )
-    effective = paths.effective_range(by_length) if len(samples) else None
-    st.markdown(words.paths_sentence(deepest, paths.central_range(deepest), effective))
+    by_length = paths.gradient_by_length(samples, deepest) if len(samples) else None
+    table = by_length if by_length is not None else paths.path_length_distribution(deepest)
+    st.markdown(words.paths_sentence(deepest, paths.central_range(deepest), by_length))
     st.latex(
         r"\prod_{\ell=n}^{1}\big(\mathbf{I} + J_\ell\big) = \sum_{S \subseteq \{1,\dots,n\}}\ \prod_{\ell \in S} J_\ell"
         rf"\qquad \#\{{S: |S| = k\}} = \binom{{{deepest}}}{{k}}"
     )
     left, right = st.columns(2)
     with left:
-        ui.chart_with_data(ui.built(charts.path_lengths, by_length), by_length, "resnet_path_lengths.csv")
+        ui.chart_with_data(ui.built(charts.path_lengths, table), table, "resnet_path_lengths.csv")
     with right:
         if len(samples):
             ui.chart_with_data(
@@ -151,12 +150,13 @@ def paths_section() -> None:
                 "through the skip for the others), on 256 training digits."
             )
     st.subheader("Delete one block")
+    shown = ui.select("Depth shown", "lesion_depth", list(cfg.depths), deepest, widget="segmented_control")
     lesion = result.tables["lesion"]
     ui.chart_with_data(
-        ui.built(charts.lesion_chart, lesion, deepest), lesion[lesion.depth == deepest], "resnet_lesion.csv"
+        ui.built(charts.lesion_chart, lesion, shown), lesion[lesion.depth == shown], "resnet_lesion.csv"
     )
-    st.markdown(words.lesion_sentence(lesion, deepest))
-    if q := words.lesion_question(lesion, deepest):
+    st.markdown(words.lesion_sentence(lesion, shown))
+    if q := words.lesion_question(lesion, shown):
         ui.predict_then_reveal(**q, key="q-lesion")
     ui.show_code(paths.path_gradient, paths.lesion)
 

@@ -310,6 +310,8 @@ def test_lesion_question_answer_follows_the_numbers():
     q = words.lesion_question(table([0.93, 0.7, 0.8, 0.9, 0.6], [0.9] * 5), 4)
     assert q["answer"] == q["options"][2]
     assert words.lesion_question(table([0.9, 0.9], [0.9, 0.9]), 1) is None
+    untrained = words.lesion_sentence(table([0.93, 0.92, 0.91, 0.93, 0.92], [0.104] * 5), 4)
+    assert "never learned" in untrained and "**residual** (4 blocks, intact 93.0%)" in untrained
 
 
 def test_jacobian_sentence_counts_zeros_and_names_the_regime():

@@ -71,7 +71,7 @@ def degradation_chart(final: pd.DataFrame) -> alt.HConcatChart:
     """Final training loss (left) and held-out accuracy (right) against depth, plain vs residual."""
     df = final[final.quantity.isin(["train_loss", "held_out_accuracy"]) & np.isfinite(final.value)]
     colour, dash = _net_scales(NET_ORDER)
-    x = alt.X("depth:Q", title="residual blocks (2 weight layers each)", scale=alt.Scale(type="log", base=2),
+    x = alt.X("depth:Q", title="blocks (2 weight layers each)", scale=alt.Scale(type="log", base=2),
               axis=alt.Axis(values=sorted(df.depth.unique().tolist()) or [1], format="d"))  # fmt: skip
     enc = {"x": x, "color": alt.Color("net:N", scale=colour, legend=top_legend()),
            "strokeDash": alt.StrokeDash("net:N", scale=dash, legend=None)}  # fmt: skip
@@ -196,30 +196,31 @@ def singular_values(singular: pd.DataFrame) -> alt.Chart:
 
 
 def path_lengths(by_length: pd.DataFrame) -> alt.Chart:
-    """Share of paths of each length (bars: the binomial distribution) and share of the estimated total
-    gradient carried by paths of that length (line), for one residual net."""
-    long = pd.concat(
-        [
-            by_length[["k", "share"]].rename(columns={"share": "value"}).assign(what="share of the 2ⁿ paths"),
-            by_length[["k", "total_share"]]
-            .rename(columns={"total_share": "value"})
-            .assign(what="share of the gradient (Veit's estimate)"),
-        ],
-        ignore_index=True,
-    )
-    long = long[np.isfinite(long.value)]
+    """Share of paths of each length (bars: the binomial distribution) and, when measured, the share of the
+    estimated total gradient carried by paths of that length (line), for one residual net."""
     whats = ["share of the 2ⁿ paths", "share of the gradient (Veit's estimate)"]
+    parts = [by_length[["k", "share"]].rename(columns={"share": "value"}).assign(what=whats[0])]
+    if "total_share" in by_length:
+        parts.append(
+            by_length[["k", "total_share"]].rename(columns={"total_share": "value"}).assign(what=whats[1])
+        )
+    long = pd.concat(parts, ignore_index=True)
+    long = long[np.isfinite(long.value)]
+    n = int(by_length.k.max())
     colour = alt.Scale(domain=whats, range=palette(3)[1:3])
-    x = alt.X(
-        "k:Q",
-        title="path length k (blocks whose F the path goes through)",
-        axis=alt.Axis(tickMinStep=1, format="d"),
-    )
+    x = alt.X("k:Q", title="path length k (blocks whose F the path goes through)",
+              scale=alt.Scale(domain=[-0.5, n + 0.5], nice=False), axis=alt.Axis(tickMinStep=1, format="d"))  # fmt: skip
     tooltip = [alt.Tooltip("what:N"), alt.Tooltip("k:Q"), alt.Tooltip("value:Q", title="share", format=".2%")]
-    bars = alt.Chart(long[long.what == whats[0]]).mark_bar(opacity=0.55).encode(
-        x=x, y=alt.Y("value:Q", title="share", axis=alt.Axis(format="%")), color=alt.Color("what:N", scale=colour, legend=top_legend()), tooltip=tooltip)  # fmt: skip
-    line = alt.Chart(long[long.what == whats[1]]).mark_line(point=True, strokeWidth=2.5).encode(
-        x=x, y="value:Q", color=alt.Color("what:N", scale=colour, legend=top_legend()), tooltip=tooltip)  # fmt: skip
+    enc = {"x": x, "color": alt.Color("what:N", scale=colour, legend=top_legend()), "tooltip": tooltip}
+    # bars: the binomial distribution C(n, k) / 2ⁿ
+    bars = alt.Chart(long[long.what == whats[0]]).mark_bar(opacity=0.55, size=max(2, 300 // (n + 1))).encode(
+        y=alt.Y("value:Q", title="share", axis=alt.Axis(format="%")), **enc)  # fmt: skip
+    # line: C(n, k) × the mean gradient of one sampled path of length k, as a share of the total
+    line = (
+        alt.Chart(long[long.what == whats[1]])
+        .mark_line(point=True, strokeWidth=2.5)
+        .encode(y="value:Q", **enc)
+    )
     return alt.layer(bars, line).properties(height=CHART_HEIGHT - 40)
 
 
@@ -298,8 +299,9 @@ def imagenet_chart(table: pd.DataFrame, human: float) -> alt.Chart:
     )
     rule = alt.Chart(pd.DataFrame({"y": [human], "label": [f"humans {human:g} %"]})).mark_rule(
         color=palette(4)[3], strokeDash=[6, 3]).encode(y="y:Q", tooltip=[alt.Tooltip("label:N", title="")])  # fmt: skip
-    rule_text = rule.mark_text(align="left", x=4, dy=-7, fontSize=11).encode(
-        text="label:N", color=alt.value(palette(4)[3])
+    # its label at the right end, above the line (clear of the tall early bars)
+    rule_text = rule.mark_text(align="right", dy=-7, fontSize=11).encode(
+        x=alt.value("width"), text="label:N", color=alt.value(palette(4)[3])
     )
     return alt.layer(bars, text, rule, rule_text).properties(height=CHART_HEIGHT - 60)
 

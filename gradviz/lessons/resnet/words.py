@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 
 from gradviz import sources
@@ -57,6 +58,26 @@ SOURCES = [
 ]
 
 NET_NAMES = {"plain": "plain", "residual": "residual"}
+_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def sup(n: int) -> str:
+    """An integer as superscript digits, for x⁽¹⁶⁾ and 2¹⁶ in plain text."""
+    return str(n).translate(_SUPERSCRIPT)
+
+
+def x_at(ell: int) -> str:
+    """x⁽ℓ⁾ in plain text, ℓ as superscript digits."""
+    return f"x⁽{sup(ell)}⁾"
+
+
+def latex_num(value: float) -> str:
+    """Moderate numbers in plain digits (1.52), others as ×10^n (5.06×10^{-11})."""
+    if math.isfinite(value) and 1e-3 <= abs(value) < 1e4:
+        return f"{value:.3g}"
+    return latex_sci(value)
+
+
 CHANCE = 0.2  # held-out accuracy below this is "at chance" for ten classes (chance is 10 %)
 
 
@@ -149,7 +170,7 @@ def why_plain(plain: Degradation, norm: str, g: GradientFlow | None, accuracy: f
         return ""
     at_chance = math.isfinite(accuracy) and accuracy < CHANCE
     measured = (
-        f"its back-propagated gradient at initialization ‖∂L/∂x⁽⁰⁾‖ / ‖∂L/∂x⁽{g.depth}⁾‖ = "
+        f"its back-propagated gradient at initialization ‖∂L/∂x⁽⁰⁾‖ / ‖∂L/∂{x_at(g.depth)}‖ = "
         f"{sci(g.ratio)} (a factor {g.per_block:.3g} per block)"
     )
     if g.regime == "vanishing":
@@ -194,7 +215,7 @@ def flow_sentence(g: GradientFlow) -> str:
     when = "at initialization" if g.moment == "init" else "after training"
     if g.regime == "diverged":
         return f"**{g.net}**, {when}: no finite gradient was recorded (the run diverged)."
-    ratio = f"‖∂L/∂x⁽⁰⁾‖ / ‖∂L/∂x⁽{g.depth}⁾‖ = {sci(g.ratio)}, a factor {g.per_block:.3g} per block"
+    ratio = f"‖∂L/∂x⁽⁰⁾‖ / ‖∂L/∂{x_at(g.depth)}‖ = {sci(g.ratio)}, a factor {g.per_block:.3g} per block"
     if g.regime == "vanishing":
         return f"**{g.net}**, {when}: **vanishing** — {ratio}."
     if g.regime == "exploding":
@@ -220,7 +241,7 @@ def flow_latex(plain: GradientFlow, residual: GradientFlow) -> list[str]:
         if math.isfinite(g.ratio) and g.ratio > 0:
             parts.append(
                 rf"\text{{{g.net}: }}\ \Big(\tfrac{{\|\bar x^{{(0)}}\|}}{{\|\bar x^{{({n})}}\|}}\Big)^{{1/{n}}}"
-                rf" = {g.per_block:.3g},\quad {g.per_block:.3g}^{{{n}}} = {latex_sci(g.ratio)}"
+                rf" = {g.per_block:.3g},\quad {g.per_block:.3g}^{{{n}}} = {latex_num(g.ratio)}"
             )
     if parts:
         lines.append(r"\qquad".join(parts))
@@ -282,32 +303,44 @@ def jacobian_sentence(
             " With ReLU, each layer passes only the directions of its active units, so even orthogonal weights "
             "lose directions in a plain net (Pennington et al. 2017)."
         )
-    elif activation == "linear":
-        tail = " With linear blocks, the orthogonal plain net's Jacobian is itself orthogonal: every σ equals 1 (up to the float32 rounding of the weights)."
+    ortho = rows.get("plain, orthogonal")
+    if ortho is not None and not int(ortho.zeros) and ortho.smallest > 0.999 and ortho.largest < 1.001:
+        tail += (
+            " The orthogonal plain net's Jacobian is itself orthogonal: every σ equals 1 (up to the float32 "
+            "rounding of the weights), the ideal of Saxe et al. (2014)."
+        )
     return f"At initialization, {depth} blocks, {activation}: " + " ".join(out) + tail
 
 
 # -- section 4: paths ----------------------------------------------------------------------------------
 
 
-def paths_sentence(n: int, central: tuple[int, int], effective: tuple[int, int] | None) -> str:
+def paths_sentence(n: int, central: tuple[int, int], by_length: pd.DataFrame | None) -> str:
+    """The path count and, when measured, where the gradient comes from (Veit et al.'s estimate)."""
     lo, hi = central
     text = (
-        f"A residual net of {n} blocks has 2^{n} = {2**n:,} paths. Their lengths follow the binomial "
-        f"distribution C({n}, k)/2^{n}: 95 % of the paths go through {lo} to {hi} blocks."
+        f"A residual net of {n} blocks has 2{sup(n)} = {2**n:,} paths. Their lengths follow the binomial "
+        f"distribution C({n}, k)/2{sup(n)}: 95 % of the paths go through {lo} to {hi} blocks (mean {n / 2:g})."
     )
-    if effective is not None:
-        a, b = effective
+    if by_length is None or not np.isfinite(by_length.total_share).any():
+        return text
+    from gradviz.lessons.resnet.paths import effective_range
+
+    a, b = effective_range(by_length)
+    # \bar k_g = \sum_k k \cdot \text{share of the gradient}_k
+    mean_k = float((by_length.k * by_length.total_share.fillna(0)).sum())
+    text += (
+        f" Measured on the trained net, 90 % of the estimated gradient comes from paths {a} to {b} blocks long, "
+        f"with a gradient-weighted mean length of {mean_k:.1f} blocks"
+    )
+    if mean_k < n / 2 - 1:
         text += (
-            f" Measured on the trained net, 90 % of the estimated gradient comes from paths {a} to {b} blocks "
-            "long"
-            + (
-                ", shorter than the typical path: long paths carry little gradient, as Veit et al. "
-                "found in their ResNet-110 (most from paths 10–34 layers long)."
-                if b < lo
-                else "."
-            )
+            ": shorter than the typical path. Each block's ∂F/∂x shrinks what passes through it, so long paths "
+            "carry little gradient, as Veit et al. found (in their 110-layer ResNet most of it came from paths "
+            "10–34 layers deep)."
         )
+    else:
+        text += ": not shorter than the typical path, at these settings."
     return text
 
 
@@ -322,6 +355,12 @@ def lesion_sentence(lesion: pd.DataFrame, depth: int) -> str:
         intact = float(d[d.block == 0].accuracy.iloc[0])
         deleted = d[d.block > 0].accuracy
         worst, mean = float(deleted.min()), float(deleted.mean())
+        if intact < CHANCE:
+            out.append(
+                f"The {depth}-block **{net}** net never learned (intact {intact:.1%}, chance is 10 %), so "
+                "deleting a block cannot show anything: pick a depth at which it trained, or switch on batch norm."
+            )
+            continue
         out.append(
             f"**{net}** ({depth} blocks, intact {intact:.1%}): deleting one block leaves on average "
             f"**{mean:.1%}** (worst {worst:.1%})."
