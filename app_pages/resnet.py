@@ -147,7 +147,7 @@ def paths_section() -> None:
             )
             st.caption(
                 "Each dot: the gradient one sampled path carries back to x⁽⁰⁾ (backprop through F for k blocks, "
-                "through the skip for the others), on 256 training digits."
+                f"through the skip for the others), on {exp.PATH_BATCH} training digits."
             )
     st.subheader("Delete one block")
     shown = ui.select("Depth shown", "lesion_depth", list(cfg.depths), deepest, widget="segmented_control")

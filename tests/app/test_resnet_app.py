@@ -97,6 +97,17 @@ def test_a_sweep_beyond_the_cap_is_refused():
 
 
 @pytest.mark.slow
+def test_changing_the_depths_keeps_the_section_controls_valid():
+    at = _open()
+    at.segmented_control(key="grad_depth").set_value(16)
+    at.segmented_control(key="lesion_depth").set_value(8).run()
+    _clean(at)
+    at.selectbox(key="depths").set_value("1").run()  # 16 and 8 are no longer offered: a live 1-block run
+    _clean(at)
+    assert at.segmented_control(key="grad_depth").options == ["1"]
+
+
+@pytest.mark.slow
 def test_live_single_depth_runs_at_the_extremes():
     at = _open(depths="1", steps="50", lr="0.2", width="32", seed="9999")
     assert "One depth only" in _text(at)
