@@ -160,7 +160,7 @@ def gradient_by_block(grads: pd.DataFrame, depth: int) -> alt.Chart:
 
 def singular_values(singular: pd.DataFrame) -> alt.Chart:
     """Singular values of ∂x⁽ⁿ⁾/∂x⁽⁰⁾, largest first, log scale, one line per net; values that are zero to
-    float64 precision (below 1e-12 × the net's largest) are left out (the caption counts them)."""
+    float64 precision (below 1e-12 × the net's largest) are left out (the words count them)."""
     top = singular.groupby("net").value.transform("max")
     df = _finite_positive(singular[singular.value > ZERO_BELOW * top])
     nets = [n for n in JACOBIAN_ORDER if n in set(singular.net)]

@@ -283,11 +283,9 @@ def jacobian_sentence(
     for net, r in rows.items():
         zeros = int(r.zeros)
         near = r.smallest > 0.1 and r.largest < 10 and not zeros
-        desc = f"**{net}**: the nonzero σ run from {sci(r.smallest)} to {sci(r.largest)} (median {sci(r.median)})"
+        desc = f"**{net}**: the resolvable σ run from {sci(r.smallest)} to {sci(r.largest)} (median {sci(r.median)})"
         if zeros:
-            desc += (
-                f", and {zeros} of {width} are zero to float64 precision (below {zero_below:g} × the largest)"
-            )
+            desc += f", and {zeros} of {width} are below {zero_below:g} × the largest: too small for float64 to tell from zero"
         if near:
             desc += " — every direction passes within a factor 10 of unchanged"
         elif r.largest < 0.1:
