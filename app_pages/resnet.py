@@ -8,7 +8,8 @@ from gradviz.lessons.resnet import experiment as exp
 from gradviz.lessons.resnet import jacobian as jac
 
 ui.page_header("Residual connections: plain vs residual nets as depth grows", words.PROMISE)
-degradation, flow, summary = ui.cached(exp.degradation), ui.cached(exp.gradient_flow), ui.cached(jac.summary)
+# summaries are cheap pandas on small tables: computed directly (hashing a result for a cache costs more)
+degradation, flow, summary = exp.degradation, exp.gradient_flow, jac.summary
 
 # -- the sweep's controls: every section below reads this one result ----------------------------------
 d, bar = exp.Config(), st.sidebar

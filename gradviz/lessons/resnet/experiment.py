@@ -111,13 +111,15 @@ def run(cfg: Config, on_step: ProgressFn | None = None) -> Result:
 
 
 def final_table(result: Result) -> pd.DataFrame:
-    """depth, net, train_loss, held_out_loss, held_out_accuracy, diverged (one row per trained net)."""
-    f = result.tables["final"]
-    wide = f.pivot_table(
-        index=["depth", "net"], columns="quantity", values="value", dropna=False
-    ).reset_index()
-    wide.columns.name = None
-    return wide
+    """depth, net, train_loss, held_out_loss, held_out_accuracy, diverged_at (one row per trained net).
+
+    Built row by row: the table has a few dozen entries, and pandas' pivot costs more than the page's budget."""
+    rows: dict[tuple[int, str], dict[str, float]] = {}
+    for depth, net, quantity, value in result.tables["final"][
+        ["depth", "net", "quantity", "value"]
+    ].itertuples(index=False):
+        rows.setdefault((int(depth), str(net)), {})[str(quantity)] = float(value)
+    return pd.DataFrame([{"depth": d, "net": n, **values} for (d, n), values in rows.items()])
 
 
 @dataclass(frozen=True)
