@@ -1,6 +1,6 @@
 """Wall time of a live run of the clipping lesson's part 2 (three RNN trainings: none, norm, value).
 
-What a student waits for when their settings are not precomputed: `gradviz.experiments.clipping.run` with
+What a student waits for when their settings are not precomputed: `gradviz.lessons.clipping.experiment.run` with
 the default config, as the app runs it (one torch thread, see app.py). The first run in a fresh process
 pays torch's one-off warm-up; a running server pays it once, so both figures are printed. Also prints the
 numpy parts (the cliff descents and the loss map) for comparison.
@@ -24,8 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script 
 
 import torch  # noqa: E402
 
-from gradviz import cliff  # noqa: E402
-from gradviz.experiments import clipping as exp  # noqa: E402
+from gradviz.lessons.clipping import cliff  # noqa: E402
+from gradviz.lessons.clipping import experiment as exp  # noqa: E402
 
 
 def timed(fn, *args):
@@ -50,9 +50,7 @@ def main(repeats: int = 3) -> None:
         print(f"{name:9s} {cfg}: median {statistics.median(warm):.2f} s, worst {max(warm):.2f} s (warm)")
     seconds, _ = timed(cliff.cliff_descent, cliff.CliffDescentConfig())
     grid_seconds, grid = timed(cliff.cliff_grid)
-    print(
-        f"part 1 numpy: two descents {seconds * 1e3:.1f} ms, loss map of {len(grid)} cells {grid_seconds * 1e3:.1f} ms"
-    )
+    print(f"part 1 numpy: two descents {seconds * 1e3:.1f} ms, loss map of {len(grid)} cells {grid_seconds * 1e3:.1f} ms")
 
 
 if __name__ == "__main__":
