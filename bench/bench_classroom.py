@@ -445,8 +445,10 @@ def main() -> None:
         "sessions": args.sessions,
         "target": f"--url {args.url}" if args.url else "streamlit run app.py (started here)",
         "data": data_note(),
+        "load_before": os.getloadavg(),
         "modes": [run_mode(w, args, pages) for w in watchers],
     }
+    report["load_after"] = os.getloadavg()
     if not args.no_browser and not args.url:
         say("Chromium: a cold server's first lesson link, then warm")
         report["browser"] = measure_browser(pages, watchers[0]) | {"watcher": watchers[0]}

@@ -19,7 +19,12 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED_MNIST = ROOT.parent / "shared" / "data" / "mnist"
+# The real MNIST files kept beside the repository (../shared/data/mnist), also from a git worktree nested
+# deeper (../../shared/data/mnist).
+SHARED_MNIST = next(
+    (p / "shared" / "data" / "mnist" for p in ROOT.parents if (p / "shared" / "data" / "mnist").is_dir()),
+    ROOT.parent / "shared" / "data" / "mnist",
+)
 PORTS_ENV = "GRADVIZ_BENCH_PORTS"
 HEALTH_TIMEOUT_S = 180.0  # a cold server imports streamlit, pandas and altair on a shared 2-core machine
 _taken: set[int] = set()  # ports this process already handed out (a server may not be listening yet)
@@ -47,6 +52,22 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def free_ports(n: int) -> list[int]:
+    """n consecutive free ports (deploy/run.sh gives its backends consecutive ports)."""
+    spec = os.environ.get(PORTS_ENV, "")
+    if spec:
+        lo, hi = (int(x) for x in spec.split("-"))
+        candidates = range(lo, hi - n + 2)
+    else:
+        candidates = [free_port() for _ in range(50)]
+    for first in candidates:
+        block = list(range(first, first + n))
+        if not _taken.intersection(block) and all(_bindable(p) for p in block):
+            _taken.update(block)
+            return block
+    raise RuntimeError(f"no {n} consecutive free ports")
 
 
 def server_env() -> dict[str, str]:

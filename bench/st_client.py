@@ -135,7 +135,7 @@ class Session:
         url = f"{self.base}/{page_name}" + (f"?{query}" if query else "")
         await asyncio.to_thread(self._get_page, url)
         ws_url = "ws" + self.base[len("http") :] + "/_stcore/stream"
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())} if self.cookies else None
+        headers = self._cookie_header() or None
         self.ws = await websockets.connect(
             ws_url,
             subprotocols=["streamlit"],
@@ -146,8 +146,12 @@ class Session:
         )
         self.upstream = self.ws.response.headers.get("X-Gradviz-Backend", "")
 
+    def _cookie_header(self) -> dict[str, str]:
+        return {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())} if self.cookies else {}
+
     def _get_page(self, url: str) -> None:
-        with urllib.request.urlopen(url, timeout=self.timeout) as r:
+        req = urllib.request.Request(url, headers=self._cookie_header())
+        with urllib.request.urlopen(req, timeout=self.timeout) as r:
             r.read()
             self.http_upstream = r.headers.get("X-Gradviz-Backend", "")
             for header in r.headers.get_all("Set-Cookie") or []:

@@ -59,6 +59,7 @@ for ((i = 0; i < N; i++)); do
 		--server.headless true --server.address 127.0.0.1 --server.port "$port" \
 		--server.fileWatcherType none --browser.gatherUsageStats false) >"$RUN_DIR/streamlit-$i.log" 2>&1 &
 	PIDS+=($!)
+	echo $! >"$RUN_DIR/streamlit-$i.pid"
 done
 
 sed -e "s|@RUN_DIR@|$RUN_DIR|g" -e "s|@LISTEN@|$LISTEN|g" "$HERE/nginx.conf.template" |
