@@ -308,6 +308,10 @@ def print_report(report: dict) -> None:
         f"{report['streamlit']} · {n} sessions · {report['target']}"
     )
     print(
+        f"{report['data']}. Machine load (1-min average) before {report['load_before'][0]:.1f}, after "
+        f"{report['load_after'][0]:.1f} on {report['cores']} cores: other work on the machine slows every figure."
+    )
+    print(
         "Seconds from a session's first request to script_finished, measured by the client; CPU = the "
         "server process's CPU seconds per session.\n"
     )
@@ -424,7 +428,13 @@ def main() -> None:
     ap.add_argument("--no-moves", action="store_true", help="skip the control moves")
     ap.add_argument("--no-browser", action="store_true", help="skip the Chromium measurements")
     ap.add_argument("--json", default="", help="also write every figure to this file")
+    ap.add_argument(
+        "--show", default="", help="print the tables of an earlier run's --json file, run nothing"
+    )
     args = ap.parse_args()
+    if args.show:
+        print_report(json.loads(Path(args.show).read_text()))
+        return
     if args.quick and args.sessions == 30:
         args.sessions = 10
     args.solo = 1 if args.quick else 3
