@@ -12,7 +12,7 @@ from gradviz.lessons import available  # noqa: E402
 
 st.set_page_config(page_title="gradviz: vanishing & exploding gradients", page_icon=":material/ssid_chart:", layout="wide")
 
-# Lessons are listed once, in gradviz/lessons.py (not here): a lesson appears when its page file exists.
+# Lessons are listed once, in the catalogue gradviz/lessons/__init__.py (not here): a lesson appears when its page file exists.
 # The page files live in app_pages/, not pages/: a folder named pages/ beside app.py makes Streamlit run a
 # shared lesson link on a cold server as an old-style page, without this router (tests/e2e checks it).
 PAGES = [st.Page("app_pages/home.py", title="Home", icon=":material/home:", default=True)] + [

@@ -2,11 +2,10 @@
 
 import streamlit as st
 
-from gradviz import cliff, tasks, ui
-from gradviz import clipping as clip_torch
-from gradviz import clipping_words as words
-from gradviz.charts import clipping as charts
-from gradviz.experiments import clipping as exp
+from gradviz import clip as clip_torch
+from gradviz import tasks, ui
+from gradviz.lessons.clipping import charts, cliff, words
+from gradviz.lessons.clipping import experiment as exp
 
 ui.page_header("Gradient clipping", words.PROMISE)
 grid, boundary = ui.cached(cliff.cliff_grid), ui.cached(cliff.cliff_boundary)

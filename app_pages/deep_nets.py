@@ -5,10 +5,10 @@ from dataclasses import replace
 import streamlit as st
 
 from gradviz import sources, ui
-from gradviz.charts import deep_nets as charts
-from gradviz.closed_form import diagonal_chain_uniform, scalar_chain
-from gradviz.experiments import deep_nets as dn
 from gradviz.fmt import latex_sci
+from gradviz.lessons.deep_nets import charts
+from gradviz.lessons.deep_nets import experiment as dn
+from gradviz.lessons.deep_nets.closed_form import diagonal_chain_uniform, scalar_chain
 from gradviz.nets import ACTIVATIONS, INITS
 
 ui.page_header(

@@ -3,9 +3,9 @@
 import streamlit as st
 
 from gradviz import sources, ui
-from gradviz.charts.home import product_vs_steps
-from gradviz.closed_form import repeated_product
 from gradviz.lessons import available
+from gradviz.lessons.home.charts import product_vs_steps
+from gradviz.lessons.home.product import repeated_product
 
 ui.page_header(
     "Why gradients vanish and explode",

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from gradviz import dynamics as dyn
 from gradviz import ui
-from gradviz.charts import dynamics as charts
+from gradviz.lessons import rnn_dynamics as dyn
+from gradviz.lessons.rnn_dynamics import charts
 
 ui.page_header(
     "Backprop through time: iterated maps, attractors and cliffs",

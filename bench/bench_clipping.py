@@ -1,6 +1,6 @@
 """Wall time of a live run of the clipping lesson's part 2 (three RNN trainings: none, norm, value).
 
-What a student waits for when their settings are not precomputed: `gradviz.experiments.clipping.run` with
+What a student waits for when their settings are not precomputed: `gradviz.lessons.clipping.experiment.run` with
 the default config, as the app runs it (one torch thread, see app.py). The first run in a fresh process
 pays torch's one-off warm-up; a running server pays it once, so both figures are printed. Also prints the
 numpy parts (the cliff descents and the loss map) for comparison.
@@ -24,8 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script 
 
 import torch  # noqa: E402
 
-from gradviz import cliff  # noqa: E402
-from gradviz.experiments import clipping as exp  # noqa: E402
+from gradviz.lessons.clipping import cliff  # noqa: E402
+from gradviz.lessons.clipping import experiment as exp  # noqa: E402
 
 
 def timed(fn, *args):

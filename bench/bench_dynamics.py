@@ -23,7 +23,7 @@ from streamlit.testing.v1 import AppTest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run as a script from anywhere
 
-from gradviz import dynamics as dyn  # noqa: E402
+from gradviz.lessons import rnn_dynamics as dyn  # noqa: E402
 
 PAGE = ROOT / "app_pages" / "rnn_dynamics.py"
 FIRST_CALL = "\nscalar_chain()\n"  # where the page starts calling its sections

@@ -1,6 +1,6 @@
 """Regenerate every committed result: `python -m gradviz.precompute [experiment ...] [--check]`.
 
-For each experiment in `gradviz.experiments.EXPERIMENTS` and each of its `PRESETS`, run the config and
+For each experiment in the catalogue `gradviz.lessons.EXPERIMENTS` and each of its `PRESETS`, run the config and
 write `results/<experiment>/<key>/`, where the key hashes (config, code version). Results whose key no
 longer matches any preset (old configs or old code) are removed, so the folder holds exactly what the
 app can use. `--check` writes nothing and exits 1 if any preset lacks a current result.
@@ -15,12 +15,12 @@ import sys
 import time
 from pathlib import Path
 
-from gradviz import experiments, results
+from gradviz import lessons, results
 
 
 def expected_keys(name: str) -> dict[str, object]:
     """key -> preset config, for the current code."""
-    module = experiments.get(name)
+    module = lessons.get_experiment(name)
     code = results.code_version(module.__file__)
     return {results.result_key(name, cfg, code): cfg for cfg in module.PRESETS.values()}
 
@@ -38,7 +38,7 @@ def missing(name: str, root: Path | None = None) -> list[str]:
 
 
 def precompute(name: str, root: Path | None = None, log=print) -> None:
-    module = experiments.get(name)
+    module = lessons.get_experiment(name)
     code = results.code_version(module.__file__)
     for preset, cfg in module.PRESETS.items():
         if results.load(name, cfg, code, root) is not None:
@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("names", nargs="*", help="experiments (default: all)")
     parser.add_argument("--check", action="store_true", help="only report missing or stale results")
     args = parser.parse_args(argv)
-    names = args.names or list(experiments.EXPERIMENTS)
+    names = args.names or list(lessons.EXPERIMENTS)
     if args.check:
         problems = [f"{n}: missing {k}" for n in names for k in missing(n)]
         problems += [f"{n}: stale {p.name}" for n in names for p in stale_dirs(n)]

@@ -21,7 +21,7 @@ import pandas as pd
 import torch
 from torch import nn
 
-from gradviz.clipping import clip_by_norm_, clip_by_value_, grad_norm
+from gradviz.clip import clip_by_norm_, clip_by_value_, grad_norm
 
 ProgressFn = Callable[[float, str], None]
 

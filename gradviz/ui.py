@@ -20,8 +20,8 @@ from typing import Any
 import streamlit as st
 
 from gradviz import results as results_store
-from gradviz.experiments import get as get_experiment
 from gradviz.fmt import sci  # noqa: F401 - pages call ui.sci
+from gradviz.lessons import get_experiment
 from gradviz.results import Result
 
 # -- URL-bound widgets ----------------------------------------------------------------------------------

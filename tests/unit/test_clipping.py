@@ -10,11 +10,11 @@ import pandas as pd
 import pytest
 import torch
 
-from gradviz import cliff, dynamics, tasks
-from gradviz import clipping as gclip
-from gradviz import clipping_words as words
-from gradviz.charts import clipping as charts
-from gradviz.experiments import clipping as exp
+from gradviz import clip as gclip
+from gradviz import tasks
+from gradviz.lessons import rnn_dynamics as dynamics
+from gradviz.lessons.clipping import charts, cliff, words
+from gradviz.lessons.clipping import experiment as exp
 from gradviz.nets import TanhRNN
 
 # -- gradviz.clipping equals torch.nn.utils ----------------------------------------------------------

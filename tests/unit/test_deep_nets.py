@@ -5,8 +5,8 @@ import math
 import pytest
 
 from gradviz import results
-from gradviz.charts import deep_nets as charts
-from gradviz.experiments import deep_nets as dn
+from gradviz.lessons.deep_nets import charts
+from gradviz.lessons.deep_nets import experiment as dn
 
 
 def _committed(preset):

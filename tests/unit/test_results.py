@@ -5,8 +5,8 @@ import json
 import pandas as pd
 import pytest
 
-from gradviz import experiments, precompute, results
-from gradviz.experiments import deep_nets
+from gradviz import lessons, precompute, results
+from gradviz.lessons.deep_nets import experiment as deep_nets
 from gradviz.results import Result
 
 
@@ -22,12 +22,12 @@ def test_save_load_round_trip(tmp_path):
 
 
 def test_code_version_follows_imports():
-    deps = {p.name for p in results._gradviz_imports(results.PACKAGE_DIR / "experiments" / "deep_nets.py")}
+    deps = {p.name for p in results._gradviz_imports(results.PACKAGE_DIR / "lessons" / "deep_nets" / "experiment.py")}
     assert {"train.py", "probe.py", "nets.py", "data.py", "results.py"} <= deps
     assert len(results.code_version(deep_nets.__file__)) == 16
 
 
-@pytest.mark.parametrize("name", list(experiments.EXPERIMENTS))
+@pytest.mark.parametrize("name", list(lessons.EXPERIMENTS))
 def test_committed_results_are_current(name):
     """Fails when code or presets changed without `python -m gradviz.precompute` being rerun."""
     assert precompute.missing(name) == [], f"run: python -m gradviz.precompute {name}"

@@ -1,0 +1,72 @@
+"""The catalogue of lessons, in teaching order: the one place the router (app.py), the home page's cards and
+`gradviz.precompute` read. Each lesson lives in its own package beside this file (`gradviz.lessons.<name>`):
+its maths, `experiment.py` (config + run, when it trains), `charts.py` and `words.py`. Shared machinery
+(`gradviz.data`, `nets`, `probe`, `train`, `tasks`, `results`, `ui`, ...) never imports a lesson.
+
+A lesson appears in the app as soon as its page file exists, so pages can land one at a time.
+Nothing here imports a lesson's code: experiments are named by module path and imported on demand, so
+reading the catalogue never imports torch.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class Lesson:
+    path: str  # page file, relative to the repo root; its stem is the URL path (/deep_nets)
+    title: str
+    icon: str  # a Material icon, shown in the navigation and on the card
+    promise: str  # one sentence: what the student will see
+
+
+LESSONS: tuple[Lesson, ...] = (
+    Lesson(
+        "app_pages/deep_nets.py",
+        "Vanishing gradients in deep nets",
+        ":material/stacked_line_chart:",
+        "Train a deep network on real MNIST digits and watch its first layer receive a hundred-thousandth "
+        "of the gradient its last layer gets, then fix it with ReLU and a better initialization.",
+    ),
+    Lesson(
+        "app_pages/rnn_dynamics.py",
+        "Backprop through time",
+        ":material/cyclone:",
+        "See a recurrent net as an iterated map: inside an attractor's basin the past is forgotten and the "
+        "gradient vanishes; on a basin boundary it explodes, and the loss surface grows cliffs.",
+    ),
+    Lesson(
+        "app_pages/clipping.py",
+        "Gradient clipping",
+        ":material/content_cut:",
+        "Watch one SGD step fall off a loss cliff, and a clipped step stay put; then train a real RNN that "
+        "explodes without clipping and learns with it.",
+    ),
+)
+
+# The lessons' trained experiments: name (the folder under results/) -> module. Each module defines
+# `Config` (a frozen dataclass, every field a URL key with a safe default), `PRESETS` (named configs whose
+# results are precomputed and committed, always including "default") and
+# `run(cfg, on_step=None) -> gradviz.results.Result` (deterministic for a config; the seed is a field).
+EXPERIMENTS: dict[str, str] = {
+    "deep_nets": "gradviz.lessons.deep_nets.experiment",
+    "clipping": "gradviz.lessons.clipping.experiment",
+}
+
+
+def available() -> tuple[Lesson, ...]:
+    """The lessons whose page file exists."""
+    return tuple(lesson for lesson in LESSONS if (ROOT / lesson.path).is_file())
+
+
+def get_experiment(name: str) -> ModuleType:
+    """The experiment module registered as `name` (imported now, so naming one never imports torch)."""
+    if name not in EXPERIMENTS:
+        raise KeyError(f"unknown experiment {name!r}; known: {sorted(EXPERIMENTS)}")
+    return importlib.import_module(EXPERIMENTS[name])
