@@ -101,8 +101,8 @@ def test_each_session_sticks_to_one_backend_over_http_and_websocket(recipe):
     url, seen = recipe["url"], {}
     for _ in range(24):  # random cookies: both backends are seen long before this (P(miss) = 2^-23)
         _, headers, cookies = get(f"{url}/")
-        assert len(cookies) == 1 and cookies[0].startswith("gvroute="), cookies
-        route = cookies[0].split(";")[0].split("=", 1)[1]
+        (route_cookie,) = [c for c in cookies if c.startswith("gvroute=")]
+        route = route_cookie.split(";")[0].split("=", 1)[1]
         seen.setdefault(headers["X-Gradviz-Backend"], route)
         if len(seen) == 2:
             break
@@ -112,7 +112,7 @@ def test_each_session_sticks_to_one_backend_over_http_and_websocket(recipe):
         for path in ("/", "/_stcore/health", "/_stcore/host-config", "/deep_nets?depth=3"):
             _, headers, cookies = get(f"{url}{path}", cookie=route)
             assert headers["X-Gradviz-Backend"] == backend, path
-            assert cookies == [], "nginx must not replace a route cookie the browser already has"
+            assert not [c for c in cookies if c.startswith("gvroute=")], "nginx replaced the route cookie"
 
         async def session(route=route) -> sc.Session:
             s = sc.Session(url, timeout=120)
