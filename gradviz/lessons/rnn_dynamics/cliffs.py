@@ -62,14 +62,21 @@ def cliff_bias(w, h0) -> tuple[np.ndarray, np.ndarray]:
 def face_width(cfg: CliffConfig, centre: float, threshold: float = 10.0) -> float:
     """How wide the cliff face is: the length of b around `centre` where |∂L/∂b| > threshold (there one
     plain step with lr = 0.1 moves b by more than 1), found on offsets spaced logarithmically from 1e-15
-    to 3, so a face far thinner than any grid is still measured. 0 when no point exceeds it."""
-    d = np.logspace(-15, math.log10(3.0), 600)
+    to 3 (2.2% apart), so a face far thinner than any grid is still measured. 0 when no point exceeds it;
+    FACE_FLOOR (1e-15, an upper bound) when only the centre itself does."""
+    d = np.logspace(-15, math.log10(3.0), 1600)
     widths = []
     for side in (-1.0, 1.0):
         _, _, g = rnn_unit_loss_grad(cfg.w, centre + side * d, cfg.T, cfg.target, cfg.h0)
         steep = np.abs(g) > threshold
         widths.append(float(d[steep].max()) if steep.any() else 0.0)
+    if sum(widths) == 0.0:
+        _, _, g0 = rnn_unit_loss_grad(cfg.w, centre, cfg.T, cfg.target, cfg.h0)
+        return FACE_FLOOR if abs(float(g0)) > threshold else 0.0
     return sum(widths)
+
+
+FACE_FLOOR = 1e-15  # faces thinner than this are reported as "below 1e-15"
 
 
 def slider_b_on_cliff(

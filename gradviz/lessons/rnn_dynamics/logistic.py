@@ -187,6 +187,10 @@ def lyapunov_table(r_min: float = 1.0, r_max: float = 4.0, n_r: int = 801) -> pd
     """Long-form (r, lyapunov) for the λ(r) panel under the bifurcation diagram."""
     r = np.linspace(r_min, r_max, n_r)
     lam = lyapunov_exponent(r, x0=GENERIC_X0)
+    with np.errstate(divide="ignore"):
+        # 1 ≤ r ≤ 3: every start in (0, 1) goes to x* = 1 − 1/r, so λ = ln|f'(x*)| = ln|2 − r| in closed form
+        # (−∞ at r = 2, where float64 would sit a rounding step from ½; 0 at the bifurcation points 1 and 3)
+        lam = np.where((r >= 1.0) & (r <= 3.0), np.log(np.abs(2.0 - r)), lam)
     # `shown` is floored at −5 only so the panel stays readable; `lyapunov` keeps −inf where it is −∞
     text = np.where(np.isneginf(lam), "−∞ (superstable: the orbit lands on x = ½)", np.char.mod("%.3f", lam))
     return pd.DataFrame({"r": r, "lyapunov": lam, "shown": np.maximum(lam, -5.0), "label": text})

@@ -104,14 +104,19 @@ def _cliff() -> str:
     )
 
 
+CHAOS = ManyConfig(rho=1.5, T=200, activation="tanh", seed=36)  # a seed whose tanh product explodes there
+
+
 def _many() -> str:
     m = many_units(SETTINGS["many"]).meta
+    chaos = many_units(CHAOS).meta
     return (
         f"Here linear units give {format_size(m['gain_linear'])} and tanh units {format_size(m['gain_tanh'])}. Not "
         f"because the backward pass saturates (it is linear): the tanh net's state grows until its mean slope "
         f"⟨tanh′⟩ = {m['mean_tanh_slope']:.3f} offsets ρ, ρ⟨tanh′⟩ = {m['effective_gain']:.3f}, and over the second "
-        "half of the run the product hardly grows or shrinks. At larger ρ, or other seeds, the same tanh net's "
-        "product can explode (chaos, Sompolinsky et al. 1988): try ρ = 1.5, T = 200."
+        "half of the run the product hardly grows or shrinks. At larger ρ the tanh net's product can explode "
+        f"(chaos, Sompolinsky et al. 1988): ρ = {CHAOS.rho:g}, T = {CHAOS.T}, seed {CHAOS.seed} gives "
+        f"{format_size(chaos['gain_tanh'])}."
     )
 
 

@@ -103,7 +103,7 @@ def map_words(cfg: MapConfig, meta: dict) -> dict:
             f"a {_stability(meta['multiplier'], 'repelling')} {kind} (multiplier {meta['multiplier']:.3g})"
         )
     if meta["half_at"] is not None:
-        sign = "minus infinity"
+        sign = ""
         effect = (
             f"forgotten completely: the orbit lands exactly on x = ½ at step {meta['half_at']}"
             + (" (x₀ = ½ itself)" if meta["half_at"] == 0 else " in float64")
@@ -117,7 +117,7 @@ def map_words(cfg: MapConfig, meta: dict) -> dict:
             else ""
         )
     elif lam == -math.inf:
-        sign = "minus infinity"
+        sign = ""
         effect = (
             "forgotten faster than any exponential: ½ is a superstable fixed point (f′(½) = 0 at r = 2), "
             "and the orbit approaches it with its error squared at every step"
@@ -138,7 +138,7 @@ def map_words(cfg: MapConfig, meta: dict) -> dict:
     size = "0 (exactly)" if zero_at is not None else format_size(abs(meta["dxn_dx0"]))
     verdict = (
         f"At r = {cfg.r:g} the orbit from x₀ = {cfg.x0:g} {settles}. The Lyapunov exponent of this orbit is "
-        f"**λ = {_lyapunov_text(lam)}**, {sign}, so a small change of x₀ is **{effect}**: after n = {cfg.n} "
+        f"**λ = {_lyapunov_text(lam)}**{', ' + sign if sign else ''}, so a small change of x₀ is **{effect}**: after n = {cfg.n} "
         f"step{'s' if cfg.n > 1 else ''} |dxₙ/dx₀| = {size}."
     )
     typical = meta["lyapunov_typical"]
@@ -305,6 +305,12 @@ def cliff_words(cfg: CliffConfig, meta: dict) -> dict:
     else:
         why = (
             "with |w| ≤ 1 the unit has a single attractor for every b"
+            + (
+                " (at w = 1, b = 0 is a bifurcation point: there the attractor moves like (3b)^⅓, whose slope "
+                "grows without bound, yet it does not jump)"
+                if cfg.w == 1.0
+                else ""
+            )
             if abs(cfg.w) <= 1
             else f"with w = {cfg.w:g} < −1 the fixed point repels only while |w|(1 − h*²) > 1, and at h* = h_0 that is "
             f"{repel:.3f} ≤ 1, so it never crosses h_0 while repelling"
@@ -317,7 +323,8 @@ def cliff_words(cfg: CliffConfig, meta: dict) -> dict:
     if width > 0:
         face = (
             f"The face where |∂L/∂b| > 10 (one plain step with lr = 0.1 would move b by more than 1) is "
-            f"{format_size(width)} wide"
+            + ("less than 1e-15" if width <= 1e-15 else format_size(width))
+            + " wide"
             + (
                 ", narrower than the b slider's step of 0.01: the slider can step over it. Lower T to widen it."
                 if width < 0.01
@@ -361,7 +368,11 @@ def cliff_words(cfg: CliffConfig, meta: dict) -> dict:
             "none" if bb is None else f"{bb:.4f}",
             "basin boundary or saddle-node, see the verdict",
         ),
-        ("face width", format_size(width) if width > 0 else "none", "length of b where |∂L/∂b| > 10"),
+        (
+            "face width",
+            "< 1e-15" if 0 < width <= 1e-15 else format_size(width) if width > 0 else "none",
+            "length of b where |∂L/∂b| > 10",
+        ),
     ]
     return {"verdict": verdict, "latex": latex, "explain": explain, "readouts": readouts}
 
