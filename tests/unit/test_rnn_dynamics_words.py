@@ -133,7 +133,11 @@ def test_cliff_location_and_kind_against_direct_iteration(w, h0):
 
 @pytest.mark.parametrize(
     ("w", "h0", "T", "target"),
-    list(itertools.product((-4.0, -2.0, 0.0, 1.0, 1.2, 2.0, 4.0), (-0.95, 0.0, 0.5), (1, 10, 30, 200), (-1.0, 0.8))),
+    list(
+        itertools.product(
+            (-4.0, -2.0, 0.0, 1.0, 1.2, 2.0, 4.0), (-0.95, 0.0, 0.5), (1, 10, 30, 200), (-1.0, 0.8)
+        )
+    ),
 )
 def test_cliff_verdict_agrees_with_the_curve(w, h0, T, target):
     cfg = dyn.CliffConfig(w=w, b=0.0, T=T, target=target, h0=h0)
@@ -191,7 +195,10 @@ def test_saddle_node_cliff_of_the_issue():
 
 UNIT_GRID = list(
     itertools.product(
-        dyn.FORMS, (-8.0, -4.05, -4.0, -1.0, -0.5, 0.0, 0.5, 1.0, 2.0, 4.0, 8.0), (-6.0, -2.0, 0.0, 2.0, 6.0), (1, 20, 200)
+        dyn.FORMS,
+        (-8.0, -4.05, -4.0, -1.0, -0.5, 0.0, 0.5, 1.0, 2.0, 4.0, 8.0),
+        (-6.0, -2.0, 0.0, 2.0, 6.0),
+        (1, 20, 200),
     )
 )
 
@@ -214,7 +221,9 @@ def test_unit_verdict_agrees_with_the_measured_derivatives(form, w, b, T):
     _no_clamp_constants(m)
 
 
-@pytest.mark.parametrize(("form", "w", "b"), [("tanh", 1.0, 0.0), ("tanh", -1.0, 0.0), ("sigmoid", 4.0, -2.0)])
+@pytest.mark.parametrize(
+    ("form", "w", "b"), [("tanh", 1.0, 0.0), ("tanh", -1.0, 0.0), ("sigmoid", 4.0, -2.0)]
+)
 def test_marginal_points_converge_slowly_not_keep_moving(form, w, b):
     m = dyn.unit_dynamics(dyn.UnitConfig(form=form, w=w, b=b, T=20)).meta
     assert m["n_marginal"] == 1 and "keeps moving" not in m["verdict"] and "bifurcation point" in m["verdict"]
@@ -240,7 +249,11 @@ def test_oscillation_thresholds_differ_between_forms():
 
 # == 2. the logistic map =====================================================================================
 
-MAP_GRID = list(itertools.product((1.0, 1.5, 2.0, 2.001, 2.8, 3.0, 3.2, 3.5, 3.83, 3.9, 4.0), (0.0, 0.2, 0.5, 1.0), (1, 200)))
+MAP_GRID = list(
+    itertools.product(
+        (1.0, 1.5, 2.0, 2.001, 2.8, 3.0, 3.2, 3.5, 3.83, 3.9, 4.0), (0.0, 0.2, 0.5, 1.0), (1, 200)
+    )
+)
 
 
 def _passes_through_half(r: float, x0: float, steps: int = 4500) -> bool:
@@ -282,7 +295,9 @@ def test_map_edges_of_the_issue():
     assert m["lyapunov_typical"] == pytest.approx(math.log(2), abs=0.01) and "0.693" in m["verdict"]
     # r = 1: a bifurcation point, λ = 0 and polynomial decay (x_n ≈ 1/n), not "stable fixed point"
     m = dyn.iterated_map(dyn.MapConfig(r=1.0)).meta
-    assert m["lyapunov"] == 0.0 and "stable fixed point" not in m["verdict"] and "polynomially" in m["verdict"]
+    assert (
+        m["lyapunov"] == 0.0 and "stable fixed point" not in m["verdict"] and "polynomially" in m["verdict"]
+    )
     x = dyn.logistic_orbit(1.0, 0.2, 1000)
     assert x[-1] * 1000 == pytest.approx(1.0, rel=0.05)  # x_n ≈ 1/n
     # the λ(r) panel keeps −∞ as a value and labels it, drawing it at the floor
@@ -305,7 +320,9 @@ def test_every_question_is_answered_by_the_page_at_its_settings():
     s = questions.SETTINGS
     # chain: the tanh unit's product is far less than 1 (and the linear one's is 1.1^50)
     chain = _readouts(dyn.scalar_chain(s["chain"]).meta)
-    assert float(chain["tanh: ∂h_T/∂h_0"]) < 1e-2 and float(chain["linear: ∂h_T/∂h_0 = w^T"]) == pytest.approx(117, abs=1)
+    assert float(chain["tanh: ∂h_T/∂h_0"]) < 1e-2 and float(
+        chain["linear: ∂h_T/∂h_0 = w^T"]
+    ) == pytest.approx(117, abs=1)
     # map: |dx_n/dx_0| shrinks as n grows at r = 3.2
     sizes = [abs(dyn.iterated_map(dyn.MapConfig(r=3.2, n=n)).meta["dxn_dx0"]) for n in (20, 40, 80, 160)]
     assert sizes == sorted(sizes, reverse=True) and sizes[-1] < 1e-10
@@ -318,7 +335,9 @@ def test_every_question_is_answered_by_the_page_at_its_settings():
     _, _, g = dyn.rnn_unit_loss_grad(s["cliff"].w, on, s["cliff"].T, s["cliff"].target, s["cliff"].h0)
     lands = on - questions.CLIFF_LR * float(g)
     assert not questions.B_SLIDER[0] <= lands <= questions.B_SLIDER[1]
-    _, _, g_after = dyn.rnn_unit_loss_grad(s["cliff"].w, lands, s["cliff"].T, s["cliff"].target, s["cliff"].h0)
+    _, _, g_after = dyn.rnn_unit_loss_grad(
+        s["cliff"].w, lands, s["cliff"].T, s["cliff"].target, s["cliff"].h0
+    )
     assert abs(float(g_after)) < 1e-2  # "a plateau where the gradient is tiny"
     assert f"{lands:.2f}" in dyn.question("cliff")["explanation"]
     # many: linear explodes, tanh gives a number of order 1 or less, and its product is flat late in the run
