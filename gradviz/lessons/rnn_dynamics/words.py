@@ -322,7 +322,7 @@ def cliff_words(cfg: CliffConfig, meta: dict) -> dict:
     width = meta["face_width"]
     if width > 0:
         face = (
-            f"The face where |∂L/∂b| > 10 (one plain step with lr = 0.1 would move b by more than 1) is "
+            "The face where |∂L/∂b| > 10 (one plain step with lr = 0.1 would move b by more than 1) is "
             + ("less than 1e-15" if width <= 1e-15 else format_size(width))
             + " wide"
             + (
