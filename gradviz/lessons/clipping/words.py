@@ -238,7 +238,7 @@ def heuristic_text(h: dict, threshold: float) -> str:
         "large number of updates”; the arXiv version adds that half to ten times that average can still "
         f"converge. This page takes a shortcut: it averages the unclipped run's first {h['steps_used']} steps, "
         f"**{sci(h['mean_norm'])}**, a short window taken before training settles, so it is noisier than the "
-        f"long average they advise. Half to ten times it is **{sci(h['low'])} to {sci(h['high'])}**; your "
+        f"long average they advise. Half to ten times it is **{sci(h['low'])} to {sci(h['high'])}**. Your "
         f"η = {threshold:g} is "
         + ("inside" if h["low"] <= threshold <= h["high"] else "outside")
         + " that range."
