@@ -199,9 +199,14 @@ def _check(
 @pytest.fixture(scope="module")
 def cheap_training():
     """Live training shortened for this module (the committed presets are not touched)."""
-    deep, clip = get_experiment("deep_nets"), get_experiment("clipping")
-    real_deep, real_clip = deep.run, clip.run
+    deep, clip, res = get_experiment("deep_nets"), get_experiment("clipping"), get_experiment("resnet")
+    real_deep, real_clip, real_res = deep.run, clip.run, res.run
     with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(
+            res,
+            "run",
+            lambda cfg, on_step=None: real_res(replace(cfg, dataset="digits", steps=min(cfg.steps, 50)), on_step),
+        )
         mp.setattr(
             deep,
             "run",
