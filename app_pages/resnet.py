@@ -1,5 +1,7 @@
 """Lesson: residual connections, plain vs residual nets as depth grows (He et al. 2016; Veit et al. 2016)."""
 
+from dataclasses import replace
+
 import streamlit as st
 
 from gradviz import ui
@@ -36,6 +38,11 @@ steps = ui.slider("SGD steps per net", "steps", *exp.STEPS_RANGE, d.steps, step=
 lr = ui.select("Learning rate", "lr", exp.LRS, d.lr, container=bar, widget="select_slider")
 seed = ui.number("Seed", "seed", 0, 9999, d.seed, container=bar)
 cfg = exp.config_from_controls(depths, norm, width, steps, lr, seed)
+if not exp.is_precomputed(cfg):  # a live run needs the data: MNIST, else the bundled digits, said plainly
+    dataset, notice, _ = ui.dataset_status("mnist")
+    cfg = replace(cfg, dataset=dataset)
+    if notice:
+        st.info(notice, icon=":material/cloud_off:")
 estimate = exp.estimate_seconds(cfg)
 refused = not exp.is_precomputed(cfg) and estimate > exp.LIVE_CAP_S
 result = None if refused else ui.run_cached("resnet", cfg)
@@ -51,10 +58,11 @@ def sweep_section() -> None:
     final = result.tables["final"]
     ui.chart_with_data(ui.built(charts.degradation_chart, final), final, "resnet_final.csv")
     t = exp.final_table(result).set_index(["depth", "net"])
-    ui.readouts([(f"training loss, {deepest}-block plain", ui.sci(t.loc[(deepest, "plain"), "train_loss"]), "final, on all 8,000 training digits"),
+    n_train, n_test = result.meta["n_train"], result.meta["n_test"]
+    ui.readouts([(f"training loss, {deepest}-block plain", ui.sci(t.loc[(deepest, "plain"), "train_loss"]), f"final, on all {n_train:,} training digits"),
                  (f"training loss, {deepest}-block residual", ui.sci(t.loc[(deepest, "residual"), "train_loss"]), None),
-                 (f"held-out acc., {deepest}-block plain", f"{t.loc[(deepest, 'plain'), 'held_out_accuracy']:.1%}", "2,000 digits never trained on"),
-                 (f"held-out acc., {deepest}-block residual", f"{t.loc[(deepest, 'residual'), 'held_out_accuracy']:.1%}", None)])  # fmt: skip
+                 (f"held-out acc., {deepest}-block plain", words.pct(t.loc[(deepest, "plain"), "held_out_accuracy"]), f"{n_test:,} digits never trained on"),
+                 (f"held-out acc., {deepest}-block residual", words.pct(t.loc[(deepest, "residual"), "held_out_accuracy"]), None)])  # fmt: skip
     plain, residual = degradation(result, "plain"), degradation(result, "residual")
     diverged = {(dep, net): s for dep, net, s in exp.diverged_runs(result)}
     acc = float(t.loc[(deepest, "plain"), "held_out_accuracy"])

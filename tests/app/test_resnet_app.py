@@ -143,3 +143,19 @@ def test_rejects_malformed_links():
     ):
         assert bad in warnings, bad
     assert at.selectbox(key="depths").value == "1-2-4-8-16" and at.slider(key="jac_depth").value == 16
+
+
+def test_offline_live_run_falls_back_to_bundled_digits(monkeypatch, tmp_path):
+    from gradviz import data, ui
+
+    monkeypatch.setenv(data.ENV_VAR, str(tmp_path))  # an empty data dir, and downloads are refused
+    monkeypatch.setattr(data, "cache_dir", lambda: tmp_path / "cache")
+    ui.dataset_status.clear()
+    try:
+        at = _open(depths="2", steps="50")
+        assert any("8×8" in i.value for i in at.info), [i.value for i in at.info]
+        assert "One depth only" in _text(at) and "1,438" in " ".join(m.help or "" for m in at.metric)
+        at = _open()  # the precomputed default needs no data at all
+        assert not any("8×8" in i.value for i in at.info)
+    finally:
+        ui.dataset_status.clear()

@@ -387,3 +387,4 @@ def test_flow_explain_at_the_extremes():
     latex = words.flow_latex(vanishing, residual)
     assert len(latex) == 2 and r"\times10^{-11}" in latex[1] and "1.5" in latex[1]
     assert words.sup(16) == "¹⁶" and words.x_at(3) == "x⁽³⁾"
+    assert words.pct(float("nan")) == "n/a" and words.pct(0.5) == "50.0%"

@@ -24,7 +24,7 @@ def _finite_positive(df: pd.DataFrame, col: str = "value") -> pd.DataFrame:
 
 
 def loss_curves(curves: pd.DataFrame, total_width: int = 760) -> alt.FacetChart:
-    """Training loss (on 2,000 training digits, evaluated during training) over steps: one line per depth,
+    """Training loss (on 1,000 training digits, evaluated during training) over steps: one line per depth,
     one panel per net. The viridis colour runs from shallow (dark) to deep (light); lines are labelled."""
     df = curves[(curves.quantity == "train_loss") & np.isfinite(curves.value)]
     depths = sorted(df.depth.unique().tolist())
@@ -79,7 +79,7 @@ def degradation_chart(final: pd.DataFrame) -> alt.HConcatChart:
         alt.Chart(df[df.quantity == "train_loss"])
         .mark_line(point=alt.OverlayMarkDef(size=60))
         .encode(
-            y=alt.Y("value:Q", title="final training loss (all 8,000 digits)", scale=alt.Scale(zero=True)),
+            y=alt.Y("value:Q", title="final training loss (whole training set)", scale=alt.Scale(zero=True)),
             tooltip=[
                 alt.Tooltip("net:N"),
                 alt.Tooltip("depth:Q", title="blocks"),

@@ -71,6 +71,11 @@ def x_at(ell: int) -> str:
     return f"x⁽{sup(ell)}⁾"
 
 
+def pct(value: float) -> str:
+    """An accuracy as a percentage; "n/a" for a run that diverged."""
+    return f"{value:.1%}" if math.isfinite(value) else "n/a"
+
+
 def latex_num(value: float) -> str:
     """Moderate numbers in plain digits (1.52), others as ×10^n (5.06×10^{-11})."""
     if math.isfinite(value) and 1e-3 <= abs(value) < 1e4:
