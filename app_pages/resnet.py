@@ -5,7 +5,7 @@ from dataclasses import replace
 import streamlit as st
 
 from gradviz import ui
-from gradviz.lessons.resnet import charts, context, paths, words
+from gradviz.lessons.resnet import charts, context, paths, source, words
 from gradviz.lessons.resnet import experiment as exp
 from gradviz.lessons.resnet import jacobian as jac
 
@@ -16,23 +16,10 @@ degradation, flow, summary = exp.degradation, exp.gradient_flow, jac.summary
 # -- the sweep's controls: every section below reads this one result ----------------------------------
 d, bar = exp.Config(), st.sidebar
 bar.header("Depth sweep")
-depths = ui.select(
-    "Depths (blocks)",
-    "depths",
-    list(exp.DEPTH_CHOICES),
-    exp.depth_key(d.depths),
-    container=bar,
-    help="Each block has two weight layers. One depth: a single live run of both twins.",
-)
-norm = ui.select(
-    "Normalization",
-    "norm",
-    ("none", "batch"),
-    d.norm,
-    container=bar,
-    widget="radio",
-    help="batch: BatchNorm1d after each block's first layer, as in He et al.",
-)
+depths = ui.select("Depths (blocks)", "depths", list(exp.DEPTH_CHOICES), exp.depth_key(d.depths), container=bar,
+                   help="Each block has two weight layers. One depth: a single live run of both twins.")  # fmt: skip
+norm = ui.select("Normalization", "norm", ("none", "batch"), d.norm, container=bar, widget="radio",
+                 help="batch: BatchNorm1d after each block's first layer, as in He et al.")  # fmt: skip
 width = ui.select("Width", "width", exp.WIDTHS, d.width, container=bar, widget="select_slider")
 steps = ui.slider("SGD steps per net", "steps", *exp.STEPS_RANGE, d.steps, step=50, container=bar)
 lr = ui.select("Learning rate", "lr", exp.LRS, d.lr, container=bar, widget="select_slider")
@@ -191,5 +178,8 @@ gradient_section()
 jacobian_section()
 paths_section()
 context_section()
-ui.show_code(exp.run, exp.estimate_seconds, exp.degradation, title="Show the code of the sweep")
+with st.expander("Show the code: the residual block, its plain twin and the sweep", icon=":material/code:"):
+    for label, code in ui.cached(source.taught)():
+        st.caption(f"`{label}`")
+        st.code(code, language="python")
 ui.sources(words.SOURCES)

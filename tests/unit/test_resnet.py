@@ -388,3 +388,15 @@ def test_flow_explain_at_the_extremes():
     assert len(latex) == 2 and r"\times10^{-11}" in latex[1] and "1.5" in latex[1]
     assert words.sup(16) == "¹⁶" and words.x_at(3) == "x⁽³⁾"
     assert words.pct(float("nan")) == "n/a" and words.pct(0.5) == "50.0%"
+
+
+def test_the_code_shown_is_the_code_that_runs():
+    from gradviz.lessons.resnet import source
+    from gradviz.lessons.resnet.sweep import run_sweep
+
+    shown = dict(source.taught())
+    assert "x = x + block(x)" in shown["gradviz/nets.py · BlockMLP.body"]
+    assert shown["gradviz/lessons/resnet/sweep.py · run_sweep"].startswith("def run_sweep(")
+    import inspect
+
+    assert shown["gradviz/lessons/resnet/sweep.py · run_sweep"] == inspect.getsource(run_sweep).rstrip("\n")
