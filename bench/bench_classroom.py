@@ -22,7 +22,7 @@ element counts as a failure). Prints, in one run:
 
 No assertions: it prints figures (and writes them as JSON with --json).
 
-    python bench/bench_classroom.py                 # everything, watcher on and off (~15-25 min today)
+    python bench/bench_classroom.py                 # everything, watcher on and off (25 min on a busy 2-core machine)
     python bench/bench_classroom.py --quick         # 10 sessions, 3 live configurations, one solo visit
     python bench/bench_classroom.py --pages home,deep_nets --sessions 30 --json out.json
     python bench/bench_classroom.py --url http://127.0.0.1:8080   # an already running server or deploy/run.sh
