@@ -25,6 +25,7 @@ from gradviz.fmt import sci  # noqa: F401 - pages call ui.sci
 from gradviz.results import Result
 
 try:  # Streamlit's own Altair -> Vega-Lite conversion, so a chart is converted once, not once per visit
+    from streamlit.dataframe_util import convert_anything_to_arrow_bytes
     from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec, _patch_null_legend_titles
 except ImportError:  # a Streamlit without these private helpers: every visit converts (correct, slower)
     _convert_altair_to_vega_lite_spec = None
@@ -253,6 +254,9 @@ def _vega_spec(key: str, _chart: Any) -> dict[str, Any]:
     """The Vega-Lite spec of a built chart (data as Arrow bytes), converted once per distinct chart."""
     spec = _convert_altair_to_vega_lite_spec(_fast(_chart))
     _patch_null_legend_titles(spec)  # the one in-place edit Streamlit makes; done now, later ones are no-ops
+    for name, data in spec.get("datasets", {}).items():
+        if not isinstance(data, (bytes, dict)):  # inline rows (lists of dicts): Arrow once, not every visit
+            spec["datasets"][name] = convert_anything_to_arrow_bytes(data)
     return spec
 
 
@@ -292,7 +296,13 @@ def show_code(*functions: Callable[..., Any], title: str = "Show the code") -> N
     with st.expander(title, icon=":material/code:"):
         for fn in functions:
             st.caption(f"`{fn.__module__}.{fn.__qualname__}`")
-            st.code(textwrap.dedent(inspect.getsource(fn)), language="python")
+            st.code(_source(fn), language="python")
+
+
+@functools.lru_cache(maxsize=256)
+def _source(fn: Callable[..., Any]) -> str:
+    """A function's source, read once per process (inspect.getsource reads and scans the file each time)."""
+    return textwrap.dedent(inspect.getsource(fn))
 
 
 def predict_then_reveal(question: str, options: Sequence[str], answer: str, explanation: str, key: str) -> None:

@@ -89,10 +89,17 @@ def code_version(name: str) -> str:
     sessions at once only read a dict."""
     from gradviz import results  # here, not at the top: reading the catalogue stays cheap
 
+    found = _CODE_VERSIONS.get(name)  # a dict read: safe from any thread
+    if found is not None:
+        return found
     if name not in EXPERIMENTS:
         raise KeyError(f"unknown experiment {name!r}; known: {sorted(EXPERIMENTS)}")
-    versions = {n: results.code_version(experiment_file(n)) for n in EXPERIMENTS}  # all: cheap once computed
-    return versions[name]
+    for n in EXPERIMENTS:  # results.code_version computes under its lock, each file once
+        _CODE_VERSIONS[n] = results.code_version(experiment_file(n))
+    return _CODE_VERSIONS[name]
+
+
+_CODE_VERSIONS: dict[str, str] = {}  # experiment name -> code version, filled at the first look-up
 
 
 def result_key(name: str, cfg: object) -> str:
