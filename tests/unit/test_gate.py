@@ -57,7 +57,7 @@ def test_a_student_who_leaves_frees_their_place():
     g, log = gate.Gate(slots=1, grace=0.0), []
     a, b, c = Work("a", log), Work("b", log), Work("c", log)
     ja, jb, jc = g.submit("a", a), g.submit("b", b), g.submit("c", c)
-    assert a.started.wait(WAIT)
+    assert a.started.wait(WAIT) and ja.state == gate.RUNNING
     assert g.position(jc)[0] == 2
     g.leave(jb)  # b's student closed the tab while queued
     assert g.position(jc)[0] == 1
