@@ -216,7 +216,9 @@ def _live(key: str, name: str, cfg: Any) -> Result:
         return job.outcome()
     slot = st.empty()
     try:
-        while not GATE.wait(job, 0.05 if job.state == gate.QUEUED and job.fraction == 0 else 0.3):
+        first = True
+        while not GATE.wait(job, 0.05 if first else 0.3):  # a run that ends at once draws nothing
+            first = False
             if _session_gone():
                 st.stop()
             # Each update below is also where Streamlit stops this script if the student left or reran.
@@ -229,6 +231,16 @@ def _live(key: str, name: str, cfg: Any) -> Result:
         GATE.leave(job)
     slot.empty()
     return job.outcome()
+
+
+def precomputed(name: str, cfg: Any) -> Result | None:
+    """The committed result for this config, or None (never trains): lets a page ask before a live run."""
+    return _precomputed(lessons.result_key(name, cfg), name, cfg)
+
+
+def live_seconds(name: str) -> float | None:
+    """About how long one live run of experiment `name` takes here (measured, else a prior guess)."""
+    return GATE.estimate(name)
 
 
 def run_cached(name: str, cfg: Any) -> Result:
