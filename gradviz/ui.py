@@ -163,7 +163,8 @@ def number(
 # for shared read-only objects, and these are read-only: pages and chart builders only derive new frames
 # from them (pandas 3 copy-on-write makes every derived frame a new object). Every such object is
 # remembered with its key (gradviz.fingerprint), so passing it on to `built` or `cached` costs a lookup,
-# not a hash. Every cache is bounded by entries, so a day of distinct settings cannot grow without limit.
+# not a hash. Every cache is bounded by entries (charts, specs and helpers also expire an hour after they
+# were made), so a day of distinct settings cannot grow without limit: at most a few hundred MB.
 
 # Live runs: at most one per core at a time, first come first served, one run per distinct key.
 GATE = gate.Gate(keep=64)
@@ -261,7 +262,7 @@ def page_header(title: str, promise: str) -> None:
     st.markdown(promise)
 
 
-@st.cache_resource(show_spinner=False, max_entries=1024)
+@st.cache_resource(show_spinner=False, max_entries=512, ttl=3600)
 def _vega_spec(key: str, _chart: Any) -> dict[str, Any]:
     """The Vega-Lite spec of a built chart (data as Arrow bytes), converted once per distinct chart."""
     spec = _convert_altair_to_vega_lite_spec(_fast(_chart))
@@ -367,7 +368,7 @@ def _key_of(kind: str, fn: Callable[..., Any], args: tuple, kwargs: dict) -> str
     return fingerprint.of(kind, where, args, kwargs)
 
 
-@st.cache_resource(show_spinner=False, max_entries=512)
+@st.cache_resource(show_spinner=False, max_entries=256, ttl=3600)
 def _helper_output(key: str, _compute: Callable[[], Any]) -> Any:
     return fingerprint.remember(_compute(), key)
 
@@ -406,7 +407,7 @@ def readouts(items: Sequence[tuple[str, str, str | None]]) -> None:
         col.metric(label, value, help=help_text)
 
 
-@st.cache_resource(show_spinner=False, max_entries=1024)
+@st.cache_resource(show_spinner=False, max_entries=512, ttl=3600)
 def _chart(key: str, _build: Callable[[], Any]) -> Any:
     return fingerprint.remember(_build(), key)
 

@@ -67,17 +67,21 @@ def test_many_cache_misses_at_once_raise_nothing(mnist_dir, monkeypatch):
     ready = threading.Barrier(len(visits))
 
     def visit(page: str | None, params: dict[str, str]) -> list[str]:
-        at = AppTest.from_file(APP, default_timeout=600)
-        for k, v in params.items():
-            at.query_params[k] = v
-        at.run()
-        problems = [f"{page} (router): {e.value}" for e in at.exception]
-        ready.wait(timeout=600)  # every session asks for its page at the same moment
-        if page is not None:
-            at.switch_page(page).run()
-        else:
+        try:
+            at = AppTest.from_file(APP, default_timeout=600)
+            for k, v in params.items():
+                at.query_params[k] = v
             at.run()
-        return problems + [f"{page} {params}: {e.value}" for e in at.exception]
+            problems = [f"{page} (router): {e.value}" for e in at.exception]
+            ready.wait(timeout=300)  # every session asks for its page at the same moment
+            if page is not None:
+                at.switch_page(page).run()
+            else:
+                at.run()
+            return problems + [f"{page} {params}: {e.value}" for e in at.exception]
+        except Exception as exc:  # noqa: BLE001 - reported below, and the others stop waiting
+            ready.abort()
+            return [f"{page} {params}: {type(exc).__name__}: {exc}"]
 
     with ThreadPoolExecutor(len(visits)) as pool:
         problems = [p for found in pool.map(lambda v: visit(*v), visits) for p in found]
@@ -90,7 +94,9 @@ PAGES = [None] + [lesson.path for lesson in lessons.available()]
 @pytest.mark.parametrize("page", PAGES, ids=[p or "home" for p in PAGES])
 def test_a_precomputed_view_renders_without_torch(page, mnist_dir):
     if page == "app_pages/deep_nets.py":
-        pytest.xfail("the page imports ACTIVATIONS, INITS from gradviz.nets (torch); gradviz.net_options has them")
+        pytest.xfail(
+            "the page imports ACTIVATIONS, INITS from gradviz.nets (torch); gradviz.net_options has them"
+        )
     switch = f"at.switch_page({page!r}).run(); " if page else ""
     code = (
         "import sys; from streamlit.testing.v1 import AppTest; "

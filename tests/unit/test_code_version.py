@@ -27,7 +27,9 @@ def ast_imports(source: str) -> list:
 
 @pytest.mark.parametrize("path", SOURCES, ids=[str(p.relative_to(ROOT)) for p in SOURCES])
 def test_imports_read_as_ast_reads_them(path: Path):
-    assert sorted(results._import_statements(path.read_text(encoding="utf-8"))) == ast_imports(path.read_text())
+    assert sorted(results._import_statements(path.read_text(encoding="utf-8"))) == ast_imports(
+        path.read_text()
+    )
 
 
 def test_awkward_import_forms():
