@@ -329,6 +329,14 @@ def live_seconds(name: str) -> float | None:
     return GATE.estimate(name)
 
 
+def clear_caches() -> None:
+    """Forget every shared result, chart, spec, helper output and finished live run (tests that train
+    differently, or a developer's reload)."""
+    for cache in (_precomputed, _vega_spec, _helper_output, _chart):
+        cache.clear()
+    GATE.forget()
+
+
 def run_cached(name: str, cfg: Any) -> Result:
     """The result for this config: committed if precomputed, else trained once (through the gate) and
     shared with everyone. The result carries its key; treat it as read-only."""

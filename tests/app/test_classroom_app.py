@@ -59,9 +59,7 @@ def test_many_cache_misses_at_once_raise_nothing(mnist_dir, monkeypatch):
     # As on a freshly started server: nothing computed yet, so every visit below misses at once.
     with results._CODE_LOCK:
         results._CODE_VERSIONS.clear()
-    for cache in (ui._precomputed, ui._chart, ui._vega_spec, ui._helper_output):
-        cache.clear()
-    ui.GATE.forget()
+    ui.clear_caches()
 
     visits = [v for v in VISITS if _available(v[0])]
     ready = threading.Barrier(len(visits))
