@@ -154,7 +154,7 @@ def cliffs() -> None:
     m, bias = res.meta, res.tables["bias"]
     on = m["b_slider_on_cliff"]
     st.button("b onto the cliff" + ("" if on is None else f" (b = {on:g})"), key="cliff-jump", on_click=_set_b, args=(on,),
-              disabled=on is None or on == b, icon=":material/vertical_align_bottom:",
+              disabled=on is None or on == b, icon=":material/my_location:",
               help="Sets b to the slider value on the cliff face with the steepest |∂L/∂b|.")  # fmt: skip
     ui.chart_with_data(
         ui.built(charts.cliff_loss_chart, bias, b, m["b_boundary"], m["cliff_kind"]),

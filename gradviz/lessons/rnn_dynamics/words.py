@@ -343,17 +343,23 @@ def cliff_words(cfg: CliffConfig, meta: dict) -> dict:
         r"\frac{\partial h_t}{\partial b} = (1-h_t^2)\Big(1 + w\,\frac{\partial h_{t-1}}{\partial b}\Big),\qquad "
         rf"\frac{{\partial L}}{{\partial b}} = (h_T - y)\,\frac{{\partial h_T}}{{\partial b}} = {latex_size(meta['grad_b'])}",
     ]
+    steep, cost = meta["max_abs_grad_b"], meta["max_abs_cost_slope"]
+    smoother = (
+        f"is much smoother, as the lecture says (its steepest slope here is {format_size(cost)} against the single "
+        f"start's {format_size(steep)}): each start has its cliff elsewhere, so the average climbs in small steps"
+        if steep > 10 * cost
+        else f"is here about as steep as the single start's loss (steepest slopes {format_size(cost)} and "
+        f"{format_size(steep)}): with no sharp cliff there is nothing for the average to smooth"
+    )
     explain = (
-        "The loss L = ½(h_T − target)² is flat on each side (h_T sits at one attractor or the other) and jumps "
-        "where the start h_0 crosses a basin boundary of section 3, or where the attractor it was heading for "
-        "disappears (1 < w < 1/(1 − h_0²)). The cost, the loss averaged over "
-        f"{len(COST_STARTS)} starts spread across (−0.9, 0.9), is much smoother, as the lecture says: each start "
-        "has its cliff elsewhere, so the average climbs in small steps. Its slope is measured on the averaged "
-        f"curve (differences over b ± {COST_SLOPE_HALF_WIDTH:g}, wider than the steps); averaging the starts' own "
-        "gradients would not do, since each is tiny almost everywhere and huge "
-        "on its cliff. That is why cliffs make the true cost gradient hard to estimate. In the maps, the white "
-        "dashed curve is where the cliff runs in (w, b) (the basin boundary b = atanh(h_0) − w h_0, continued by "
-        "the saddle-node fold) and the cross is your (w, b)."
+        "The loss L = ½(h_T − target)² is flat where h_T sits at an attractor, and jumps where the start h_0 "
+        "crosses a basin boundary of section 3, or where the attractor it was heading for disappears "
+        f"(1 < w < 1/(1 − h_0²)). The cost, the loss averaged over {len(COST_STARTS)} starts spread across "
+        f"(−0.9, 0.9), {smoother}. Its slope is measured on the averaged curve (differences over "
+        f"b ± {COST_SLOPE_HALF_WIDTH:g}, wider than the steps); averaging the starts' own gradients would not do, "
+        "since each is tiny almost everywhere and huge on its cliff. That is why cliffs make the true cost "
+        "gradient hard to estimate. In the maps, the white dashed curve is where the cliff runs in (w, b) (the "
+        "basin boundary b = atanh(h_0) − w h_0, continued by the saddle-node fold) and the cross is your (w, b)."
     )
     readouts = [
         ("loss at your (w, b)", f"{meta['loss']:.4f}", None),
