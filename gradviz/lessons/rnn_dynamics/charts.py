@@ -218,7 +218,7 @@ def lyapunov_chart(table: pd.DataFrame, r: float, r_min: float = 2.5) -> alt.Cha
                 title="r",
                 scale=alt.Scale(domain=[float(table["r"].min()), float(table["r"].max())], nice=False),
             ),
-            y=alt.Y("shown:Q", title="Lyapunov exponent λ (drawn ≥ −5)"),
+            y=alt.Y("shown:Q", title="Lyapunov exponent λ"),  # drawn ≥ −5; the tooltip says −∞ where it is
             tooltip=[alt.Tooltip("r:Q", format=".4f"), alt.Tooltip("label:N", title="λ")],
         )
     )
