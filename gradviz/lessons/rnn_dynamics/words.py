@@ -57,15 +57,24 @@ def _size_word(x: float, small: float = 1e-2, large: float = 1e2) -> str:
 
 def chain_words(cfg: ChainConfig, meta: dict) -> dict:
     lin, tan = meta["linear"], meta["tanh"]
+    zero = cfg.w == 0.0  # every factor is w·(…) = 0: both products are exactly 0, not an underflow
+
+    def size(x: float) -> str:
+        return "0 (exactly)" if zero else format_size(x)
+
+    def tex(x: float) -> str:
+        return "0" if zero else latex_size(x)
+
+    mean = "0" if zero else f"{meta['tanh_mean_factor']:.3f}"
     verdict = (
         f"**Linear unit: {_size_word(lin)}.** {cfg.T} factor{'s' if cfg.T > 1 else ''} of w = {cfg.w:g} multipl{'y' if cfg.T > 1 else 'ies'} to "
-        f"{format_size(lin)}. **tanh unit: {_size_word(tan)}.** The same w, but every factor is also multiplied by "
-        f"1 − h_t² (geometric mean of the factors {meta['tanh_mean_factor']:.3f}), so the product is {format_size(tan)}."
+        f"{size(lin)}. **tanh unit: {_size_word(tan)}.** The same w, but every factor is also multiplied by "
+        f"1 − h_t² (geometric mean of the factors {mean}), so the product is {size(tan)}."
     )
     latex = [
-        rf"\frac{{\partial h_T}}{{\partial h_0}} = \prod_{{t=1}}^{{T}} w = w^{{T}} = {cfg.w:g}^{{{cfg.T}}} = {latex_size(lin)}",
+        rf"\frac{{\partial h_T}}{{\partial h_0}} = \prod_{{t=1}}^{{T}} w = w^{{T}} = {cfg.w:g}^{{{cfg.T}}} = {tex(lin)}",
         rf"\frac{{\partial h_T}}{{\partial h_0}} = \prod_{{t=1}}^{{T}} w\,(1-h_t^2) "
-        rf"= {meta['tanh_mean_factor']:.3f}^{{{cfg.T}}} = {latex_size(tan)} \quad (\tanh\text{{ unit, }} h_0 = {cfg.h0:g})",
+        rf"= {mean}^{{{cfg.T}}} = {tex(tan)} \quad (\tanh\text{{ unit, }} h_0 = {cfg.h0:g})",
         rf"\text{{the lecture's }} w^{{T-1}} \text{{ at }} T = {cfg.T}: \; {cfg.w:g}^{{{cfg.T - 1}}} = {latex_size(meta['lecture_formula'])}",
     ]
     explain = (
@@ -77,8 +86,8 @@ def chain_words(cfg: ChainConfig, meta: dict) -> dict:
     )
     # the headline numbers: (label, value as shown, help)
     readouts = [
-        ("linear: ∂h_T/∂h_0 = w^T", format_size(lin), None),
-        ("tanh: ∂h_T/∂h_0", format_size(tan), f"h_0 = {cfg.h0:g}, b = {cfg.b:g}"),
+        ("linear: ∂h_T/∂h_0 = w^T", size(lin), None),
+        ("tanh: ∂h_T/∂h_0", size(tan), f"h_0 = {cfg.h0:g}, b = {cfg.b:g}"),
         ("lecture's w^(T−1)", format_size(meta["lecture_formula"]), "the lecture's indexing, see below"),
     ]
     return {"verdict": verdict, "latex": latex, "explain": explain, "readouts": readouts}
