@@ -111,7 +111,7 @@ def real_rnn() -> None:
         "Below: the step of the chosen run with the largest gradient.",
         words.rnn_latex(eta, lr, s, run, res.meta["n_params"]),
         "rnn",
-        words.rnn_question(ui.run_cached("clipping", exp.PRESETS["explodes"])),
+        words.rnn_question(res) if cfg == exp.PRESETS["explodes"] else None,  # its numbers, once on screen
     )
     ui.show_code(clip_torch.clip_by_norm_, clip_torch.clip_by_value_, exp.threshold_heuristic, tasks.adding_problem)
 
