@@ -108,7 +108,7 @@ def test_many_units_saturation_does_not_tame_chaos():
     # over long runs above ρ = 1 the slopes offset ρ on average, as the explanation says
     for rho, seed in itertools.product((1.1, 1.3, 1.5), range(4)):
         eff = dyn.many_units(dyn.ManyConfig(rho=rho, T=200, seed=seed)).meta["effective_gain"]
-        assert 0.85 < eff < 1.15, (rho, seed, eff)
+        assert 0.94 < eff < 1.06, (rho, seed, eff)  # "within a few percent of 1" at n = 64
 
 
 # == 4. cliffs ================================================================================================
