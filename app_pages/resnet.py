@@ -10,8 +10,10 @@ from gradviz.lessons.resnet import experiment as exp
 from gradviz.lessons.resnet import jacobian as jac
 
 ui.page_header("Residual connections: plain vs residual nets as depth grows", words.PROMISE)
-# summaries are cheap pandas on small tables: computed directly (hashing a result for a cache costs more)
-degradation, flow, summary = exp.degradation, exp.gradient_flow, jac.summary
+# the summaries, once per result for every visitor (ui.cached keys a result by its key)
+degradation, flow, summary, final_table = (
+    ui.cached(f) for f in (exp.degradation, exp.gradient_flow, jac.summary, exp.final_table)
+)
 
 # -- the sweep's controls: every section below reads this one result ----------------------------------
 d, bar = exp.Config(), st.sidebar
@@ -44,7 +46,7 @@ def sweep_section() -> None:
         return
     final = result.tables["final"]
     ui.chart_with_data(ui.built(charts.degradation_chart, final), final, "resnet_final.csv")
-    t = exp.final_table(result).set_index(["depth", "net"])
+    t = final_table(result).set_index(["depth", "net"])
     n_train, n_test = result.meta["n_train"], result.meta["n_test"]
     ui.readouts([(f"training loss, {deepest}-block plain", ui.sci(t.loc[(deepest, "plain"), "train_loss"]), f"final, on all {n_train:,} training digits"),
                  (f"training loss, {deepest}-block residual", ui.sci(t.loc[(deepest, "residual"), "train_loss"]), None),
