@@ -47,7 +47,7 @@ LESSONS: tuple[Lesson, ...] = (
         "Gradient clipping",
         ":material/content_cut:",
         "Watch one SGD step fall off a loss cliff, and a clipped step stay put; then train a real RNN that "
-        "explodes without clipping and learns with it.",
+        "blows up without clipping and keeps training with it, and measure how much it learned.",
     ),
     Lesson(
         "app_pages/resnet.py",
