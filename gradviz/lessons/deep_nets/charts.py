@@ -25,7 +25,7 @@ def _run_scales(runs: list[str]) -> tuple[alt.Scale, alt.Scale]:
     return alt.Scale(domain=runs, range=palette(len(runs))), alt.Scale(domain=runs, range=dashes(len(runs)))
 
 
-def gradient_over_steps(layers: pd.DataFrame, quantity: str = "weight_grad", total_width: int = 760) -> alt.FacetChart:
+def gradient_over_steps(layers: pd.DataFrame, quantity: str = "backprop_grad", total_width: int = 760) -> alt.FacetChart:
     """One line per layer over training steps, log scale, one panel per run; each line labelled at its end."""
     df = _positive(layers[layers.quantity == quantity])
     runs = list(dict.fromkeys(df.run))
@@ -61,13 +61,15 @@ def gradient_over_steps(layers: pd.DataFrame, quantity: str = "weight_grad", tot
         .mark_text(align="left", dx=4, fontSize=11)
         .encode(text=alt.Text("layer:O"))
     )
-    panel_width = max(200, (total_width - 90) // max(1, len(runs)) - 30)
+    per_row = min(3, max(1, len(runs)))  # up to three panels a row; more runs wrap
+    panel_width = max(200, (total_width - 90) // per_row - 30)
     return alt.layer(lines, labels, data=df).properties(height=CHART_HEIGHT, width=panel_width).facet(
-        column=alt.Column("run:N", title=None, sort=runs, header=alt.Header(labelFontSize=13, labelFontWeight="bold"))
+        facet=alt.Facet("run:N", title=None, sort=runs, header=alt.Header(labelFontSize=13, labelFontWeight="bold")),
+        columns=per_row,
     )
 
 
-def gradient_by_depth(layers: pd.DataFrame, quantity: str = "weight_grad") -> alt.Chart:
+def gradient_by_depth(layers: pd.DataFrame, quantity: str = "backprop_grad") -> alt.Chart:
     """Norm against layer index at initialization (step 0) and at the last recorded step, one colour and dash per run."""
     df = _positive(layers[layers.quantity == quantity])
     first = df.groupby("run").step.transform("min")

@@ -96,3 +96,10 @@ def scalar_chain(weights: np.ndarray, activation: str = "sigmoid", x: float = 1.
             "grad": grads,
         }
     )
+
+
+def chain_factors(chain: pd.DataFrame) -> tuple[float, float]:
+    """(largest |f'(a_ℓ)·W_ℓ|, Π_{ℓ=2}^{n} f'(a_ℓ)·W_ℓ) of a `scalar_chain` table: the factors the chain rule multiplies."""
+    factors = chain.factor.to_numpy()
+    with np.errstate(over="ignore", under="ignore"):
+        return float(np.abs(factors).max()), float(np.prod(factors[1:]))
