@@ -1,8 +1,10 @@
 """Lesson: vanishing gradients in deep nets, on real MNIST (layout only: words in the lesson's words.py)."""
 
+from dataclasses import replace
+
 import streamlit as st
 
-from gradviz import sources, ui
+from gradviz import ui
 from gradviz.fmt import latex_sci
 from gradviz.lessons.deep_nets import charts, words
 from gradviz.lessons.deep_nets import experiment as dn
@@ -25,31 +27,58 @@ bar.header("Network")
 activation = ui.select("Activation", "activation", ACTIVATIONS, d.activation, container=bar)
 init = ui.select("Initialization", "init", INITS, d.init, container=bar, help=words.INIT_HELP)
 depth = ui.slider("Hidden layers", "depth", 1, 30, d.depth, container=bar)
-width = ui.select("Width", "width", (16, 32, 64, 100, 128, 256), d.width, container=bar, widget="select_slider")
+width = ui.select(
+    "Width", "width", (16, 32, 64, 100, 128, 256), d.width, container=bar, widget="select_slider"
+)
 bar.header("Training")
 optimizer = ui.select("Optimizer", "optimizer", ("sgd", "adam"), d.optimizer, container=bar, widget="radio")
-lr = ui.select("Learning rate", "lr", (0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0), d.lr,
-               container=bar, widget="select_slider")
+lr = ui.select(
+    "Learning rate",
+    "lr",
+    (0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0),
+    d.lr,
+    container=bar,
+    widget="select_slider",
+)
 epochs = ui.slider("Epochs", "epochs", 1, 5, d.epochs, container=bar)
-batch = ui.select("Batch size", "batch", (16, 32, 64, 128, 256), d.batch, container=bar, widget="select_slider")
+batch = ui.select(
+    "Batch size", "batch", (16, 32, 64, 128, 256), d.batch, container=bar, widget="select_slider"
+)
 seed = ui.number("Seed", "seed", 0, 9999, d.seed, container=bar)
-wanted = ui.select("Dataset", "dataset", ("mnist", "digits"), d.dataset, container=bar,
-                   help="mnist: 28×28 MNIST digits · digits: the bundled 8×8 digits (works offline)")
+wanted = ui.select(
+    "Dataset",
+    "dataset",
+    ("mnist", "digits"),
+    d.dataset,
+    container=bar,
+    help="mnist: 28×28 MNIST digits · digits: the bundled 8×8 digits (works offline)",
+)
 dataset, notice, description = ui.dataset_status(wanted)
 if notice:
     st.info(notice, icon=":material/cloud_off:")
 
 bar.header("Compare")
-compare = ui.select("Side by side, same seed", "compare", dn.COMPARE_MODES, "off", container=bar,
-                    help="activations: all four · inits: N(0,1), LeCun, Glorot, He, orthogonal (and yours)")
+compare = ui.select(
+    "Side by side, same seed",
+    "compare",
+    dn.COMPARE_MODES,
+    "off",
+    container=bar,
+    help="activations: all four · inits: N(0,1), LeCun, Glorot, He, orthogonal (and yours)",
+)
 base = dn.Config(activation, init, depth, width, lr, optimizer, epochs, batch, seed, dataset)
 others = ()
 if compare == "custom":
     others = tuple(
-        dn.Config(ui.select(f"Run {t}: activation", f"{t.lower()}_activation", ACTIVATIONS, "relu", container=bar),
-                  ui.select(f"Run {t}: initialization", f"{t.lower()}_init", INITS, "he", container=bar),
-                  depth, width, lr, optimizer, epochs, batch, seed, dataset)
-        for t in ("B", "C"))
+        replace(
+            base,
+            activation=ui.select(
+                f"Run {t}: activation", f"{t.lower()}_activation", ACTIVATIONS, "relu", container=bar
+            ),
+            init=ui.select(f"Run {t}: initialization", f"{t.lower()}_init", INITS, "he", container=bar),
+        )
+        for t in ("B", "C")
+    )
 configs = dn.compared(base, compare, others)
 runs = {dn.label(c): ui.run_cached("deep_nets", c) for c in configs}
 summaries = {dn.label(c): summary(c) for c in configs}
@@ -60,8 +89,11 @@ inits = {dn.label(c): c.init for c in configs}
 def training_section(runs: dict, summaries: dict) -> None:
     tables = dn.combine(runs)
     st.subheader("Gradient reaching each layer during training")
-    ui.chart_with_data(ui.built(charts.gradient_over_steps, tables["layers"], "backprop_grad"), tables["layers"],
-                       "deep_nets_layers.csv")
+    ui.chart_with_data(
+        ui.built(charts.gradient_over_steps, tables["layers"], "backprop_grad"),
+        tables["layers"],
+        "deep_nets_layers.csv",
+    )
     for name, s in summaries.items():
         ui.diverged_notice(runs[name], label=name)
         st.markdown(words.run_line(name, s))
@@ -79,7 +111,9 @@ def training_section(runs: dict, summaries: dict) -> None:
     st.subheader("Weight gradients ‖∂L/∂W_ℓ‖ (what the optimizer sees)")
     ui.altair(ui.built(charts.gradient_over_steps, tables["layers"], "weight_grad"), key="weight-grad")
     st.subheader("Activations, layer by layer (Glorot & Bengio 2010)")
-    ui.chart_with_data(ui.built(charts.activation_heatmap, tables["hist"]), tables["hist"], "deep_nets_activations.csv")
+    ui.chart_with_data(
+        ui.built(charts.activation_heatmap, tables["hist"]), tables["hist"], "deep_nets_activations.csv"
+    )
     ui.altair(ui.built(charts.saturation_by_layer, tables["layers"]), key="saturation")
     st.subheader("Loss and held-out accuracy")
     loss_col, acc_col = st.columns(2)
@@ -123,14 +157,20 @@ def by_hand_section() -> None:
         chain_w = ui.slider("Weight w", "chain_w", 0.5, 1.5, 0.9, step=0.01)
         lin = diagonal_chain_uniform(chain_depth, chain_w)
         st.latex(r"\frac{\partial L}{\partial w_{11}^{(1)}} = (\hat y - y)\prod_{i=2}^{L} w")
-        st.latex(rf"= {latex_sci(lin['y_hat'])} \times {chain_w:g}^{{{chain_depth - 1}}} = {latex_sci(lin['grad'])}")
+        st.latex(
+            rf"= {latex_sci(lin['y_hat'])} \times {chain_w:g}^{{{chain_depth - 1}}} = {latex_sci(lin['grad'])}"
+        )
         st.caption(words.linear_chain_caption(chain_depth, chain_w, lin["y_hat"]))
     with c2:
         st.markdown(words.SCALAR_CHAIN_INTRO)
-        chain_act = ui.select("Activation", "chain_act", ("sigmoid", "tanh", "relu"), "sigmoid", widget="radio")
+        chain_act = ui.select(
+            "Activation", "chain_act", ("sigmoid", "tanh", "relu"), "sigmoid", widget="radio"
+        )
         scalar_w = ui.slider("Weight w", "scalar_w", -4.0, 4.0, 1.0, step=0.1)
         chain = scalar_chain([scalar_w] * chain_depth, chain_act)
-        st.latex(r"\frac{\partial L}{\partial W_1} = (z_n - y)\prod_{\ell=2}^{n} f'(a_\ell)W_\ell \cdot f'(a_1)\,x")
+        st.latex(
+            r"\frac{\partial L}{\partial W_1} = (z_n - y)\prod_{\ell=2}^{n} f'(a_\ell)W_\ell \cdot f'(a_1)\,x"
+        )
         st.latex(rf"= {latex_sci(chain.grad.iloc[0])}")
         st.caption(words.scalar_chain_caption(chain_act, chain))
         ui.chart_with_data(ui.built(charts.chain_gradients, chain), chain, "scalar_chain.csv")
@@ -138,8 +178,9 @@ def by_hand_section() -> None:
 
 @st.fragment
 def question_section() -> None:
-    question, options, answer, explanation = words.depth_question(summary(dn.PRESETS["default"]),
-                                                                  summary(dn.PRESETS["sigmoid_deep"]))
+    question, options, answer, explanation = words.depth_question(
+        summary(dn.PRESETS["default"]), summary(dn.PRESETS["sigmoid_deep"])
+    )
     ui.predict_then_reveal(question, options, answer, explanation, key="q-depth")
 
 
@@ -148,5 +189,4 @@ going_on_section(dn.label(base), summaries[dn.label(base)], activation, summarie
 by_hand_section()
 question_section()
 ui.show_code(dn.run, dn.LayerProbe.after_backward, summarize)
-ui.sources([sources.SURESH_2016, sources.LECTURE_NOTES, sources.GLOROT_2010, sources.HE_2015, words.LECUN_1998,
-            sources.SAXE_2014, sources.CS231N, sources.MNIST, sources.UCI_DIGITS])
+ui.sources(words.SOURCES)

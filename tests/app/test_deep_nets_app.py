@@ -9,6 +9,7 @@ from apptest_support import open_page
 from streamlit.testing.v1 import AppTest
 
 from gradviz.lessons.deep_nets import experiment as dn
+from gradviz.lessons.deep_nets import words
 from gradviz.nets import ACTIVATIONS, INITS
 
 PAGE = "app_pages/deep_nets.py"
@@ -37,7 +38,9 @@ def _verdicts(at: AppTest) -> list[str]:
 
 
 def _text(at: AppTest) -> str:
-    return " ".join([m.value for m in at.markdown] + [c.value for c in at.caption] + [m.value for m in at.metric])
+    return " ".join(
+        [m.value for m in at.markdown] + [c.value for c in at.caption] + [m.value for m in at.metric]
+    )
 
 
 def _no_placeholders(at: AppTest) -> None:
@@ -67,8 +70,11 @@ def test_relu_he_is_healthy(deep):
 
 
 @pytest.mark.parametrize("mode", ["activations", "inits", "custom"])
-@pytest.mark.parametrize("base", [{"activation": a} for a in ACTIVATIONS] + [{"init": i} for i in INITS],
-                         ids=lambda b: "-".join(f"{k}={v}" for k, v in b.items()))
+@pytest.mark.parametrize(
+    "base",
+    [{"activation": a} for a in ACTIVATIONS] + [{"init": i} for i in INITS],
+    ids=lambda b: "-".join(f"{k}={v}" for k, v in b.items()),
+)
 def test_every_compare_mode_with_every_base(mnist_dir, mode, base):
     """Issue 7: '?compare=inits' and '?compare=activations&activation=gelu' showed a KeyError page."""
     at = _open(compare=mode, **base)
@@ -116,14 +122,18 @@ def test_diverging_run_says_what_diverged_and_nothing_else(mnist_dir):
 
 
 def test_by_hand_controls_at_their_extremes(deep):
-    for chain_depth, chain_w, act, w in [(60, 1.5, "relu", -4.0), (2, 0.5, "tanh", 4.0), (60, 0.5, "sigmoid", 4.0)]:
+    for chain_depth, chain_w, act, w in [
+        (60, 1.5, "relu", -4.0),
+        (2, 0.5, "tanh", 4.0),
+        (60, 0.5, "sigmoid", 4.0),
+    ]:
         deep.slider(key="chain_depth").set_value(chain_depth)
         deep.slider(key="chain_w").set_value(chain_w)
         deep.radio(key="chain_act").set_value(act)
         deep.slider(key="scalar_w").set_value(w)
         _run(deep)
         captions = " ".join(c.value for c in deep.caption)
-        assert f"w^{2 * chain_depth - 1}" in captions
+        assert words.power("w", 2 * chain_depth - 1) in captions
         assert ("|w| < 4 guarantees vanishing" in captions) == (act == "sigmoid")
 
 

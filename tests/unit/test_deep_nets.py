@@ -27,13 +27,17 @@ def test_fresh_sigmoid_run_vanishes_on_mnist(mnist_dir):
     """The issue's bar: sigmoid, depth ≥ 5, real MNIST: the gradient reaching layer 1 ≥ 100× below the last's."""
     result = dn.run(dn.Config(activation="sigmoid", depth=5, epochs=1))
     s = summarize(result)
-    assert result.meta["dataset"] == "mnist" and result.meta["n_train"] == 8000 and result.meta["n_test"] == 2000
+    assert (
+        result.meta["dataset"] == "mnist" and result.meta["n_train"] == 8000 and result.meta["n_test"] == 2000
+    )
     assert s.back_ratio < 1e-2 and s.back_ratio_init < 1e-2 and s.weight_ratio < 1e-2
     assert words.verdict(s)[0] == "vanishing"
     assert s.mean_fprime <= 0.25  # the sigmoid's slope never exceeds 1/4
 
 
-@pytest.mark.parametrize("preset", ["default", "sigmoid_deep", "sigmoid_glorot", "sigmoid_lecun", "sigmoid_he"])
+@pytest.mark.parametrize(
+    "preset", ["default", "sigmoid_deep", "sigmoid_glorot", "sigmoid_lecun", "sigmoid_he"]
+)
 def test_committed_sigmoid_runs_vanish_and_do_not_learn(preset):
     s = summarize(_committed(preset))
     assert s.back_ratio < 1e-2 and _verdict(preset) == "vanishing"
@@ -99,7 +103,9 @@ def test_presets_cover_every_compare_mode_at_the_default_depth():
 
 
 @pytest.mark.parametrize("mode", dn.COMPARE_MODES)
-@pytest.mark.parametrize("base", [dn.Config(activation=a) for a in ACTIVATIONS] + [dn.Config(init=i) for i in INITS])
+@pytest.mark.parametrize(
+    "base", [dn.Config(activation=a) for a in ACTIVATIONS] + [dn.Config(init=i) for i in INITS]
+)
 def test_compared_runs_always_include_the_base(mode, base):
     """Issue 7: '?compare=inits' (base init 'default') and '?compare=activations&activation=gelu' crashed
     because the page explained a base run that was not among the compared ones."""

@@ -29,7 +29,12 @@ NUM = r"([0-9.]+(?:e[+-]\d+)?)"
 def sweep() -> dict[dn.Config, object]:
     return {
         cfg: dn.run(cfg)
-        for cfg in (dn.Config(activation=a, init=i, depth=d, **BUDGET) for a in ACTIVATIONS for i in INITS for d in DEPTHS)
+        for cfg in (
+            dn.Config(activation=a, init=i, depth=d, **BUDGET)
+            for a in ACTIVATIONS
+            for i in INITS
+            for d in DEPTHS
+        )
     }
 
 
@@ -47,8 +52,12 @@ def _independent(result) -> dict[str, float]:
     grads = layers[layers.quantity == "weight_grad"].value
     evals = result.tables["training"]
     acc = evals[evals.quantity == "held_out_accuracy"].sort_values("step").value
-    return {"ratio": ratio, "max_grad": float(grads.max()) if len(grads) else float("nan"),
-            "accuracy": float(acc.iloc[-1]) if len(acc) else float("nan"), "depth": depth}
+    return {
+        "ratio": ratio,
+        "max_grad": float(grads.max()) if len(grads) else float("nan"),
+        "accuracy": float(acc.iloc[-1]) if len(acc) else float("nan"),
+        "depth": depth,
+    }
 
 
 def _no_placeholder(text: str) -> bool:
@@ -88,14 +97,22 @@ def check_run(cfg: dn.Config, result) -> list[str]:
         r = ref["ratio"]
         if s.back_ratio != pytest.approx(r, rel=1e-9):
             bad(f"summary ratio {s.back_ratio} != recomputed {r}")
-        expected = "vanishing" if r < words.VANISHING_BELOW else "exploding" if r > words.EXPLODING_ABOVE else "healthy"
+        expected = (
+            "vanishing"
+            if r < words.VANISHING_BELOW
+            else "exploding"
+            if r > words.EXPLODING_ABOVE
+            else "healthy"
+        )
         if kind != expected:
             bad(f"verdict {kind} but ‖∂L/∂h₁‖/‖∂L/∂h_D‖ = {r:.3g}")
         factor = float(re.search("×" + NUM + " per layer", sentence).group(1))
         if factor ** (d - 1) != pytest.approx(r, rel=0.03):
             bad(f"per-layer factor {factor}^{d - 1} does not give the ratio {r:.3g}")
         if kind in ("vanishing", "exploding"):
-            shown = float(re.search(NUM + r"×? of the one|is " + NUM + "×", sentence).group(0).split()[0].rstrip("×"))
+            shown = float(
+                re.search(NUM + r"×? of the one|is " + NUM + "×", sentence).group(0).split()[0].rstrip("×")
+            )
             if shown != pytest.approx(r, rel=0.06):
                 bad(f"sentence shows {shown}, ratio is {r:.3g}")
         if f"= **{words.sci(r)}**" not in paragraphs[0]:
@@ -108,6 +125,10 @@ def check_run(cfg: dn.Config, result) -> list[str]:
             bad(f"accuracy {acc:.1%} is near chance and must be said")
         if "hardly changes" in line and not s.spread_last_end < words.COLLAPSED_BELOW * s.spread_first_end:
             bad("'hardly changes' without the measured collapse")
+        if "layer 1's weights" in line and not s.update_first < words.STALLED_BELOW * s.update_last:
+            bad("'layer 1's weights' lag without the measured lag")
+        if "saturated" in line and not s.saturated_end > 0.5:
+            bad("'saturated' without the measured saturation")
     elif "has not learned" in line:
         bad(f"says 'has not learned' at accuracy {acc:.1%}")
     if "every layer's gradient is small" in line:
@@ -136,11 +157,15 @@ def test_per_layer_factor_is_finite_at_every_depth(sweep):
     for cfg, result in sweep.items():
         s = summarize(result)
         if cfg.depth > 1 and not result.diverged:
-            assert 0 < s.layer_factor < math.inf and 0 < s.back_ratio, (cfg, s.back_ratio)
+            assert 0 < s.layer_factor < math.inf and s.back_ratio > 0, (cfg, s.back_ratio)
 
 
 def test_variance_rows_only_for_runs_with_a_hidden_to_hidden_step(sweep):
-    items = [(dn.label(c), c.init, summarize(r)) for c, r in sweep.items() if c.activation == "relu" and c.init == "he"]
+    items = [
+        (dn.label(c), c.init, summarize(r))
+        for c, r in sweep.items()
+        if c.activation == "relu" and c.init == "he"
+    ]
     rows = words.variance_rows(items)
     assert len(rows) == len(DEPTHS) - 1  # depth 1 has none
     assert all(row["n·Var(W), by definition"] == "2" for row in rows)
@@ -154,7 +179,7 @@ def test_variance_rows_only_for_runs_with_a_hidden_to_hidden_step(sweep):
 def test_linear_chain_caption_says_what_the_value_scales_as(depth, w):
     lin = diagonal_chain_uniform(depth, w)
     caption = words.linear_chain_caption(depth, w, lin["y_hat"])
-    assert f"w^{2 * depth - 1}" in caption and f"w^{depth - 1}" in caption
+    assert words.power("w", 2 * depth - 1) in caption and words.power("w", depth - 1) in caption
     # the shown gradient really is 2·w^(2L−1) (target 0, x = (1, 1))
     assert lin["grad"] == pytest.approx(2 * w ** (2 * depth - 1), rel=1e-9)
 

@@ -49,7 +49,12 @@ class Config:
 PRESETS: dict[str, Config] = {
     "default": Config(),
     # every activation with every initialization at the default depth: the compare modes open at once
-    **{f"{a}_{i}": Config(activation=a, init=i) for a in ACTIVATIONS for i in INITS if (a, i) != ("sigmoid", "default")},
+    **{
+        f"{a}_{i}": Config(activation=a, init=i)
+        for a in ACTIVATIONS
+        for i in INITS
+        if (a, i) != ("sigmoid", "default")
+    },
     "shallow": Config(depth=1),  # one hidden layer: no hidden-to-hidden product
     "sigmoid_deep": Config(depth=12),  # the predict-then-reveal question: twice the depth
     "relu_he_deep": Config(activation="relu", init="he", depth=12),

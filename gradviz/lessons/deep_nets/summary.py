@@ -93,7 +93,9 @@ def summarize(result: Result) -> Summary:
     if len(g):
         stacked = g.stack()
         finite = stacked[np.isfinite(stacked)]
-        (max_step, max_layer), max_grad = (finite.idxmax(), float(finite.max())) if len(finite) else ((0, 0), nan)
+        (max_step, max_layer), max_grad = (
+            (finite.idxmax(), float(finite.max())) if len(finite) else ((0, 0), nan)
+        )
     else:
         max_step, max_layer, max_grad = 0, 0, nan
     evals = result.tables["training"]

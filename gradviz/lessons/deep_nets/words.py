@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+from gradviz import sources
 from gradviz.fmt import sci
 from gradviz.lessons.deep_nets.closed_form import chain_factors
 from gradviz.lessons.deep_nets.summary import CHANCE, HUGE_GRADIENT, Summary
@@ -28,6 +29,7 @@ VANISHING_BELOW = 0.1
 EXPLODING_ABOVE = 10.0
 NOT_LEARNED_BELOW = 2 * CHANCE  # held-out accuracy under twice chance: the net has not learned the digits
 COLLAPSED_BELOW = 1e-2  # top/bottom spread of hidden activations across examples: the input is washed out
+STALLED_BELOW = 0.1  # layer 1's update ratio under a tenth of the output layer's: the first layer lags behind
 
 INIT_HELP = (
     "normal: N(0, 1) · default: PyTorch's U(±1/√fan_in) · lecun: N(0, 1/fan_in) · "
@@ -40,6 +42,17 @@ NOMINAL_NVAR = {"normal": "n", "default": "1/3", "lecun": "1", "glorot": "1", "h
 LECUN_1998 = (
     "Y. LeCun, L. Bottou, G. Orr & K.-R. Müller (1998), Efficient BackProp (LeCun init: Var(W) = 1/fan_in)",
     "http://yann.lecun.com/exdb/publis/pdf/lecun-98b.pdf",
+)
+SOURCES = (
+    sources.SURESH_2016,
+    sources.LECTURE_NOTES,
+    sources.GLOROT_2010,
+    sources.HE_2015,
+    LECUN_1998,
+    sources.SAXE_2014,
+    sources.CS231N,
+    sources.MNIST,
+    sources.UCI_DIGITS,
 )
 BY_DEPTH_CAPTION = (
     "‖∂L/∂h_ℓ‖ at initialization (faint) and at the end (solid). A straight slope on this log axis means a "
@@ -63,16 +76,36 @@ def readouts(s: Summary) -> list[tuple[str, str, str | None]]:
     d = s.depth
     deep = d >= 2 and s.diverged_at is None
     return [
-        (f"‖∂L/∂h₁‖ / ‖∂L/∂h_{d}‖", sci(s.back_ratio) if deep else "—",
-         "median over training of the gradient reaching layer 1 over the one reaching the last hidden layer"
-         + ("" if d >= 2 else " (needs two hidden layers)")),
-        ("per-layer factor", _factor(s.layer_factor) if deep else "—",
-         "(‖∂L/∂h₁‖ / ‖∂L/∂h_D‖)^(1/(D−1)): what one hidden-to-hidden step multiplies the gradient by"),
-        (f"‖∂L/∂W₁‖ / ‖∂L/∂W_{d + 1}‖", sci(s.weight_ratio) if s.diverged_at is None else "—",
-         "median over training: first weight layer against the output layer"),
-        ("held-out accuracy", f"{s.accuracy:.1%}" if s.diverged_at is None and math.isfinite(s.accuracy) else "—",
-         f"at the end of training; chance is {CHANCE:.0%}"),
+        (
+            f"‖∂L/∂h₁‖ / ‖∂L/∂h_{d}‖",
+            sci(s.back_ratio) if deep else "—",
+            "median over training of the gradient reaching layer 1 over the one reaching the last hidden layer"
+            + ("" if d >= 2 else " (needs two hidden layers)"),
+        ),
+        (
+            "per-layer factor",
+            _factor(s.layer_factor) if deep else "—",
+            "(‖∂L/∂h₁‖ / ‖∂L/∂h_D‖)^(1/(D−1)): what one hidden-to-hidden step multiplies the gradient by",
+        ),
+        (
+            f"‖∂L/∂W₁‖ / ‖∂L/∂W_{d + 1}‖",
+            sci(s.weight_ratio) if s.diverged_at is None else "—",
+            "median over training: first weight layer against the output layer",
+        ),
+        (
+            "held-out accuracy",
+            f"{s.accuracy:.1%}" if s.diverged_at is None and math.isfinite(s.accuracy) else "—",
+            f"at the end of training; chance is {CHANCE:.0%}",
+        ),
     ]
+
+
+_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def power(base: str, exponent: int) -> str:
+    """base with a superscript exponent, in plain text: power("0.9", 49) == "0.9⁴⁹"."""
+    return base + str(exponent).translate(_SUPERSCRIPT)
 
 
 def _factor(x: float) -> str:
@@ -123,8 +156,10 @@ def learning_clause(s: Summary, kind: str) -> str:
         return ""
     if s.accuracy >= NOT_LEARNED_BELOW:
         if kind == "healthy" and s.saturated_end > 0.5:
-            return (f"; {s.saturated_end:.0%} of the units end saturated (f′ ≈ 0), held-out accuracy "
-                    f"{s.accuracy:.1%}")
+            return (
+                f"; {s.saturated_end:.0%} of the units end saturated (f′ ≈ 0), held-out accuracy "
+                f"{s.accuracy:.1%}"
+            )
         return f"; held-out accuracy {s.accuracy:.1%}"
     head = f"; it has not learned (held-out accuracy {s.accuracy:.1%}, chance {CHANCE:.0%})"
     spread_ratio = s.spread_last_end / s.spread_first_end if s.spread_first_end > 0 else float("nan")
@@ -134,10 +169,15 @@ def learning_clause(s: Summary, kind: str) -> str:
             f"{sci(s.spread_last_end, 1)}, against {sci(s.spread_first_end, 1)} in layer 1), so the output layer "
             "has little to tell the digits apart"
         )
-    if kind == "vanishing" and math.isfinite(s.update_first):
-        moved = ("did not change at all in float32" if s.update_first == 0
-                 else f"moved {sci(s.update_first, 1)} of their size per step")
+    if kind == "vanishing" and s.update_first < STALLED_BELOW * s.update_last:
+        moved = (
+            "did not change at all in float32"
+            if s.update_first == 0
+            else f"moved {sci(s.update_first, 1)} of their size per step"
+        )
         return head + f": layer 1's weights {moved}, the output layer's {sci(s.update_last, 1)}"
+    if s.saturated_end > 0.5:
+        return head + f": {s.saturated_end:.0%} of the hidden units end saturated (f′ near 0)"
     return head
 
 
@@ -166,6 +206,11 @@ RECURSION_INTRO = (
 )
 
 
+def regime(ratio: float) -> str:
+    """ "vanishing", "level" or "exploding" for a first/last ratio, by the verdict's thresholds."""
+    return "vanishing" if ratio < VANISHING_BELOW else "exploding" if ratio > EXPLODING_ABOVE else "level"
+
+
 def going_on(name: str, s: Summary, activation: str) -> list[str]:
     """Markdown paragraphs tied to the numbers of the run `name` (the base configuration)."""
     if s.diverged_at is not None:
@@ -182,7 +227,7 @@ def going_on(name: str, s: Summary, activation: str) -> list[str]:
     out = [
         f"In the **{name}** run, each of the {d - 1} hidden-to-hidden steps multiplies the gradient by about "
         f"**{_factor(f)}** (median over training; {_factor(s.layer_factor_init)} at initialization), so "
-        f"{_factor(f)}^{d - 1} = **{sci(r)}** = ‖∂L/∂h₁‖ / ‖∂L/∂h_{d}‖, the ratio the verdict names."
+        f"{power(_factor(f), d - 1)} = **{sci(r)}** = ‖∂L/∂h₁‖ / ‖∂L/∂h_{d}‖, the ratio the verdict names."
     ]
     if activation == "sigmoid":
         out.append(
@@ -191,19 +236,17 @@ def going_on(name: str, s: Summary, activation: str) -> list[str]:
         )
     wr = s.weight_ratio
     if math.isfinite(wr) and wr > 0:
-        level = VANISHING_BELOW <= wr <= EXPLODING_ABOVE
-        back_level = VANISHING_BELOW <= r <= EXPLODING_ABOVE
-        if level and not back_level:
-            how = "stay level nonetheless"
-        elif level == back_level:
+        if regime(wr) == regime(r):
             how = "tell the same story"
+        elif regime(wr) == "level":
+            how = "stay level nonetheless"
         else:
-            how = "differ more"
+            how = "differ"
         out.append(
             f"The weight gradients {how}: ‖∂L/∂W₁‖ / ‖∂L/∂W_{d + 1}‖ = {sci(wr)} (median). A weight gradient is the "
-            "back-propagated signal times the layer's input h_{ℓ−1}, and when the activations shrink or grow "
-            "with depth they move the other way (Glorot & Bengio 2010, eqs. 13–14); that is why the verdict "
-            "judges ∂L/∂h, not ∂L/∂W."
+            "back-propagated signal times the layer's input (the activations of the layer below), and when the "
+            "activations shrink or grow with depth they move the other way (Glorot & Bengio 2010, eqs. 13–14); "
+            "that is why the verdict judges ∂L/∂h, not ∂L/∂W."
         )
     return out
 
@@ -215,7 +258,7 @@ VARIANCE_INTRO = (
 )
 VARIANCE_LATEX = (
     r"\frac{\|\partial L/\partial h_{\ell}\|}{\|\partial L/\partial h_{\ell+1}\|}\approx"
-    r"\sqrt{\,n\,\mathrm{Var}(W)\;\mathbb{E}\big[f'(z)^2\big]\,}\qquad\text{stable when}\qquad"
+    r"\sqrt{\,n\,\mathrm{Var}(W)\;\mathbb{E}\big[f'(z)^2\big]\,}\qquad\text{stable when}\qquad "
     r"n\,\mathrm{Var}(W)\,\mathbb{E}\big[f'(z)^2\big]\approx 1"
 )
 VARIANCE_OUTRO = (
@@ -224,7 +267,9 @@ VARIANCE_OUTRO = (
     "asks n·Var(W) = 2: He's 2/n. The sigmoid's E[f′²] is at most 1/16, so the standard schemes shrink it. "
     "The table measures both sides on the runs on screen, at initialization:"
 )
-NO_VARIANCE_ROWS = "The variance condition needs two hidden layers or more: no run on screen has a hidden-to-hidden step."
+NO_VARIANCE_ROWS = (
+    "The variance condition needs two hidden layers or more: no run on screen has a hidden-to-hidden step."
+)
 
 
 def _g(x: float) -> str:
@@ -237,14 +282,16 @@ def variance_rows(items: Sequence[tuple[str, str, Summary]]) -> list[dict[str, s
     for name, init, s in items:
         if s.depth < 2:
             continue
-        rows.append({
-            "run": name,
-            "n·Var(W), by definition": NOMINAL_NVAR[init],
-            "n·Var(W), measured": _g(s.nvar),
-            "E[f′(z)²], measured": _g(s.fprime_sq),
-            "predicted factor √(n·Var(W)·E[f′²])": _g(s.predicted_factor),
-            "measured factor ‖∂L/∂h_ℓ‖/‖∂L/∂h_ℓ₊₁‖": _g(s.layer_factor_init),
-        })
+        rows.append(
+            {
+                "run": name,
+                "n·Var(W) by definition": NOMINAL_NVAR[init],
+                "n·Var(W) measured": _g(s.nvar),
+                "E[f′(z)²] measured": _g(s.fprime_sq),
+                "predicted factor": _g(s.predicted_factor),
+                "measured factor": _g(s.layer_factor_init),
+            }
+        )
     return rows
 
 
@@ -260,16 +307,15 @@ def variance_latex(name: str, s: Summary) -> str | None:
 
 # -- by hand ------------------------------------------------------------------------------------------
 
-LINEAR_CHAIN_INTRO = (
-    "**Linear chain with 2×2 diagonal weights** (lecture notes): all weights equal *w*, input (1, 1), target 0."
-)
+LINEAR_CHAIN_INTRO = "**Linear chain with 2×2 diagonal weights** (lecture notes): all weights equal *w*, input (1, 1), target 0."
 
 
 def linear_chain_caption(depth: int, w: float, y_hat: float) -> str:
     """The target is 0, so the residual is itself a product of weights: say what the shown value scales as."""
     return (
-        f"With target 0 the residual ŷ − y = 2w^{depth} = {sci(y_hat)} is itself a product of the weights, so the "
-        f"gradient goes as w^{2 * depth - 1}; the chain rule's own contribution is the factor w^{depth - 1}."
+        f"With target 0 the residual ŷ − y = 2{power('w', depth)} = {sci(y_hat)} is itself a product of the weights, "
+        f"so the gradient goes as {power('w', 2 * depth - 1)}; the chain rule's own contribution is the factor "
+        f"{power('w', depth - 1)}."
     )
 
 
@@ -280,16 +326,22 @@ def scalar_chain_caption(activation: str, chain) -> str:
     """What bounds the factors f′(a)·w for this activation, and what this chain (a `scalar_chain` table) measures."""
     largest, product = chain_factors(chain)
     n = len(chain)
-    measured = (f"Largest |f′(a)·w| in this chain: {largest:.3g}; the product of the {n - 1} factors from layer 2 "
-                f"to {n}: {sci(product)}.")
+    measured = (
+        f"Largest |f′(a)·w| in this chain: {largest:.3g}; the product of the {n - 1} factors from layer 2 "
+        f"to {n}: {sci(product)}."
+    )
     if activation == "sigmoid":
         bound = "The sigmoid's f′ ≤ 1/4, so every factor is at most |w|/4: |w| < 4 guarantees vanishing."
     elif activation == "tanh":
-        bound = ("tanh's f′ ≤ 1, so |w| < 1 guarantees vanishing; a larger |w| drives the unit into saturation, "
-                 "where f′ is small.")
+        bound = (
+            "tanh's f′ ≤ 1, so |w| < 1 guarantees vanishing; a larger |w| drives the unit into saturation, "
+            "where f′ is small."
+        )
     else:
-        bound = ("ReLU's f′ is 1 where the unit is active and 0 where it is not, so an active chain multiplies "
-                 "w per layer, and one inactive layer stops the gradient entirely.")
+        bound = (
+            "ReLU's f′ is 1 where the unit is active and 0 where it is not, so an active chain multiplies "
+            "w per layer, and one inactive layer stops the gradient entirely."
+        )
     return f"{bound} {measured}"
 
 
@@ -316,4 +368,3 @@ def depth_question(shallow: Summary, deep: Summary) -> tuple[str, list[str], str
         f"{d2 - 1}th power. The {d2}-layer run measures {sci(r2, 1)} (×{deep.layer_factor:.2g} per layer)."
     )
     return question, list(options), answer, explanation
-
