@@ -106,7 +106,7 @@ def training_section(runs: dict, summaries: dict) -> None:
         ui.altair(ui.built(charts.gradient_by_depth, tables["layers"], "backprop_grad"), key="by-depth")
     with right:
         st.subheader("How much each layer learns")
-        st.caption(words.UPDATE_CAPTION)
+        st.caption(words.update_caption(summaries))
         ui.altair(ui.built(charts.update_ratio_by_layer, tables["layers"]), key="update-ratio")
     st.subheader("Weight gradients ‖∂L/∂W_ℓ‖ (what the optimizer sees)")
     ui.altair(ui.built(charts.gradient_over_steps, tables["layers"], "weight_grad"), key="weight-grad")

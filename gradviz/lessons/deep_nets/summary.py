@@ -47,6 +47,7 @@ class Summary:
     nvar: float  # n·Var(W) of the hidden-to-hidden weights W_2..W_D at initialization (measured)
     predicted_factor: float  # sqrt(n·Var(W)·E[f'(z)²]): the variance condition's per-layer factor
     saturated_end: float  # mean share of saturated units at the end (sigmoid, tanh; else NaN)
+    frozen_layers: tuple[int, ...] = ()  # layers whose median ‖ΔW‖/‖W‖ is exactly 0 (under float32 rounding)
 
 
 def _pivot(layers: pd.DataFrame, quantity: str) -> pd.DataFrame:
@@ -138,4 +139,5 @@ def summarize(result: Result) -> Summary:
         # factor = sqrt(n · Var(W) · E[f'(z)²])
         predicted_factor=math.sqrt(nvar * fprime_sq) if nvar >= 0 and fprime_sq >= 0 else nan,
         saturated_end=saturated,
+        frozen_layers=tuple(int(ell) for ell in u.columns if u[ell].median() == 0) if len(u) else (),
     )

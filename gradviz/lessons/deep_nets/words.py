@@ -61,6 +61,28 @@ BY_DEPTH_CAPTION = (
 UPDATE_CAPTION = "Median step size relative to the weights. The green band is the usual ~1e-3 rule of thumb."
 
 
+def _layer_span(layers: Sequence[int]) -> str:
+    """ "layer 3", "layers 1–20" (consecutive) or "layers 1, 4, 7"."""
+    if len(layers) == 1:
+        return f"layer {layers[0]}"
+    if list(layers) == list(range(layers[0], layers[-1] + 1)):
+        return f"layers {layers[0]}–{layers[-1]}"
+    return "layers " + ", ".join(map(str, layers))
+
+
+def update_caption(summaries: dict[str, Summary]) -> str:
+    """The update-ratio caption, naming the layers a log axis cannot show because they did not move at all."""
+    notes = []
+    for name, s in summaries.items():
+        if s.frozen_layers:
+            span = _layer_span(s.frozen_layers)
+            notes.append(
+                f"{name}: {span} not shown, their weights did not change at all in float32 "
+                "(each update was below the rounding of the weight)."
+            )
+    return " ".join([UPDATE_CAPTION, *notes])
+
+
 def provenance(description: str, runs: dict) -> str:
     """Where the curves come from: dataset, training time, precomputed or live (and what that promises)."""
     seconds = sum(r.meta.get("seconds", 0.0) for r in runs.values())
@@ -136,6 +158,11 @@ def verdict(s: Summary) -> tuple[str, str]:
     per_layer = f"×{_factor(f)} per layer"
     if not math.isfinite(r):
         return "exploding", "exploding: no finite gradient ratio was recorded"
+    if r == 0:
+        return "vanishing", (
+            f"vanishing: no gradient reaches layer 1 at all (‖∂L/∂h₁‖ is exactly 0 in float32 on at least half of "
+            f"the recorded steps, against {sci(s.back_last, 1)} reaching layer {d})"
+        )
     if r < VANISHING_BELOW:
         return "vanishing", (
             f"vanishing: the gradient reaching layer 1 is {sci(r, 1)} of the one reaching layer {d} ({per_layer})"
@@ -224,6 +251,13 @@ def going_on(name: str, s: Summary, activation: str) -> list[str]:
             "Add hidden layers to see the product appear."
         ]
     f, r = s.layer_factor, s.back_ratio
+    if r == 0:
+        return [
+            f"In the **{name}** run the gradient reaching layer 1 is exactly 0 in float32 on at least half of the "
+            "recorded steps: "
+            "somewhere on the way down every path is multiplied by a slope f′(z) or a value that is 0 in float32, "
+            "and a single zero factor makes the whole product 0."
+        ]
     out = [
         f"In the **{name}** run, each of the {d - 1} hidden-to-hidden steps multiplies the gradient by about "
         f"**{_factor(f)}** (median over training; {_factor(s.layer_factor_init)} at initialization), so "
