@@ -182,6 +182,10 @@ def question_section() -> None:
         summary(dn.PRESETS["default"]), summary(dn.PRESETS["sigmoid_deep"])
     )
     ui.predict_then_reveal(question, options, answer, explanation, key="q-depth")
+    question, options, answer, explanation = words.init_question(
+        summary(dn.PRESETS["relu_glorot_30"]), summary(dn.PRESETS["relu_he_30"])
+    )
+    ui.predict_then_reveal(question, options, answer, explanation, key="q-init")
 
 
 training_section(runs, summaries)

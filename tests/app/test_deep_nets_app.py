@@ -143,6 +143,10 @@ def test_question_answer_is_computed_from_the_runs(deep):
     radio.set_value(answer)
     _run(deep)
     assert any(s.value.startswith("Right.") for s in deep.success)
+    radio = deep.radio(key="q-init-guess")
+    radio.set_value(next(o for o in radio.options if o.startswith("about 1:")))
+    _run(deep)
+    assert any("the answer is **about 0.71" in i.value for i in deep.info)
 
 
 def test_rejects_malformed_links(mnist_dir):

@@ -146,3 +146,12 @@ def test_every_chart_builds():
     over = specs[0].to_dict()
     assert over["spec"]["layer"][0]["encoding"]["y"]["scale"]["type"] == "log"
     assert over["facet"]["field"] == "run" and "∂L/∂h" in over["spec"]["layer"][0]["encoding"]["y"]["title"]
+
+
+def test_init_question_answer_is_what_the_runs_show():
+    """Glorot's n·Var(W) = 1 with ReLU's E[f'²] = 1/2: √½ per layer, measured on the committed 30-layer run."""
+    glorot, he = summarize(_committed("relu_glorot_30")), summarize(_committed("relu_he_30"))
+    question, options, answer, explanation = words.init_question(glorot, he)
+    assert answer.startswith("about 0.71")
+    assert f"{glorot.accuracy:.1%}" in explanation and f"{he.accuracy:.1%}" in explanation
+    assert words.sci(glorot.back_ratio_init, 1) in explanation

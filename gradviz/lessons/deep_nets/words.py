@@ -402,3 +402,29 @@ def depth_question(shallow: Summary, deep: Summary) -> tuple[str, list[str], str
         f"{d2 - 1}th power. The {d2}-layer run measures {sci(r2, 1)} (×{deep.layer_factor:.2g} per layer)."
     )
     return question, list(options), answer, explanation
+
+
+def init_question(glorot: Summary, he: Summary) -> tuple[str, list[str], str, str]:
+    """(question, options, answer, explanation) on the variance condition for 30 ReLU layers. The answer is the
+    option closest to the per-layer factor the Glorot run measures at initialization."""
+    options = {
+        "about 1: Glorot's init was designed to keep it level": 1.0,
+        "about 0.71 = √½: ReLU zeroes half the slopes, E[f′²] = 1/2": math.sqrt(0.5),
+        "about 0.25, as for the sigmoid": 0.25,
+    }
+    measured = glorot.layer_factor_init
+    answer = min(options, key=lambda k: abs(math.log(options[k]) - math.log(measured)))
+    d = glorot.depth
+    question = (
+        f"A {d}-layer ReLU net (the other settings at their defaults) starts with Glorot's initialization, "
+        "n·Var(W) = 1 for its square hidden layers. "
+        "At initialization, each hidden-to-hidden step multiplies the gradient's norm by:"
+    )
+    explanation = (
+        f"√(n·Var(W)·E[f′²]) = √({glorot.nvar:.3g} × {glorot.fprime_sq:.3g}) = {glorot.predicted_factor:.3g}; the run "
+        f"measures {_factor(measured)}, so over {d - 1} steps {power(_factor(measured), d - 1)} = "
+        f"{sci(glorot.back_ratio_init, 1)}. He's 2/n doubles n·Var(W): √({he.nvar:.3g} × {he.fprime_sq:.3g}) = "
+        f"{he.predicted_factor:.3g}, measured {he.layer_factor_init:.3g}. That is He et al.'s (2015) point: "
+        f"with He's init this net reaches {he.accuracy:.1%} held-out accuracy here, with Glorot's {glorot.accuracy:.1%}."
+    )
+    return question, list(options), answer, explanation
