@@ -201,7 +201,7 @@ def activation_heatmap(hist: pd.DataFrame) -> alt.FacetChart:
                 alt.Tooltip("share_pct:Q", title="% of activations", format=".1f"),
             ],
         )
-        .properties(height=max(120, 18 * int(df.layer.max() if len(df) else 1)), width=260)
+        .properties(height=min(270, max(120, 18 * int(df.layer.max() if len(df) else 1))), width=260)
         .facet(
             column=alt.Column("moment:N", title=None, sort=["at initialization", "at the end"]),
             row=alt.Row("run:N", title=None, sort=list(dict.fromkeys(df.run))),
