@@ -73,11 +73,11 @@ if compare == "custom":
         replace(
             base,
             activation=ui.select(
-                f"Run {t}: activation", f"{t.lower()}_activation", ACTIVATIONS, "relu", container=bar
+                f"Run {t}: activation", f"{t.lower()}_activation", ACTIVATIONS, a, container=bar
             ),
-            init=ui.select(f"Run {t}: initialization", f"{t.lower()}_init", INITS, "he", container=bar),
+            init=ui.select(f"Run {t}: initialization", f"{t.lower()}_init", INITS, i, container=bar),
         )
-        for t in ("B", "C")
+        for t, a, i in (("B", "relu", "he"), ("C", "tanh", "glorot"))
     )
 configs = dn.compared(base, compare, others)
 runs = {dn.label(c): ui.run_cached("deep_nets", c) for c in configs}

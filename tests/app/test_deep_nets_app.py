@@ -79,7 +79,8 @@ def test_every_compare_mode_with_every_base(mnist_dir, mode, base):
     """Issue 7: '?compare=inits' and '?compare=activations&activation=gelu' showed a KeyError page."""
     at = _open(compare=mode, **base)
     cfg = dn.Config(**base)
-    expected = [dn.label(c) for c in dn.compared(cfg, mode, (dn.Config(activation="relu", init="he"),) * 2)]
+    custom = (dn.Config(activation="relu", init="he"), dn.Config(activation="tanh", init="glorot"))
+    expected = [dn.label(c) for c in dn.compared(cfg, mode, custom)]
     assert [v.split("**")[1] for v in _verdicts(at)] == expected
     assert len([m for m in at.metric if m.label == "held-out accuracy"]) == len(expected)
 
