@@ -10,7 +10,7 @@ from gradviz.lessons.deep_nets import charts, words
 from gradviz.lessons.deep_nets import experiment as dn
 from gradviz.lessons.deep_nets.closed_form import diagonal_chain_uniform, scalar_chain
 from gradviz.lessons.deep_nets.summary import CHANCE, Summary, summarize
-from gradviz.nets import ACTIVATIONS, INITS
+from gradviz.net_options import ACTIVATIONS, INITS
 
 ui.page_header(words.TITLE, words.PROMISE)
 

@@ -26,11 +26,16 @@ layer) underflows to 0 in float32 though every entry is a normal number; in floa
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import pandas as pd
-import torch
 
-from gradviz.nets import MLP
+from gradviz import lazy
+
+if TYPE_CHECKING:
+    from gradviz.nets import MLP
+
+torch = lazy.module("torch")  # imported at first use: pages that only show results never load it
 
 HIST_BINS = 40
 # range of the activation histograms: fixed per activation so layers and runs compare bin for bin
