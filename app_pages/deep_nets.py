@@ -87,7 +87,7 @@ inits = {dn.label(c): c.init for c in configs}
 
 @st.fragment
 def training_section(runs: dict, summaries: dict) -> None:
-    tables = dn.combine(runs)
+    tables = ui.cached(dn.combine)(runs)  # remembered by the runs' keys: charts look it up in O(1)
     st.subheader("Gradient reaching each layer during training")
     ui.chart_with_data(
         ui.built(charts.gradient_over_steps, tables["layers"], "backprop_grad"),
