@@ -64,7 +64,7 @@ def sweep_section() -> None:
     curves = result.tables["curves"]
     ui.chart_with_data(ui.built(charts.loss_curves, curves), curves, "resnet_curves.csv")
     st.caption(
-        f"{result.meta['dataset_description']}. Plain SGD, batch {exp.BATCH}, PyTorch's default initialization (U(±1/√fan_in)),, {steps} steps per net; both twins "
+        f"{result.meta['dataset_description']}. Plain SGD, batch {exp.BATCH}, PyTorch's default initialization (U(±1/√fan_in)), {steps} steps per net; both twins "
         f"of a depth start from the same weights. {result.meta['seconds']:.0f} s of training "
         f"({'precomputed' if result.meta.get('precomputed') else 'trained live, cached for everyone'})."
     )
