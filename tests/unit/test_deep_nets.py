@@ -37,9 +37,10 @@ def test_relu_with_kaiming_init_stays_within_10x(preset):
     result = _committed(preset)
     s = dn.summarize(result)
     assert 0.1 <= s.ratio <= 10 and s.verdict == "healthy"
-    # and it learns: far above chance (10%), where the sigmoid runs stay. A regime, not digits: the deeper
-    # net's accuracy after two epochs moves by points from one CPU to another (float32 sums reordered).
-    assert s.accuracy > 0.5
+    # and it learns: far above chance (10%), where the sigmoid runs stay. A regime, not digits: the 12-layer
+    # net's accuracy after two epochs is chaotic in the last bit (56% to 87% with its inputs scaled by 1 ± 1e-6,
+    # 68% to 86% on different CPUs), so the bar is four times chance.
+    assert s.accuracy > 0.4
 
 
 def test_depth_squares_the_gap():
