@@ -48,6 +48,13 @@ LESSONS: tuple[Lesson, ...] = (
         "Watch one SGD step fall off a loss cliff, and a clipped step stay put; then train a real RNN that "
         "explodes without clipping and learns with it.",
     ),
+    Lesson(
+        "app_pages/resnet.py",
+        "Residual connections",
+        ":material/alt_route:",
+        "Train plain and residual twins of one network on MNIST at growing depth: the deep plain nets train "
+        "worse, the residual ones keep improving; then see why, block by block and path by path.",
+    ),
 )
 
 # The lessons' trained experiments: name (the folder under results/) -> module. Each module defines
@@ -57,6 +64,8 @@ LESSONS: tuple[Lesson, ...] = (
 EXPERIMENTS: dict[str, str] = {
     "deep_nets": "gradviz.lessons.deep_nets.experiment",
     "clipping": "gradviz.lessons.clipping.experiment",
+    "resnet": "gradviz.lessons.resnet.experiment",
+    "resnet_jacobian": "gradviz.lessons.resnet.jacobian",
 }
 
 
