@@ -15,8 +15,8 @@ page costs a dozen renders, not hundreds. After each render (no exception: the h
 - values that must be refused (non-finite, out of range, fractional, malformed, ambiguous) have a notice, and
   plainly valid values (an option, a number in range) have none.
 
-Training is made cheap for this test only (bundled 8×8 digits, one epoch, 60 RNN steps): it checks what a
-link does to the controls, not what the networks learn.
+Training is made cheap for this test only (bundled 8×8 digits, one epoch, at most 60 steps, for every
+registered experiment): it checks what a link does to the controls, not what the networks learn.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from __future__ import annotations
 import random
 import re
 import zlib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 import pytest
@@ -32,7 +32,7 @@ import streamlit as st
 from apptest_support import open_page
 from streamlit.testing.v1 import AppTest
 
-from gradviz.lessons import available, get_experiment
+from gradviz.lessons import EXPERIMENTS, available, get_experiment
 
 PAGES = [None] + [lesson.path for lesson in available()]
 CASES_PER_KEY = 10  # renders per page in the main sweep
@@ -196,20 +196,28 @@ def _check(
             assert len(set(values)) == 1 and _same(c, shown, values[0]), f"{where}: control shows {shown!r}"
 
 
+def _cheap(cfg: Any) -> Any:
+    """The same config, cheaper to train: the bundled 8×8 digits, one epoch, at most 60 steps."""
+    names = {f.name for f in fields(cfg)}
+    changes: dict[str, Any] = {}
+    if "dataset" in names:
+        changes["dataset"] = "digits"
+    if "epochs" in names:
+        changes["epochs"] = 1
+    if "steps" in names:
+        changes["steps"] = min(cfg.steps, 60)
+    return replace(cfg, **changes)
+
+
 @pytest.fixture(scope="module")
 def cheap_training():
-    """Live training shortened for this module (the committed presets are not touched)."""
-    deep, clip = get_experiment("deep_nets"), get_experiment("clipping")
-    real_deep, real_clip = deep.run, clip.run
+    """Live training shortened for this module, for every registered experiment (the committed presets are
+    not touched: a preset's view still loads its committed result)."""
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(
-            deep,
-            "run",
-            lambda cfg, on_step=None: real_deep(replace(cfg, dataset="digits", epochs=1), on_step),
-        )
-        mp.setattr(
-            clip, "run", lambda cfg, on_step=None: real_clip(replace(cfg, steps=min(cfg.steps, 60)), on_step)
-        )
+        for name in EXPERIMENTS:
+            module = get_experiment(name)
+            real = module.run
+            mp.setattr(module, "run", lambda cfg, on_step=None, real=real: real(_cheap(cfg), on_step))
         st.cache_data.clear()
         yield
     st.cache_data.clear()  # nothing trained the cheap way outlives this module
