@@ -36,13 +36,16 @@ from gradviz.lessons import EXPERIMENTS, available, get_experiment
 
 PAGES = [None] + [lesson.path for lesson in available()]
 CASES_PER_KEY = 10  # renders per page in the main sweep
-CONDITIONAL_CASES = 4  # renders per page for controls that only appear under other settings
+CONDITIONAL_CASES = 6  # renders per page for controls that only appear under other settings
 
+MARKDOWN = (
+    "`](https://evil.example)![x](https://evil.example/x.png)`"  # closes a code span, then link + image
+)
 # values any control must refuse (None: some kinds may accept it, then the control must show it)
 HOSTILE: list[tuple[Any, bool | None]] = [
     ("nan", True), ("NaN", True), ("inf", True), ("-inf", True), ("Infinity", True), ("1e999", True),
     ("-1e999", True), ("9" * 10_000, True), ("", True), ("٣", True), ("５", True), ("0x10", True), ("1_0", True),
-    ("`](https://evil.example)![x](https://evil.example/x.png)`", True),
+    (MARKDOWN, True),
     ("<img src=x onerror=alert(1)>", True), ("[click](javascript:alert(1))", True), ("$\\infty$", True),
     ("**bold** _it_ ~~s~~", True), ("\n\n# heading", True), ("😀", True), (" 3", None),
 ]  # fmt: skip
@@ -127,16 +130,23 @@ def _cases(c: Control, n: int) -> list[tuple[Any, bool | None]]:
         wrong = [_number_text(c, c.high + c.step), _number_text(c, c.low - c.step), "1e308", "-1e308"]
         if c.kind == "int":
             wrong += [f"{c.low + 0.5}", f"{c.high}.000000000000000001"]
-    cases: list[tuple[Any, bool | None]] = [(v, False) for v in valid] + [(v, True) for v in wrong]
-    cases += [
+    # the values that broke pages before (issue 7), for every key: non-finite, huge, fractional, Markdown
+    core: list[tuple[Any, bool | None]] = [(MARKDOWN, True), ("", True)]
+    if c.kind in ("int", "float"):
+        core = [(MARKDOWN, True), ("inf", True), ("1e999", True), ("9" * 10_000, True)]
+        core.append((f"{c.low + 0.5}", True) if c.kind == "int" else ("nan", True))
+    repeated = [
         ([valid[0], valid[0]], False),
         ([valid[0], valid[1]], True),
         ([rng.choice(HOSTILE)[0], valid[0]], True),
     ]
-    cases += rng.sample(HOSTILE, len(HOSTILE))
+    cases = (
+        [(v, False) for v in rng.sample(valid, 2)] + [(rng.choice(wrong), True), rng.choice(repeated)] + core
+    )
+    others = [h for h in HOSTILE if h not in cases]
+    cases += rng.sample(others, max(0, n - len(cases)))
     rng.shuffle(cases)
-    # every must-accept and must-refuse kind early, the rest as sampled; cycle if n is larger
-    return [cases[i % len(cases)] for i in range(n)]
+    return cases[:n]
 
 
 def _same(c: Control, shown: Any, text: str) -> bool:
