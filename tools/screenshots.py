@@ -20,6 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
+sys.path.insert(0, str(ROOT))
 
 from e2e_support import (  # noqa: E402
     SCRIPT_DONE,
@@ -42,12 +43,17 @@ class Shot:
     height: int
 
 
-SHOTS = (
-    Shot("home", "/", 1050, 975),
-    Shot("deep_nets_compare", "/deep_nets?compare=activations", 1400, 1105),
-    Shot("rnn_dynamics", "/rnn_dynamics", 1050, 975),
-    Shot("clipping", "/clipping", 1050, 975),
-)
+def _shots() -> tuple[Shot, ...]:
+    """README's figure (the deep-nets comparison), then every page of the app: home and each lesson in the
+    catalogue (gradviz/lessons/__init__.py), so a new lesson gets its screenshot without editing this file."""
+    from gradviz.lessons import available
+
+    pages = [Shot("home", "/", 1050, 975)]
+    pages += [Shot(Path(lesson.path).stem, f"/{Path(lesson.path).stem}", 1050, 975) for lesson in available()]
+    return (Shot("deep_nets_compare", "/deep_nets?compare=activations", 1400, 1105), *pages)
+
+
+SHOTS = _shots()
 
 
 def take(page, base: str, shot: Shot, theme: str) -> bytes:
