@@ -1,40 +1,37 @@
 """Lesson: residual connections, plain vs residual nets as depth grows (He et al. 2016; Veit et al. 2016)."""
 
+from dataclasses import replace
+
 import streamlit as st
 
 from gradviz import ui
-from gradviz.lessons.resnet import charts, context, paths, words
+from gradviz.lessons.resnet import charts, context, paths, source, words
 from gradviz.lessons.resnet import experiment as exp
 from gradviz.lessons.resnet import jacobian as jac
 
 ui.page_header("Residual connections: plain vs residual nets as depth grows", words.PROMISE)
-degradation, flow, summary = ui.cached(exp.degradation), ui.cached(exp.gradient_flow), ui.cached(jac.summary)
+# the summaries, once per result for every visitor (ui.cached keys a result by its key)
+degradation, flow, summary, final_table = (
+    ui.cached(f) for f in (exp.degradation, exp.gradient_flow, jac.summary, exp.final_table)
+)
 
 # -- the sweep's controls: every section below reads this one result ----------------------------------
 d, bar = exp.Config(), st.sidebar
 bar.header("Depth sweep")
-depths = ui.select(
-    "Depths (blocks)",
-    "depths",
-    list(exp.DEPTH_CHOICES),
-    exp.depth_key(d.depths),
-    container=bar,
-    help="Each block has two weight layers. One depth: a single live run of both twins.",
-)
-norm = ui.select(
-    "Normalization",
-    "norm",
-    ("none", "batch"),
-    d.norm,
-    container=bar,
-    widget="radio",
-    help="batch: BatchNorm1d after each block's first layer, as in He et al.",
-)
+depths = ui.select("Depths (blocks)", "depths", list(exp.DEPTH_CHOICES), exp.depth_key(d.depths), container=bar,
+                   help="Each block has two weight layers. One depth: a single live run of both twins.")  # fmt: skip
+norm = ui.select("Normalization", "norm", ("none", "batch"), d.norm, container=bar, widget="radio",
+                 help="batch: BatchNorm1d after each block's first layer, as in He et al.")  # fmt: skip
 width = ui.select("Width", "width", exp.WIDTHS, d.width, container=bar, widget="select_slider")
 steps = ui.slider("SGD steps per net", "steps", *exp.STEPS_RANGE, d.steps, step=50, container=bar)
 lr = ui.select("Learning rate", "lr", exp.LRS, d.lr, container=bar, widget="select_slider")
 seed = ui.number("Seed", "seed", 0, 9999, d.seed, container=bar)
 cfg = exp.config_from_controls(depths, norm, width, steps, lr, seed)
+if not exp.is_precomputed(cfg):  # a live run needs the data: MNIST, else the bundled digits, said plainly
+    dataset, notice, _ = ui.dataset_status("mnist")
+    cfg = replace(cfg, dataset=dataset)
+    if notice:
+        st.info(notice, icon=":material/cloud_off:")
 estimate = exp.estimate_seconds(cfg)
 refused = not exp.is_precomputed(cfg) and estimate > exp.LIVE_CAP_S
 result = None if refused else ui.run_cached("resnet", cfg)
@@ -49,11 +46,12 @@ def sweep_section() -> None:
         return
     final = result.tables["final"]
     ui.chart_with_data(ui.built(charts.degradation_chart, final), final, "resnet_final.csv")
-    t = exp.final_table(result).set_index(["depth", "net"])
-    ui.readouts([(f"training loss, {deepest}-block plain", ui.sci(t.loc[(deepest, "plain"), "train_loss"]), "final, on all 8,000 training digits"),
+    t = final_table(result).set_index(["depth", "net"])
+    n_train, n_test = result.meta["n_train"], result.meta["n_test"]
+    ui.readouts([(f"training loss, {deepest}-block plain", ui.sci(t.loc[(deepest, "plain"), "train_loss"]), f"final, on all {n_train:,} training digits"),
                  (f"training loss, {deepest}-block residual", ui.sci(t.loc[(deepest, "residual"), "train_loss"]), None),
-                 (f"held-out acc., {deepest}-block plain", f"{t.loc[(deepest, 'plain'), 'held_out_accuracy']:.1%}", "2,000 digits never trained on"),
-                 (f"held-out acc., {deepest}-block residual", f"{t.loc[(deepest, 'residual'), 'held_out_accuracy']:.1%}", None)])  # fmt: skip
+                 (f"held-out acc., {deepest}-block plain", words.pct(t.loc[(deepest, "plain"), "held_out_accuracy"]), f"{n_test:,} digits never trained on"),
+                 (f"held-out acc., {deepest}-block residual", words.pct(t.loc[(deepest, "residual"), "held_out_accuracy"]), None)])  # fmt: skip
     plain, residual = degradation(result, "plain"), degradation(result, "residual")
     diverged = {(dep, net): s for dep, net, s in exp.diverged_runs(result)}
     acc = float(t.loc[(deepest, "plain"), "held_out_accuracy"])
@@ -66,7 +64,7 @@ def sweep_section() -> None:
     curves = result.tables["curves"]
     ui.chart_with_data(ui.built(charts.loss_curves, curves), curves, "resnet_curves.csv")
     st.caption(
-        f"{result.meta['dataset_description']}. Plain SGD, batch {exp.BATCH}, {steps} steps per net; both twins "
+        f"{result.meta['dataset_description']}. Plain SGD, batch {exp.BATCH}, PyTorch's default initialization (U(±1/√fan_in)), {steps} steps per net; both twins "
         f"of a depth start from the same weights. {result.meta['seconds']:.0f} s of training "
         f"({'precomputed' if result.meta.get('precomputed') else 'trained live, cached for everyone'})."
     )
@@ -147,7 +145,7 @@ def paths_section() -> None:
             )
             st.caption(
                 "Each dot: the gradient one sampled path carries back to x⁽⁰⁾ (backprop through F for k blocks, "
-                "through the skip for the others), on 256 training digits."
+                f"through the skip for the others), on {exp.PATH_BATCH} training digits."
             )
     st.subheader("Delete one block")
     shown = ui.select("Depth shown", "lesion_depth", list(cfg.depths), deepest, widget="segmented_control")
@@ -182,5 +180,8 @@ gradient_section()
 jacobian_section()
 paths_section()
 context_section()
-ui.show_code(exp.run, exp.estimate_seconds, exp.degradation, title="Show the code of the sweep")
+with st.expander("Show the code: the residual block, its plain twin and the sweep", icon=":material/code:"):
+    for label, code in ui.cached(source.taught)():
+        st.caption(f"`{label}`")
+        st.code(code, language="python")
 ui.sources(words.SOURCES)

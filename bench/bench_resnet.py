@@ -3,10 +3,10 @@ time of a live single-depth run (both twins, probed and evaluated, with the lesi
 
 Prints, for each depth, the measured seconds per training step of one net (median of a few repeats, one
 torch thread, as in the app) beside `experiment.step_seconds` (the constants the page's estimate uses), then
-the wall time of `experiment.run` for single depths at the default steps beside `estimate_seconds`. Figures
+the wall and CPU time of `experiment.run` for single depths at the default steps beside `estimate_seconds`. Figures
 only; no assertion (the machine may be shared).
 
-    GRADVIZ_DATA_DIR=../shared/data/mnist python bench/bench_resnet.py [--widths 64] [--depths 1 4 8 16 24]
+    GRADVIZ_DATA_DIR=../shared/data/mnist python bench/bench_resnet.py [--widths 64] [--depths 1 4 8 16] [--live 1 8 16]
 """
 
 from __future__ import annotations
@@ -55,9 +55,9 @@ def per_step(depth: int, width: int, norm: str = "none", steps: int = 60, reps: 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--widths", type=int, nargs="*", default=[64])
-    parser.add_argument("--depths", type=int, nargs="*", default=[1, 4, 8, 16, 24])
+    parser.add_argument("--depths", type=int, nargs="*", default=[1, 4, 8, 16])
     parser.add_argument(
-        "--live", type=int, nargs="*", default=[1, 8, 16, 24], help="single depths to time end to end"
+        "--live", type=int, nargs="*", default=[1, 8, 16], help="single depths to time end to end"
     )
     args = parser.parse_args()
     from gradviz.lessons.resnet import experiment as exp
@@ -71,14 +71,14 @@ def main() -> None:
     print(
         f"\nlive single-depth runs at the default steps ({exp.Config().steps}), width {exp.Config().width}:"
     )
-    for d in args.live:
-        cfg = exp.Config(depths=(d,))
-        start, cpu = time.perf_counter(), time.thread_time()
-        exp.run(cfg)
-        wall, cpu = time.perf_counter() - start, time.thread_time() - cpu
-        print(
-            f"  {d:>3} blocks: {wall:6.1f} s wall, {cpu:6.1f} s CPU, estimate {exp.estimate_seconds(cfg):5.1f} s"
-        )
+    for norm in ("none", "batch"):
+        for d in args.live:
+            cfg = exp.Config(depths=(d,), norm=norm)
+            start, cpu = time.perf_counter(), time.thread_time()
+            exp.run(cfg)
+            wall, cpu = time.perf_counter() - start, time.thread_time() - cpu
+            est = exp.estimate_seconds(cfg)
+            print(f"  {norm:>5} {d:>3} blocks: {wall:6.1f} s wall, {cpu:6.1f} s CPU, estimate {est:5.1f} s")
 
 
 if __name__ == "__main__":

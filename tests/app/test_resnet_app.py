@@ -97,6 +97,17 @@ def test_a_sweep_beyond_the_cap_is_refused():
 
 
 @pytest.mark.slow
+def test_changing_the_depths_keeps_the_section_controls_valid():
+    at = _open()
+    at.segmented_control(key="grad_depth").set_value(16)
+    at.segmented_control(key="lesion_depth").set_value(8).run()
+    _clean(at)
+    at.selectbox(key="depths").set_value("1").run()  # 16 and 8 are no longer offered: a live 1-block run
+    _clean(at)
+    assert at.segmented_control(key="grad_depth").options == ["1"]
+
+
+@pytest.mark.slow
 def test_live_single_depth_runs_at_the_extremes():
     at = _open(depths="1", steps="50", lr="0.2", width="32", seed="9999")
     assert "One depth only" in _text(at)
@@ -132,3 +143,19 @@ def test_rejects_malformed_links():
     ):
         assert bad in warnings, bad
     assert at.selectbox(key="depths").value == "1-2-4-8-16" and at.slider(key="jac_depth").value == 16
+
+
+def test_offline_live_run_falls_back_to_bundled_digits(monkeypatch, tmp_path):
+    from gradviz import data, ui
+
+    monkeypatch.setenv(data.ENV_VAR, str(tmp_path))  # an empty data dir, and downloads are refused
+    monkeypatch.setattr(data, "cache_dir", lambda: tmp_path / "cache")
+    ui.dataset_status.clear()
+    try:
+        at = _open(depths="2", steps="50")
+        assert any("8×8" in i.value for i in at.info), [i.value for i in at.info]
+        assert "One depth only" in _text(at) and "1,438" in " ".join(m.help or "" for m in at.metric)
+        at = _open()  # the precomputed default needs no data at all
+        assert not any("8×8" in i.value for i in at.info)
+    finally:
+        ui.dataset_status.clear()

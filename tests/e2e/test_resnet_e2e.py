@@ -22,7 +22,7 @@ from e2e_support import (
     stop_server,
     wait_healthy,
 )
-from test_browser import EXCEPTION, _luminance, assert_healthy, open_page
+from test_browser import CHART, EXCEPTION, _luminance, assert_healthy, open_page
 
 pytestmark = pytest.mark.e2e
 
@@ -53,8 +53,10 @@ def resnet_url() -> Iterator[str]:
 def test_default_view(resnet_url, browser, screenshots_dir, scheme):
     context, page = open_page(browser, resnet_url + LESSON.url_path, scheme=scheme)
     try:
+        # all nine charts (a warm server can report the script done before the last fragments are drawn)
+        page.wait_for_function(f"document.querySelectorAll({CHART!r}).length >= 9", timeout=30_000)
         assert_healthy(page, LESSON)
-        assert page.locator("[data-testid='stVegaLiteChart']").count() == 9
+        assert page.locator(CHART).count() == 9
         bg = page.locator("[data-testid='stApp']").evaluate("e => getComputedStyle(e).backgroundColor")
         assert (_luminance(bg) > 0.5) == (scheme == "light")
         suffix = "" if scheme == "light" else "-dark"

@@ -318,13 +318,14 @@ def test_jacobian_sentence_counts_zeros_and_names_the_regime():
     s = pd.DataFrame({"net": ["plain", "residual", "plain, orthogonal"], "largest": [1e-10, 4.0, 1.0],
                       "median": [1e-12, 1.0, 1.0], "smallest": [1e-14, 0.3, 1.0], "zeros": [30, 0, 0]})  # fmt: skip
     text = words.jacobian_sentence(s, 16, "linear", 64, jac.ZERO_BELOW)
-    assert "30 of 64 are zero" in text and "every direction shrinks: vanishing" in text
+    assert "30 of 64 are below 1e-12 × the largest" in text and "every direction shrinks: vanishing" in text
     assert "within a factor 10 of unchanged" in text and "every σ equals 1" in text
 
 
 def test_cost_estimate_and_cap():
     d = exp.Config()
-    assert exp.estimate_seconds(d) > exp.LIVE_CAP_S  # the default sweep must be precomputed, not trained live
+    long = exp.Config(norm="batch", steps=1000)
+    assert exp.estimate_seconds(long) > exp.LIVE_CAP_S  # a long sweep is refused on a shared server
     for key, depths in exp.DEPTH_CHOICES.items():  # any single depth at the defaults: the 10 s live goal
         for norm in ("none", "batch"):
             if len(depths) == 1:
@@ -374,3 +375,28 @@ def test_batchnorm_sweep_degrades_without_vanishing():
     assert g.regime != "vanishing" and g.ratio > 1e-2
     t = exp.final_table(res).set_index(["depth", "net"])
     assert t.loc[(deepest, "plain"), "held_out_accuracy"] > 0.5  # it trains, just worse
+
+
+def test_flow_explain_at_the_extremes():
+    vanishing, residual = _flow(1e-11), _flow(1.5, net="residual")
+    text = words.flow_explain(vanishing, residual, "none")
+    assert "shrinks the gradient" in text and "stays nearer 1" in text
+    assert "grows the gradient" in words.flow_explain(_flow(60.0), residual, "batch")
+    assert "does not vanish" in words.flow_explain(_flow(60.0), residual, "batch")
+    assert "not defined" in words.flow_explain(_flow(0.0), residual, "none")  # underflow to zero: no log(0)
+    latex = words.flow_latex(vanishing, residual)
+    assert len(latex) == 2 and r"\times10^{-11}" in latex[1] and "1.5" in latex[1]
+    assert words.sup(16) == "¹⁶" and words.x_at(3) == "x⁽³⁾"
+    assert words.pct(float("nan")) == "n/a" and words.pct(0.5) == "50.0%"
+
+
+def test_the_code_shown_is_the_code_that_runs():
+    from gradviz.lessons.resnet import source
+    from gradviz.lessons.resnet.sweep import run_sweep
+
+    shown = dict(source.taught())
+    assert "x = x + block(x)" in shown["gradviz/nets.py · BlockMLP.body"]
+    assert shown["gradviz/lessons/resnet/sweep.py · run_sweep"].startswith("def run_sweep(")
+    import inspect
+
+    assert shown["gradviz/lessons/resnet/sweep.py · run_sweep"] == inspect.getsource(run_sweep).rstrip("\n")

@@ -24,7 +24,7 @@ def _finite_positive(df: pd.DataFrame, col: str = "value") -> pd.DataFrame:
 
 
 def loss_curves(curves: pd.DataFrame, total_width: int = 760) -> alt.FacetChart:
-    """Training loss (on 2,000 training digits, evaluated during training) over steps: one line per depth,
+    """Training loss (on 1,000 training digits, evaluated during training) over steps: one line per depth,
     one panel per net. The viridis colour runs from shallow (dark) to deep (light); lines are labelled."""
     df = curves[(curves.quantity == "train_loss") & np.isfinite(curves.value)]
     depths = sorted(df.depth.unique().tolist())
@@ -79,7 +79,7 @@ def degradation_chart(final: pd.DataFrame) -> alt.HConcatChart:
         alt.Chart(df[df.quantity == "train_loss"])
         .mark_line(point=alt.OverlayMarkDef(size=60))
         .encode(
-            y=alt.Y("value:Q", title="final training loss (all 8,000 digits)", scale=alt.Scale(zero=True)),
+            y=alt.Y("value:Q", title="final training loss (whole training set)", scale=alt.Scale(zero=True)),
             tooltip=[
                 alt.Tooltip("net:N"),
                 alt.Tooltip("depth:Q", title="blocks"),
@@ -160,7 +160,7 @@ def gradient_by_block(grads: pd.DataFrame, depth: int) -> alt.Chart:
 
 def singular_values(singular: pd.DataFrame) -> alt.Chart:
     """Singular values of ∂x⁽ⁿ⁾/∂x⁽⁰⁾, largest first, log scale, one line per net; values that are zero to
-    float64 precision (below 1e-12 × the net's largest) are left out (the caption counts them)."""
+    float64 precision (below 1e-12 × the net's largest) are left out (the words count them)."""
     top = singular.groupby("net").value.transform("max")
     df = _finite_positive(singular[singular.value > ZERO_BELOW * top])
     nets = [n for n in JACOBIAN_ORDER if n in set(singular.net)]
@@ -299,11 +299,10 @@ def imagenet_chart(table: pd.DataFrame, human: float) -> alt.Chart:
     )
     rule = alt.Chart(pd.DataFrame({"y": [human], "label": [f"humans {human:g} %"]})).mark_rule(
         color=palette(4)[3], strokeDash=[6, 3]).encode(y="y:Q", tooltip=[alt.Tooltip("label:N", title="")])  # fmt: skip
-    # its label at the right end, above the line (clear of the tall early bars)
-    rule_text = rule.mark_text(align="right", dy=-7, fontSize=11).encode(
-        x=alt.value("width"), text="label:N", color=alt.value(palette(4)[3])
-    )
-    return alt.layer(bars, text, rule, rule_text).properties(height=CHART_HEIGHT - 60)
+    # the rule is named in the title: a label on the line would sit on the bars
+    title = alt.TitleParams(f"dashed line: humans, {human:g} %", fontSize=11, fontWeight="normal",
+                            anchor="end", color=palette(4)[3])  # fmt: skip
+    return alt.layer(bars, text, rule).properties(height=CHART_HEIGHT - 60, title=title)
 
 
 def cifar_chart(table: pd.DataFrame) -> alt.Chart:

@@ -37,7 +37,7 @@ NETS = {  # label -> (skip connection, init)
     "plain, orthogonal": (False, "orthogonal"),
 }
 DEPTH_RANGE = (1, 50)
-ZERO_BELOW = 1e-12  # a singular value below 1e-12 × the largest is zero to float64 precision (a rank lost)
+ZERO_BELOW = 1e-12  # σ below 1e-12 × the largest cannot be told from zero in float64 (a lost or unresolvable direction)
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,7 @@ def run(cfg: Config, on_step: ProgressFn | None = None) -> Result:
 
 def summary(result: Result) -> pd.DataFrame:
     """net, largest, median and smallest of the nonzero singular values, and zeros: how many are zero to
-    float64 precision (below ZERO_BELOW × the largest: directions the net cannot pass back at all)."""
+    float64 precision (below ZERO_BELOW × the largest: directions the net kills, or shrinks beyond resolution)."""
     s = result.tables["singular"]
     top = s.groupby("net", sort=False).value.transform("max")
     s = s.assign(zero=s.value <= ZERO_BELOW * top)

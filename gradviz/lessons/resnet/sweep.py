@@ -17,6 +17,7 @@ from gradviz.lessons.resnet import paths
 from gradviz.lessons.resnet.experiment import (
     BATCH,
     NETS,
+    PATH_BATCH,
     PATH_SAMPLES,
     TRAIN_EVAL,
     Config,
@@ -28,7 +29,7 @@ from gradviz.probe import LayerProbe
 from gradviz.results import Result
 from gradviz.train import ProgressFn, TrainConfig, train
 
-N_EVALS = 20  # evaluations per run: the curves' points
+N_EVALS = 15  # evaluations per run: the curves' points
 
 
 def _evaluate(x_tr: torch.Tensor, y_tr: torch.Tensor, x_te: torch.Tensor, y_te: torch.Tensor):
@@ -116,7 +117,7 @@ def run_sweep(cfg: Config, on_step: ProgressFn | None = None) -> Result:
             finals += [(depth, net, q, v) for q, v in row.items()]
             if net == "residual" and depth == max(cfg.depths) and not diverged:
                 gen = torch.Generator().manual_seed(cfg.seed + 7)
-                idx = torch.randperm(x_train.shape[0], generator=gen)[:256]
+                idx = torch.randperm(x_train.shape[0], generator=gen)[:PATH_BATCH]
                 path_rows.append(
                     paths.sample_path_gradients(model, x_train[idx], y_train[idx], PATH_SAMPLES, gen).assign(
                         depth=depth

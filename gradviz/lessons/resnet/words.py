@@ -71,6 +71,11 @@ def x_at(ell: int) -> str:
     return f"x⁽{sup(ell)}⁾"
 
 
+def pct(value: float) -> str:
+    """An accuracy as a percentage; "n/a" for a run that diverged."""
+    return f"{value:.1%}" if math.isfinite(value) else "n/a"
+
+
 def latex_num(value: float) -> str:
     """Moderate numbers in plain digits (1.52), others as ×10^n (5.06×10^{-11})."""
     if math.isfinite(value) and 1e-3 <= abs(value) < 1e4:
@@ -142,8 +147,8 @@ def sweep_verdict(
     lines = [degradation_sentence(plain, diverged), degradation_sentence(residual, diverged)]
     if plain.degrades and not residual.degrades:
         lines.append(
-            "Deeper plain nets train worse while their residual twins do not: the degradation He et al. "
-            "(2016) reported, measured here on the same data, steps and initial weights."
+            "Deeper plain nets train worse while their residual twins do not, on the same data, steps and "
+            "initial weights: what He et al. (2016) reported for plain vs residual nets."
         )
     elif plain.degrades and residual.degrades:
         lines.append(
@@ -186,7 +191,7 @@ def why_plain(plain: Degradation, norm: str, g: GradientFlow | None, accuracy: f
             f"Yet the {g.depth}-block plain net is not starved of gradient: {measured}, within a factor "
             f"{EXPLODING_ABOVE:g} either way. With batch norm the deep plain net's trouble is **not** a "
             "vanishing gradient, as He et al. argue: the gradient arrives, but the deeper plain net is "
-            "harder to optimize. Two different failures: without batch norm it vanishes; with it, it degrades."
+            "harder to optimize. Switch batch norm off to compare it with the other failure."
         )
     if plain.degrades:
         return (
@@ -250,23 +255,23 @@ def flow_latex(plain: GradientFlow, residual: GradientFlow) -> list[str]:
 
 def flow_explain(plain: GradientFlow, residual: GradientFlow, norm: str) -> str:
     """What the numbers on screen say about I + ∂F/∂x, computed from the two nets' per-block factors."""
-    if not (math.isfinite(plain.per_block) and math.isfinite(residual.per_block)):
-        return "One of the runs diverged, so its per-block factor is not defined."
+    p, r = plain.per_block, residual.per_block
+    if not (math.isfinite(p) and math.isfinite(r) and p > 0 and r > 0):
+        return "One of the runs diverged or its gradient underflowed to zero, so its per-block factor is not defined."
+    verb = "shrinks" if p < 1 else "grows"
     text = (
         f"Backprop multiplies by one Jacobian per block. In the plain net that Jacobian is ∂F/∂x alone; measured "
-        f"at initialization, it shrinks or grows the gradient by a factor **{plain.per_block:.3g}** per block "
-        f"on average. The residual twin has the same ∂F/∂x plus the identity, and its factor is "
-        f"**{residual.per_block:.3g}**."
+        f"at initialization, it {verb} the gradient by a factor **{p:.3g}** per block on average. The residual "
+        f"twin has the same ∂F/∂x plus the identity, and its factor is **{r:.3g}**."
     )
-    if plain.per_block < 1 and abs(math.log(residual.per_block)) < abs(math.log(plain.per_block)):
+    if abs(math.log(r)) < abs(math.log(p)):
         text += (
             " Whatever ∂F/∂x does, the identity term passes the incoming gradient on unchanged, so the residual "
-            "product stays nearer 1 over any number of blocks."
+            "product stays nearer 1."
         )
     if norm == "batch":
-        text += (
-            " Batch norm rescales each block's pre-activations, which changes ∂F/∂x itself: with it, the plain "
-            "net's factor is no longer small."
+        text += " Batch norm rescales each block's pre-activations, and so changes ∂F/∂x itself" + (
+            ": here the plain net's factor is not small, so its gradient does not vanish." if p > 0.5 else "."
         )
     return text
 
@@ -283,11 +288,9 @@ def jacobian_sentence(
     for net, r in rows.items():
         zeros = int(r.zeros)
         near = r.smallest > 0.1 and r.largest < 10 and not zeros
-        desc = f"**{net}**: the nonzero σ run from {sci(r.smallest)} to {sci(r.largest)} (median {sci(r.median)})"
+        desc = f"**{net}**: the resolvable σ run from {sci(r.smallest)} to {sci(r.largest)} (median {sci(r.median)})"
         if zeros:
-            desc += (
-                f", and {zeros} of {width} are zero to float64 precision (below {zero_below:g} × the largest)"
-            )
+            desc += f", and {zeros} of {width} are below {zero_below:g} × the largest: too small for float64 to tell from zero"
         if near:
             desc += " — every direction passes within a factor 10 of unchanged"
         elif r.largest < 0.1:
