@@ -433,6 +433,32 @@ def sources(items: Sequence[tuple[str, str | None]]) -> None:
     st.markdown("\n".join(lines))
 
 
+def provenance(runs: Result | Sequence[Result] | dict[str, Result]) -> str:
+    """Where the numbers on screen come from, in one sentence: the committed results every visitor sees, or
+    a live run, which on another machine can differ in the last digits (float32 sums are not bit-identical
+    across processors). Precomputed results carry meta["precomputed"]; "seconds" is the training time."""
+    items = list(runs.values()) if isinstance(runs, dict) else [runs] if isinstance(runs, Result) else list(runs)
+    seconds = sum(float(r.meta.get("seconds", 0.0)) for r in items)
+    live = [r for r in items if not r.meta.get("precomputed")]
+    trained = f"{seconds:.1f} s of training" if seconds else "Trained"
+    if not live:
+        return (
+            f"{trained}, precomputed and committed with the app: every visitor sees exactly these numbers."
+        )
+    some = "" if len(live) == len(items) else f"{len(live)} of these {len(items)} runs "
+    return (
+        f"{trained}; {some}trained live on this server and cached for everyone. Trained on another machine, "
+        "the same settings can differ in the last digits (float32 arithmetic is not bit-identical across "
+        "processors)."
+    )
+
+
+def provenance_caption(runs: Result | Sequence[Result] | dict[str, Result], prefix: str = "") -> None:
+    """`st.caption` of `provenance(runs)`, after `prefix` (e.g. the dataset's description). For the line
+    under a lesson's trained results; README says the same once."""
+    st.caption(f"{prefix.rstrip('. ')}. {provenance(runs)}" if prefix else provenance(runs))
+
+
 def diverged_notice(result: Result, label: str = "This run") -> None:
     if result.diverged:
         st.error(

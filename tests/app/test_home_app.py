@@ -46,7 +46,7 @@ def test_home_does_not_import_torch():
 
     code = (
         "import sys; from streamlit.testing.v1 import AppTest; "
-        f"at = AppTest.from_file({APP!r}).run(); assert not at.exception; print('torch' in sys.modules)"
+        f"at = AppTest.from_file({APP!r}, default_timeout=240).run(); assert not at.exception; print('torch' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.stdout.strip().endswith("False"), out.stdout + out.stderr
