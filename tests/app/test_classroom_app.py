@@ -91,10 +91,6 @@ PAGES = [None] + [lesson.path for lesson in lessons.available()]
 
 @pytest.mark.parametrize("page", PAGES, ids=[p or "home" for p in PAGES])
 def test_a_precomputed_view_renders_without_torch(page, mnist_dir):
-    if page == "app_pages/deep_nets.py":
-        pytest.xfail(
-            "the page imports ACTIVATIONS, INITS from gradviz.nets (torch); gradviz.net_options has them"
-        )
     switch = f"at.switch_page({page!r}).run(); " if page else ""
     code = (
         "import sys; from streamlit.testing.v1 import AppTest; "
