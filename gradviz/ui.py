@@ -334,3 +334,9 @@ def lesson_link(path: str, label: str, icon: str, why: str) -> None:
     except Exception:  # noqa: BLE001 - StreamlitPageNotFoundError while the lesson is not published
         st.markdown(f"**{label}** (coming soon)")
     st.caption(why)
+
+
+def precomputed(name: str, cfg: Any) -> Result | None:
+    """The committed result for this config, or None (no live run): lets a page show an estimated time
+    and ask before training settings nobody precomputed."""
+    return _precomputed(name, cfg)

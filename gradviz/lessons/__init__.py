@@ -48,6 +48,13 @@ LESSONS: tuple[Lesson, ...] = (
         "Watch one SGD step fall off a loss cliff, and a clipped step stay put; then train a real RNN that "
         "explodes without clipping and learns with it.",
     ),
+    Lesson(
+        "app_pages/lstm.py",
+        "LSTM gates and the constant error carousel",
+        ":material/memory:",
+        "Slide one LSTM cell's gates, measure how far back the gradient reaches through a tanh RNN, an IRNN and "
+        "an LSTM, and train all three on a task whose answer lies far back in the sequence.",
+    ),
 )
 
 # The lessons' trained experiments: name (the folder under results/) -> module. Each module defines
@@ -57,6 +64,8 @@ LESSONS: tuple[Lesson, ...] = (
 EXPERIMENTS: dict[str, str] = {
     "deep_nets": "gradviz.lessons.deep_nets.experiment",
     "clipping": "gradviz.lessons.clipping.experiment",
+    "lstm": "gradviz.lessons.lstm.experiment",
+    "lstm_reach": "gradviz.lessons.lstm.reach_experiment",
 }
 
 
