@@ -32,7 +32,9 @@ def one_cell() -> None:
     c = st.columns(6)
     i = ui.slider("input gate i", "i", 0.0, 1.0, 1.0, 0.05, container=c[0], help="save, in the lecture notes")
     f = ui.slider("forget gate f", "f", 0.0, 1.0, 1.0, 0.05, container=c[1], help="rem, in the lecture notes")
-    o = ui.slider("output gate o", "o", 0.0, 1.0, 1.0, 0.05, container=c[2], help="focus, in the lecture notes")
+    o = ui.slider(
+        "output gate o", "o", 0.0, 1.0, 1.0, 0.05, container=c[2], help="focus, in the lecture notes"
+    )
     g = ui.slider("candidate g", "g", -1.0, 1.0, 0.5, 0.05, container=c[3], help="ltm′, in the lecture notes")
     c_prev = ui.slider("old cell c_prev", "c_prev", -3.0, 3.0, 1.0, 0.1, container=c[4], help="ltm_(t−1)")
     notation = ui.select("notation", "notation", words.NOTATIONS, "standard", container=c[5], widget="radio",
@@ -41,7 +43,9 @@ def one_cell() -> None:
     name, exact = cell.regime(i, f)
     left, right = st.columns([3, 2])
     with left:
-        ui.chart_with_data(ui.built(charts.cell_bars, cell.cell_table(step)), cell.cell_table(step), "lstm_cell.csv")
+        ui.chart_with_data(
+            ui.built(charts.cell_bars, cell.cell_table(step)), cell.cell_table(step), "lstm_cell.csv"
+        )
     with right:
         corners = cell.regime_corners(i, f)
         ui.altair(ui.built(charts.regime_map, corners, i, f), key="lstm-regimes", width="content")
@@ -58,11 +62,26 @@ def how_far_back() -> None:
     st.header("2 · How far back the gradient reaches")
     st.caption("Measured with autograd on freshly initialized PyTorch modules (keys reach_T, reach_seed: this "
                "section's own T and seed, separate from section 3's).")  # fmt: skip
-    ui.preset_buttons(configs.REACH_PRESETS, {"T": "reach_T", "forget_bias": "forget_bias", "hidden": "hidden", "seed": "reach_seed"}, key="reach")
+    ui.preset_buttons(
+        configs.REACH_PRESETS,
+        {"T": "reach_T", "forget_bias": "forget_bias", "hidden": "hidden", "seed": "reach_seed"},
+        key="reach",
+    )
     c, d = st.columns(4), RC()
-    T = ui.slider("distance T", "reach_T", *configs.REACH_T_RANGE, d.T, container=c[0], help="URL key reach_T")
-    b_f = ui.slider("forget-gate bias b_f", "forget_bias", *configs.REACH_FORGET_BIAS_RANGE, d.forget_bias, 0.5, container=c[1])
-    hidden = ui.select("units", "hidden", configs.REACH_HIDDEN_OPTIONS, d.hidden, container=c[2], widget="select_slider")
+    T = ui.slider(
+        "distance T", "reach_T", *configs.REACH_T_RANGE, d.T, container=c[0], help="URL key reach_T"
+    )
+    b_f = ui.slider(
+        "forget-gate bias b_f",
+        "forget_bias",
+        *configs.REACH_FORGET_BIAS_RANGE,
+        d.forget_bias,
+        0.5,
+        container=c[1],
+    )
+    hidden = ui.select(
+        "units", "hidden", configs.REACH_HIDDEN_OPTIONS, d.hidden, container=c[2], widget="select_slider"
+    )
     seed = ui.number("seed", "reach_seed", 0, 9999, d.seed, container=c[3], help="URL key reach_seed")
     res = ui.run_cached("lstm_reach", RC(T=T, forget_bias=b_f, hidden=hidden, seed=seed))
     curves, m = res.tables["curves"], res.meta
@@ -80,16 +99,13 @@ def how_far_back() -> None:
 
 def forget_trick() -> None:
     st.subheader("The forget-bias trick, measured")
-    reach_rows = []
-    for cfg in configs.REACH_PRESETS.values():
-        r = ui.run_cached("lstm_reach", cfg)
-        reach_rows.append((cfg.forget_bias, words.gain_at(r.tables["curves"], "lstm", "dc", cfg.T), r.meta["mean_forget"]))
-    learn_rows = []
-    for cfg in (configs.LEARN_PRESETS["default"], configs.LEARN_PRESETS["zero forget bias"]):
-        r = ui.run_cached("lstm", cfg)
-        learn_rows.append((cfg.forget_bias, exp.summary_value(r, "lstm", "final_loss"), exp.summary_value(r, "lstm", "solved_at")))
-    baseline = ui.run_cached("lstm", configs.LEARN_PRESETS["default"]).meta["baseline"]
-    st.markdown(words.forget_trick_text(sorted(reach_rows), learn_rows, baseline, RC().T))
+    reach = [(cfg, ui.run_cached("lstm_reach", cfg)) for cfg in configs.REACH_PRESETS.values()]
+    learn = [
+        (cfg, ui.run_cached("lstm", configs.LEARN_PRESETS[n]))
+        for n, cfg in configs.LEARN_PRESETS.items()
+        if n != "temporal order"
+    ]
+    st.markdown(words.forget_trick_text(reach, learn))  # fmt: skip
 
 
 def approve(cfg: configs.LearnConfig) -> None:
@@ -104,44 +120,64 @@ def learning() -> None:
             "forget_bias": "learn_forget_bias"}  # fmt: skip
     ui.preset_buttons(configs.LEARN_PRESETS, keys, key="learn")
     c, d = st.columns(7), LC()
-    task = ui.select("task", "task", configs.TASKS, d.task, container=c[0], help="adding problem or temporal order")
-    T = ui.slider("sequence length T", "learn_T", *configs.LEARN_T_RANGE, d.T, container=c[1], help="URL key learn_T")
-    models = ui.select("models", "models", tuple(configs.MODEL_SETS), d.models, container=c[2], help="rnn = tanh RNN")
+    task = ui.select(
+        "task", "task", configs.TASKS, d.task, container=c[0], help="adding problem or temporal order"
+    )
+    T = ui.slider(
+        "sequence length T", "learn_T", *configs.LEARN_T_RANGE, d.T, container=c[1], help="URL key learn_T"
+    )
+    models = ui.select(
+        "models", "models", tuple(configs.MODEL_SETS), d.models, container=c[2], help="rnn = tanh RNN"
+    )
     steps = ui.slider("steps", "steps", *configs.LEARN_STEPS_RANGE, d.steps, 100, container=c[3])
     lr = ui.select("Adam lr", "lr", configs.LR_OPTIONS, d.lr, container=c[4], widget="select_slider")
     seed = ui.number("seed", "learn_seed", 0, 9999, d.seed, container=c[5], help="URL key learn_seed")
-    b_f = ui.select("LSTM b_f", "learn_forget_bias", (-1.0, 0.0, 1.0, 2.0, 3.0), d.forget_bias, container=c[6], widget="select_slider")
+    b_f = ui.select(
+        "LSTM b_f",
+        "learn_forget_bias",
+        configs.LEARN_FORGET_BIASES,
+        d.forget_bias,
+        container=c[6],
+        widget="select_slider",
+    )
     cfg = LC(task=task, T=T, models=models, steps=steps, lr=lr, seed=seed, forget_bias=b_f)
     res = ui.precomputed("lstm", cfg)
     if res is None:
         cost = ui.run_cached("lstm", configs.LEARN_PRESETS["default"]).meta["cost_per_step_T"]
-        secs, work = configs.estimate_seconds(cfg, cost), configs.work(cfg)
-        allowed = work <= configs.MAX_WORK
-        if not allowed or (secs > configs.AUTO_SECONDS and cfg not in st.session_state.get("lstm-approved", set())):
-            st.info(words.estimate_text(secs, configs.AUTO_SECONDS, allowed, configs.MAX_WORK, work), icon=":material/timer:")
+        allowed, secs, work = configs.live_plan(cfg, cost)
+        if not allowed or (
+            secs > configs.AUTO_SECONDS and cfg not in st.session_state.get("lstm-approved", set())
+        ):
+            st.info(words.estimate_text(secs, allowed, work), icon=":material/timer:")
             if allowed:
-                st.button(f"Train live (about {secs:.0f} s)", on_click=approve, args=(cfg,), key="lstm-train", icon=":material/play_arrow:")
+                st.button(
+                    f"Train live (about {secs:.0f} s)",
+                    on_click=approve,
+                    args=(cfg,),
+                    key="lstm-train",
+                    icon=":material/play_arrow:",
+                )
             return
         res = ui.run_cached("lstm", cfg)
-    learned(cfg, res)
+    learned(cfg, res)  # fmt: skip
 
 
 def learned(cfg: configs.LearnConfig, res) -> None:
     t, base = res.tables, res.meta["baseline"]
     st.markdown(words.task_text(cfg.task, cfg.T, base))
-    ui.chart_with_data(ui.built(charts.loss_chart, t["curves"], base, words.LOSS_NAMES[cfg.task]), t["curves"], "lstm_learning_curves.csv")
+    ui.chart_with_data(ui.built(charts.loss_chart, t["curves"], base, words.LOSS_NAMES[cfg.task]), t["curves"], "lstm_learning_curves.csv")  # fmt: skip
     for col, kind in zip(st.columns(len(cfg.kinds)), cfg.kinds, strict=True):
         final = exp.summary_value(res, kind, "final_loss")
-        col.metric(f"{configs.MODEL_NAMES[kind]}: final held-out loss", ui.sci(final), help=words.status(final, base))
+        col.metric(f"{configs.MODEL_NAMES[kind]}: final held-out loss", ui.sci(final), help=words.status(final, base))  # fmt: skip
     st.markdown(words.learn_verdict(t["summary"], base, cfg.kinds, cfg.task))
-    ui.chart_with_data(ui.built(charts.input_grad_chart, t["input_grads"]), t["input_grads"], "lstm_input_gradients.csv")
+    ui.chart_with_data(ui.built(charts.input_grad_chart, t["input_grads"]), t["input_grads"], "lstm_input_gradients.csv")  # fmt: skip
     st.markdown(words.input_grad_text(t["input_grads"], cfg.T))
     show_code(("learn", "train_models"), ("learn", "input_gradients"))
     st.subheader("4 · Inside the trained LSTM")
     if "inside" not in t:
         st.info("Add the LSTM to the models to see its gates.", icon=":material/visibility_off:")
         return
-    ui.chart_with_data(ui.built(charts.inside_chart, t["inside"], t["example"]), t["inside"], "lstm_inside.csv")
+    ui.chart_with_data(ui.built(charts.inside_chart, t["inside"], t["example"]), t["inside"], "lstm_inside.csv")  # fmt: skip
     st.markdown(words.inside_text(t["inside"], t["example"], res.meta["runs"]["lstm"], cfg.task))
 
 

@@ -28,10 +28,15 @@ def test_by_hand_cell_matches_torch_lstmcell():
         for p in torch_cell.parameters():
             p.normal_(0, 0.7, generator=gen)
     x = torch.randn(4, 5, generator=gen, dtype=torch.float64)
-    h0, c0 = torch.randn(4, 7, generator=gen, dtype=torch.float64), torch.randn(4, 7, generator=gen, dtype=torch.float64)
+    h0, c0 = (
+        torch.randn(4, 7, generator=gen, dtype=torch.float64),
+        torch.randn(4, 7, generator=gen, dtype=torch.float64),
+    )
     h_ref, c_ref = torch_cell(x, (h0, c0))
     p = {k: v.detach().numpy() for k, v in torch_cell.named_parameters()}
-    h, c, gates = cell.lstm_cell(x.numpy(), h0.numpy(), c0.numpy(), p["weight_ih"], p["weight_hh"], p["bias_ih"], p["bias_hh"])
+    h, c, gates = cell.lstm_cell(
+        x.numpy(), h0.numpy(), c0.numpy(), p["weight_ih"], p["weight_hh"], p["bias_ih"], p["bias_hh"]
+    )
     np.testing.assert_allclose(h, h_ref.detach().numpy(), rtol=1e-12, atol=1e-12)
     np.testing.assert_allclose(c, c_ref.detach().numpy(), rtol=1e-12, atol=1e-12)
     assert set(gates) == {"i", "f", "g", "o"}
@@ -80,7 +85,10 @@ def test_forget_bias_lands_on_the_forget_slice_of_both_biases(module):
         for p in cellmod.parameters():
             p.zero_()
     set_forget_bias(cellmod, 2.5)
-    _, c = cellmod(torch.zeros(1, 3, dtype=torch.float64), (torch.zeros(1, 6, dtype=torch.float64), torch.ones(1, 6, dtype=torch.float64)))
+    _, c = cellmod(
+        torch.zeros(1, 3, dtype=torch.float64),
+        (torch.zeros(1, 6, dtype=torch.float64), torch.ones(1, 6, dtype=torch.float64)),
+    )
     assert torch.allclose(c, torch.full((1, 6), 1 / (1 + math.exp(-2.5)), dtype=torch.float64))
 
 
@@ -144,7 +152,14 @@ def test_reach_curve_matches_finite_differences():
 
         eps, h0 = 1e-6, torch.zeros(1, 4, dtype=torch.float64)
         with torch.no_grad():
-            cols = [(last(h0 + eps * torch.eye(4, dtype=torch.float64)[j]) - last(h0 - eps * torch.eye(4, dtype=torch.float64)[j])) / (2 * eps) for j in range(4)]
+            cols = [
+                (
+                    last(h0 + eps * torch.eye(4, dtype=torch.float64)[j])
+                    - last(h0 - eps * torch.eye(4, dtype=torch.float64)[j])
+                )
+                / (2 * eps)
+                for j in range(4)
+            ]
         fd = float(torch.linalg.matrix_norm(torch.stack(cols, dim=1), ord=2))
         curves = reach.measure(cfg).tables["curves"]
         assert words.gain_at(curves, kind, "dh", cfg.T) == pytest.approx(fd, rel=1e-6)
@@ -168,7 +183,9 @@ def test_temporal_order_task_and_its_baseline():
     x, y = tasks.temporal_order(4000, 100, torch.Generator().manual_seed(0))
     assert x.shape == (4000, 100, 8) and torch.all(x.sum(dim=2) == 1)
     sym = x.argmax(dim=2)
-    assert torch.all(sym[:, 0] == tasks.ORDER_SYMBOLS.index("E")) and torch.all(sym[:, -1] == tasks.ORDER_SYMBOLS.index("B"))
+    assert torch.all(sym[:, 0] == tasks.ORDER_SYMBOLS.index("E")) and torch.all(
+        sym[:, -1] == tasks.ORDER_SYMBOLS.index("B")
+    )
     marked = tasks.marked_positions("order", x)
     assert torch.all(marked.sum(dim=1) == 2)
     pos = torch.nonzero(marked)[:, 1].reshape(-1, 2)
@@ -253,7 +270,12 @@ def test_question_answer_is_what_the_cell_computes():
 
 @pytest.mark.parametrize(
     "cfg",
-    [configs.ReachConfig(T=5), configs.ReachConfig(T=400), configs.ReachConfig(forget_bias=-2.0), configs.ReachConfig(forget_bias=5.0)],
+    [
+        configs.ReachConfig(T=5),
+        configs.ReachConfig(T=400),
+        configs.ReachConfig(forget_bias=-2.0),
+        configs.ReachConfig(forget_bias=5.0),
+    ],
     ids=["T-min", "T-max", "bias-min", "bias-max"],
 )
 def test_reach_words_at_the_extremes(cfg):
@@ -263,7 +285,12 @@ def test_reach_words_at_the_extremes(cfg):
     for text in (verdict, bias):
         assert "nan" not in text.lower()
     # the model named furthest-reaching has the largest measured gain at distance T
-    gains = {"tanh RNN": ("rnn", "dh"), "IRNN": ("irnn", "dh"), "LSTM cell": ("lstm", "dc"), "LSTM": ("lstm", "dh")}
+    gains = {
+        "tanh RNN": ("rnn", "dh"),
+        "IRNN": ("irnn", "dh"),
+        "LSTM cell": ("lstm", "dc"),
+        "LSTM": ("lstm", "dh"),
+    }
     best = max(gains, key=lambda k: words.gain_at(c, *gains[k], cfg.T))
     assert f"furthest through the **{best}**" in verdict
     full, prod = words.gain_at(c, "lstm", "dc", cfg.T), words.gain_at(c, "lstm", "forget_product", cfg.T)
@@ -271,7 +298,9 @@ def test_reach_words_at_the_extremes(cfg):
         assert ("agrees with the product" in bias) == (0.5 <= full / prod <= 2)
     assert all("nan" not in line for line in words.reach_latex(m, c))
     # the half-life readout
-    assert words.half_life_text(m["retention"]).endswith("steps") or "step" in words.half_life_text(m["retention"])
+    assert words.half_life_text(m["retention"]).endswith("steps") or "step" in words.half_life_text(
+        m["retention"]
+    )
 
 
 def test_status_bands():
@@ -289,7 +318,8 @@ def test_estimate_and_cap():
     assert configs.work(d) <= configs.MAX_WORK
     big = configs.LearnConfig(T=200, steps=3000)
     assert configs.work(big) > configs.MAX_WORK
-    assert "Lower the steps" in words.estimate_text(99, 10, False, configs.MAX_WORK, configs.work(big))
+    assert "Lower the steps" in words.estimate_text(99, False, configs.work(big))
+    assert "about **99 s**" in words.estimate_text(99, True, 1000)
 
 
 def test_words_on_a_trained_run(small_run, small_order_run):

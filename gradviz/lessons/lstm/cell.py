@@ -29,7 +29,12 @@ NOTES_NAMES: dict[str, str] = {"f": "rem", "i": "save", "o": "focus", "g": "ltmâ
 GATE_ORDER = ("i", "f", "g", "o")  # PyTorch's stacking of the four pre-activations
 
 # the lecture's four regimes of (input gate, forget gate)
-REGIMES: dict[tuple[int, int], str] = {(0, 1): "remember", (1, 1): "add", (0, 0): "erase", (1, 0): "overwrite"}
+REGIMES: dict[tuple[int, int], str] = {
+    (0, 1): "remember",
+    (1, 1): "add",
+    (0, 0): "erase",
+    (1, 0): "overwrite",
+}
 REGIME_RULES: dict[str, str] = {
     "remember": "c = c_prev: the cell keeps its value and nothing is written",
     "add": "c = c_prev + g: the candidate is added to what the cell holds",

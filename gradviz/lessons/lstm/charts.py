@@ -20,36 +20,43 @@ def cell_bars(values: pd.DataFrame) -> alt.Chart:
     """Horizontal bars of one cell step: (quantity, value, role) rows, in the order given."""
     order = list(values["quantity"])
     base = alt.Chart(values).encode(
-        y=alt.Y("quantity:N", sort=order, title=None, axis=alt.Axis(labelLimit=260)),
+        y=alt.Y("quantity:N", sort=order, title=None, axis=alt.Axis(labelLimit=260, labelFontSize=13)),
         tooltip=[alt.Tooltip("quantity:N"), alt.Tooltip("value:Q", format=".3f")],
     )
     # the bars, coloured by role: what came in, what the gates made of it, what goes out
-    bars = base.mark_bar().encode(
-        x=alt.X("value:Q", title="value", scale=alt.Scale(domain=[-3, 3], clamp=True)),
-        color=alt.Color("role:N", scale=alt.Scale(range=OKABE_ITO[:3]), legend=top_legend()),
+    bars = base.mark_bar(size=22).encode(
+        x=alt.X("value:Q", title="value", scale=alt.Scale(domain=[-3.5, 3.5], clamp=True)),
+        color=alt.Color("role:N", scale=alt.Scale(domain=["in", "gated", "out"], range=OKABE_ITO[:3]), legend=top_legend()),
     )
-    # the numbers at the bars' ends
-    labels = base.mark_text(align="left", dx=4).encode(x=alt.value(4), text=alt.Text("value:Q", format=".3f"))
+    # the numbers just beyond the bars' ends (left of negative bars, right of positive ones)
+    right = base.transform_filter("datum.value >= 0").mark_text(align="left", dx=5, fontSize=13)
+    left = base.transform_filter("datum.value < 0").mark_text(align="right", dx=-5, fontSize=13)
+    labels = [layer.encode(x="value:Q", text=alt.Text("value:Q", format=".3f")) for layer in (right, left)]
     zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="gray").encode(x="x:Q")
-    return (bars + zero + labels).properties(height=200)
+    return alt.layer(bars, zero, *labels).properties(height=230)
 
 
 def regime_map(corners: pd.DataFrame, i: float, f: float) -> alt.Chart:
     """The (f, i) square with the lecture's four regimes at its corners and the current gates as a point."""
     scale = alt.Scale(domain=[-0.15, 1.15], nice=False)
     base = alt.Chart(corners).encode(
-        x=alt.X("f:Q", title="forget gate f (rem)", scale=scale), y=alt.Y("i:Q", title="input gate i (save)", scale=scale)
+        x=alt.X("f:Q", title="forget gate f (rem)", scale=scale),
+        y=alt.Y("i:Q", title="input gate i (save)", scale=scale),
     )
     # corners: the nearest one to the current gates is filled
     dots = base.mark_point(size=260, filled=True).encode(
-        color=alt.Color("current:N", scale=alt.Scale(domain=[True, False], range=[OKABE_ITO[3], "#999999"]), legend=None),
+        color=alt.Color(
+            "current:N", scale=alt.Scale(domain=[True, False], range=[OKABE_ITO[3], "#999999"]), legend=None
+        ),
         tooltip=[alt.Tooltip("regime:N"), alt.Tooltip("rule:N")],
     )
     names = base.mark_text(dy=-18, fontSize=13).encode(text="regime:N")
     here = (
         alt.Chart(pd.DataFrame({"f": [f], "i": [i]}))
         .mark_point(shape="cross", size=300, strokeWidth=3, color=OKABE_ITO[0])
-        .encode(x="f:Q", y="i:Q", tooltip=[alt.Tooltip("f:Q", format=".2f"), alt.Tooltip("i:Q", format=".2f")])
+        .encode(
+            x="f:Q", y="i:Q", tooltip=[alt.Tooltip("f:Q", format=".2f"), alt.Tooltip("i:Q", format=".2f")]
+        )
     )
     return (dots + names + here).properties(width=260, height=240)
 
@@ -84,7 +91,12 @@ def reach_chart(curves: pd.DataFrame) -> alt.Chart:
         .mark_line(strokeWidth=2.5)
         .encode(
             x=alt.X("distance:Q", title="distance T − t (steps back)"),
-            y=alt.Y("value:Q", title="gradient gain (spectral norm)", scale=alt.Scale(type="log"), axis=sci_axis("gradient gain (spectral norm)")),
+            y=alt.Y(
+                "value:Q",
+                title="gradient gain (spectral norm)",
+                scale=alt.Scale(type="log"),
+                axis=sci_axis("gradient gain (spectral norm)"),
+            ),
             color=alt.Color("series:N", scale=alt.Scale(domain=names, range=colors), legend=top_legend()),
             strokeDash=alt.StrokeDash("series:N", scale=alt.Scale(domain=names, range=dashes), legend=None),
             tooltip=[
@@ -109,16 +121,31 @@ def loss_chart(curves: pd.DataFrame, baseline: float, loss_name: str) -> alt.Cha
         .mark_line(point=True, strokeWidth=2.5)
         .encode(
             x=alt.X("step:Q", title="training step"),
-            y=alt.Y("value:Q", title=f"held-out {loss_name}", scale=alt.Scale(type="log"), axis=sci_axis(f"held-out {loss_name}")),
-            color=alt.Color("model:N", scale=alt.Scale(domain=domain, range=[MODEL_COLORS[m] for m in domain]), legend=top_legend()),
-            tooltip=[alt.Tooltip("model:N"), alt.Tooltip("step:Q"), alt.Tooltip("value:Q", format=".3e", title=loss_name)],
+            y=alt.Y(
+                "value:Q",
+                title=f"held-out {loss_name}",
+                scale=alt.Scale(type="log"),
+                axis=sci_axis(f"held-out {loss_name}"),
+            ),
+            color=alt.Color(
+                "model:N",
+                scale=alt.Scale(domain=domain, range=[MODEL_COLORS[m] for m in domain]),
+                legend=top_legend(),
+            ),
+            tooltip=[
+                alt.Tooltip("model:N"),
+                alt.Tooltip("step:Q"),
+                alt.Tooltip("value:Q", format=".3e", title=loss_name),
+            ],
         )
     )
     rules = pd.DataFrame({"value": [baseline, baseline / 20], "label": ["ignores the input", "1/20 of that"]})
     # the baseline (a net that ignores the sequence) and the "solved" line at 1/20 of it
     rule = alt.Chart(rules).mark_rule(strokeDash=[6, 4], color="gray").encode(y="value:Q")
-    text = alt.Chart(rules).mark_text(align="left", dx=4, dy=-6, color="gray").encode(
-        y="value:Q", x=alt.value(0), text="label:N"
+    text = (
+        alt.Chart(rules)
+        .mark_text(align="left", dx=4, dy=-6, color="gray")
+        .encode(y="value:Q", x=alt.value(0), text="label:N")
     )
     return (lines + rule + text).properties(height=CHART_HEIGHT)
 
@@ -133,10 +160,22 @@ def input_grad_chart(input_grads: pd.DataFrame) -> alt.Chart:
         .encode(
             x=alt.X("t:Q", title="input position t (the loss is measured after the last step)"),
             y=alt.Y("value:Q", scale=alt.Scale(type="log"), axis=sci_axis("‖∂L/∂x_t‖ (mean over sequences)")),
-            color=alt.Color("model:N", scale=alt.Scale(domain=domain, range=[MODEL_COLORS[m] for m in domain]), legend=top_legend()),
-            strokeDash=alt.StrokeDash("phase:N", scale=alt.Scale(domain=["trained", "init"], range=[[1, 0], [5, 4]]),
-                                      legend=top_legend("phase")),  # fmt: skip
-            tooltip=[alt.Tooltip("model:N"), alt.Tooltip("phase:N"), alt.Tooltip("t:Q"), alt.Tooltip("value:Q", format=".2e")],
+            color=alt.Color(
+                "model:N",
+                scale=alt.Scale(domain=domain, range=[MODEL_COLORS[m] for m in domain]),
+                legend=top_legend(),
+            ),
+            strokeDash=alt.StrokeDash(
+                "phase:N",
+                scale=alt.Scale(domain=["trained", "init"], range=[[1, 0], [5, 4]]),
+                legend=top_legend("phase"),
+            ),  # fmt: skip
+            tooltip=[
+                alt.Tooltip("model:N"),
+                alt.Tooltip("phase:N"),
+                alt.Tooltip("t:Q"),
+                alt.Tooltip("value:Q", format=".2e"),
+            ],
         )
         .properties(height=CHART_HEIGHT)
     )
@@ -160,22 +199,46 @@ def inside_chart(inside: pd.DataFrame, example: pd.DataFrame) -> alt.VConcatChar
     x = alt.X("t:Q", title="position t", scale=alt.Scale(domain=[0, int(example["t"].max())], nice=False))
     rules = alt.Chart(marks).mark_rule(color=OKABE_ITO[3], strokeWidth=2, opacity=0.6).encode(x="t:Q")
     # the input: the number (or symbol) at each position, marked positions highlighted
-    top = alt.Chart(example).mark_bar(width=3).encode(
-        x=x,
-        y=alt.Y("input:Q", title="input"),
-        color=alt.Color("marked:N", scale=alt.Scale(domain=[True, False], range=[OKABE_ITO[3], "#999999"]),
-                        legend=top_legend("marked position")),  # fmt: skip
-        tooltip=[alt.Tooltip("t:Q"), alt.Tooltip("label:N", title="input"), alt.Tooltip("marked:N")],
-    ).properties(height=70, width=width)
+    top = (
+        alt.Chart(example)
+        .mark_bar(width=3)
+        .encode(
+            x=x,
+            y=alt.Y("input:Q", title="input"),
+            color=alt.Color(
+                "marked:N",
+                scale=alt.Scale(domain=[True, False], range=[OKABE_ITO[3], "#999999"]),
+                legend=top_legend("marked position"),
+            ),  # fmt: skip
+            tooltip=[alt.Tooltip("t:Q"), alt.Tooltip("label:N", title="input"), alt.Tooltip("marked:N")],
+        )
+        .properties(height=70, width=width)
+    )
     panels = [top]
     for q, title in INSIDE_TITLES.items():
         data = inside[inside["quantity"] == q].assign(unit=lambda d: "unit " + d["unit"].astype(str))
         domain = [0, 1] if q != "c" else None
-        line = alt.Chart(data).mark_line(strokeWidth=2).encode(
-            x=x,
-            y=alt.Y("value:Q", title=title, scale=alt.Scale(domain=domain) if domain else alt.Scale(zero=False)),
-            color=alt.Color("unit:N", scale=alt.Scale(range=OKABE_ITO[:4] + OKABE_ITO[5:6]), legend=top_legend("LSTM unit") if q == "i" else None),
-            tooltip=[alt.Tooltip("unit:N"), alt.Tooltip("t:Q"), alt.Tooltip("value:Q", format=".3f", title=q)],
+        line = (
+            alt.Chart(data)
+            .mark_line(strokeWidth=2)
+            .encode(
+                x=x,
+                y=alt.Y(
+                    "value:Q",
+                    title=title,
+                    scale=alt.Scale(domain=domain) if domain else alt.Scale(zero=False),
+                ),
+                color=alt.Color(
+                    "unit:N",
+                    scale=alt.Scale(range=OKABE_ITO[:4] + OKABE_ITO[5:6]),
+                    legend=top_legend("LSTM unit") if q == "i" else None,
+                ),
+                tooltip=[
+                    alt.Tooltip("unit:N"),
+                    alt.Tooltip("t:Q"),
+                    alt.Tooltip("value:Q", format=".3f", title=q),
+                ],
+            )
         )
         panels.append((rules + line).properties(height=110, width=width))
     return alt.vconcat(*panels, spacing=6).resolve_scale(color="independent")

@@ -39,6 +39,7 @@ MODEL_SETS: dict[str, tuple[str, ...]] = {
     "lstm": ("lstm",),
 }
 LR_OPTIONS = (0.002, 0.005, 0.01, 0.02, 0.05)
+LEARN_FORGET_BIASES = (-1.0, 0.0, 1.0, 2.0, 3.0)
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,9 @@ class LearnConfig:
     task: str = "adding"  # the adding problem: its baseline (MSE 1/6) is the lesson's yardstick
     T: int = 50  # long enough that the tanh RNN stays at the baseline, short enough to train live in seconds
     models: str = "all"  # a key of MODEL_SETS: tanh RNN, IRNN and LSTM side by side
-    steps: int = 700  # the LSTM passes 1/20 of the baseline after 250-550 steps on the seeds we tried
+    steps: int = (
+        600  # the LSTM passed 1/20 of the baseline by step 400-500 on seeds 0-2 (seed 0: 400, also nudged)
+    )
     lr: float = 0.02  # Adam; the same for every model, so the architecture is the only difference
     seed: int = 0  # data, initial weights and minibatch order, shared by every model
     forget_bias: float = 1.0  # the LSTM's forget-gate bias (Gers et al. 2000); "zero forget bias" uses 0
@@ -66,7 +69,7 @@ LEARN_STEPS_RANGE = (100, 3000)
 
 HIDDEN = 32  # units per model: enough for both tasks, cheap enough to train three models in seconds
 BATCH = 64  # sequences per step
-N_TRAIN = 8192  # training sequences: 700 steps see each about five times
+N_TRAIN = 8192  # training sequences: 600 steps see each between four and five times
 N_TEST = 256  # held-out sequences: the curves and final losses are measured on these, not on the batches
 EVAL_EVERY = 50  # steps between held-out evaluations
 CLIP = 1.0  # clip the gradient's norm to 1 for every model (Pascanu et al. 2013), as in the clipping lesson
@@ -87,3 +90,8 @@ def estimate_seconds(cfg: LearnConfig, cost: dict[str, float]) -> float:
     (`cost`, e.g. the default result's meta["cost_per_step_T"], measured while it trained)."""
     # t ≈ Σ_models c_model · steps · T
     return sum(cost[k] for k in cfg.kinds) * cfg.steps * cfg.T
+
+
+def live_plan(cfg: LearnConfig, cost: dict[str, float]) -> tuple[bool, float, int]:
+    """(allowed on a shared server, estimated seconds, work) for a config that is not precomputed."""
+    return work(cfg) <= MAX_WORK, estimate_seconds(cfg, cost), work(cfg)

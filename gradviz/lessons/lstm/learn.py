@@ -44,7 +44,9 @@ class Task:
 
 TASKS: dict[str, Task] = {
     "adding": Task(tasks.adding_problem, 2, 1, F.mse_loss, tasks.MEAN_PREDICTOR_MSE, 2),
-    "order": Task(tasks.temporal_order, len(tasks.ORDER_SYMBOLS), 4, F.cross_entropy, tasks.UNIFORM_PREDICTOR_CE, 10),
+    "order": Task(
+        tasks.temporal_order, len(tasks.ORDER_SYMBOLS), 4, F.cross_entropy, tasks.UNIFORM_PREDICTOR_CE, 10
+    ),
 }
 
 
@@ -67,7 +69,9 @@ def input_gradients(model: SequenceModel, task: Task, x: torch.Tensor, y: torch.
     return torch.linalg.vector_norm(grad.double(), dim=2).mean(dim=0).numpy()  # (T,)
 
 
-def inside_trace(model: SequenceModel, x: torch.Tensor, marked: torch.Tensor) -> tuple[pd.DataFrame, list[int]]:
+def inside_trace(
+    model: SequenceModel, x: torch.Tensor, marked: torch.Tensor
+) -> tuple[pd.DataFrame, list[int]]:
     """Gates i, f, o, the candidate g and the cell c of the trained LSTM over one sequence x (1, T, n_in),
     for the INSIDE_UNITS units whose cell changed most between just before the first marked position and
     the end (those that stored something). Long-form (t, unit, quantity, value); t = 0 … T−1 is the input
@@ -83,7 +87,9 @@ def inside_trace(model: SequenceModel, x: torch.Tensor, marked: torch.Tensor) ->
     for q in ("i", "f", "o", "g", "c"):
         values = torch.stack(run[q][1:] if q == "c" else run[q])[:, 0].numpy()  # (T, H)
         for u in units:
-            rows.append(pd.DataFrame({"t": np.arange(x.shape[1]), "unit": u, "quantity": q, "value": values[:, u]}))
+            rows.append(
+                pd.DataFrame({"t": np.arange(x.shape[1]), "unit": u, "quantity": q, "value": values[:, u]})
+            )
     return pd.concat(rows, ignore_index=True), units
 
 
@@ -104,7 +110,7 @@ def train_models(cfg: LearnConfig, on_step: ProgressFn | None = None) -> Result:
     value), "summary" (model, quantity, value), "input_grads" (model, phase, t, value) and, when an LSTM
     was trained, "inside" and "example"."""
     task = TASKS[cfg.task]
-    if cfg.T < task.min_T or cfg.steps < 1 or cfg.lr <= 0:
+    if task.min_T > cfg.T or cfg.steps < 1 or cfg.lr <= 0:
         raise ValueError(f"invalid config {cfg}: need T ≥ {task.min_T}, steps ≥ 1, lr > 0")
     x, y, xt, yt = make_data(cfg)
     marked = tasks.marked_positions(cfg.task, xt)  # (N_TEST, T)
@@ -153,7 +159,9 @@ def train_models(cfg: LearnConfig, on_step: ProgressFn | None = None) -> Result:
             (kind, "cpu_seconds", cpu),
         ]
         if cfg.task == "order":
-            summary.append((kind, "final_accuracy", math.nan if diverged else float(ev["test_accuracy"].iloc[-1])))
+            summary.append(
+                (kind, "final_accuracy", math.nan if diverged else float(ev["test_accuracy"].iloc[-1]))
+            )
         meta_runs[kind] = {"reason": log.reason, "cost_per_step_T": cpu / max(1, log.n_steps) / cfg.T}
         if kind == "lstm":
             inside, units = inside_trace(model, xt[:1], marked[:1])

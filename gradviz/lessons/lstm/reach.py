@@ -70,7 +70,9 @@ def _one_sequence(cfg: ReachConfig) -> torch.Tensor:
 
 def _model(kind: str, cfg: ReachConfig) -> SequenceModel:
     # the same generator seed for every kind: each model gets its own draws, reproducibly
-    model = SequenceModel(kind, 2, cfg.hidden, 1, torch.Generator().manual_seed(cfg.seed + 1), cfg.forget_bias)
+    model = SequenceModel(
+        kind, 2, cfg.hidden, 1, torch.Generator().manual_seed(cfg.seed + 1), cfg.forget_bias
+    )
     return model.to(torch.float64)
 
 
@@ -99,7 +101,9 @@ def _measure(cfg: ReachConfig) -> tuple[list[pd.DataFrame], dict]:
     frames: list[pd.DataFrame] = []
 
     def add(model: str, quantity: str, values: np.ndarray) -> None:
-        frames.append(pd.DataFrame({"model": model, "quantity": quantity, "distance": distance, "value": values}))
+        frames.append(
+            pd.DataFrame({"model": model, "quantity": quantity, "distance": distance, "value": values})
+        )
 
     for kind in ("rnn", "irnn"):
         net = _model(kind, cfg)

@@ -41,7 +41,9 @@ def lstm_unroll(
     out: dict[str, list[torch.Tensor]] = {"h": [h0], "c": [c0], "i": [], "f": [], "g": [], "o": []}
     for t in range(x.shape[1]):
         h_prev = out["h"][-1].detach() if detach_gates else out["h"][-1]
-        z = x[:, t] @ w_ih.T + h_prev @ w_hh.T + b  # (batch, 4H): the four pre-activations, stacked (i, f, g, o)
+        z = (
+            x[:, t] @ w_ih.T + h_prev @ w_hh.T + b
+        )  # (batch, 4H): the four pre-activations, stacked (i, f, g, o)
         # i_t = σ(z_i), f_t = σ(z_f), g_t = tanh(z_g), o_t = σ(z_o)
         i, f = torch.sigmoid(z[:, :H]), torch.sigmoid(z[:, H : 2 * H])
         g, o = torch.tanh(z[:, 2 * H : 3 * H]), torch.sigmoid(z[:, 3 * H :])

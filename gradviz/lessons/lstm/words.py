@@ -14,7 +14,7 @@ import pandas as pd
 from gradviz import sources
 from gradviz.fmt import latex_sci, sci
 from gradviz.lessons.lstm.cell import NOTES_NAMES, REGIME_RULES, CellStep, gated_update
-from gradviz.lessons.lstm.configs import MODEL_NAMES, TASK_NAMES
+from gradviz.lessons.lstm.configs import AUTO_SECONDS, MAX_WORK, MODEL_NAMES, TASK_NAMES
 
 PROMISE = (
     "Slide the gates of one LSTM cell and see when it remembers, adds, erases or overwrites, and what that does "
@@ -47,10 +47,16 @@ GREFF_2017 = (
     "(the vanilla LSTM's diagram in the Q&A seed)",
     "https://arxiv.org/abs/1503.04069",
 )
-CHEN_2017 = ("E. Chen (2017), Exploring LSTMs (the rem/save/focus/ltm/wm names)", "http://blog.echen.me/2017/05/30/exploring-lstms/")
+CHEN_2017 = (
+    "E. Chen (2017), Exploring LSTMs (the rem/save/focus/ltm/wm names)",
+    "http://blog.echen.me/2017/05/30/exploring-lstms/",
+)
 SEED_003 = ("“How does LSTM prevent the vanishing gradient problem?” (Q&A thread; seed text)", None)
 SEED_004 = ("“The gradient problem in RNN” (blog post, 2019; seed text)", None)
-TORCH_LSTM = ("PyTorch documentation: torch.nn.LSTM (gate layout i, f, g, o)", "https://pytorch.org/docs/stable/generated/torch.nn.LSTM.html")
+TORCH_LSTM = (
+    "PyTorch documentation: torch.nn.LSTM (gate layout i, f, g, o)",
+    "https://pytorch.org/docs/stable/generated/torch.nn.LSTM.html",
+)
 SOURCES = [
     HOCHREITER_1997,
     GERS_2000,
@@ -106,7 +112,10 @@ NOTATION_NOTE = (
 
 def cell_latex(s: CellStep, notation: str) -> list[str]:
     """The current step with its numbers, and the derivative along the cell."""
-    n = {k: (rf"\text{{{_name(k, notation)}}}" if notation == "notes" else k) for k in ("i", "f", "o", "g", "c", "h")}
+    n = {
+        k: (rf"\text{{{_name(k, notation)}}}" if notation == "notes" else k)
+        for k in ("i", "f", "o", "g", "c", "h")
+    }
     prev = r"\text{ltm}_{t-1}" if notation == "notes" else "c_{t-1}"
     return [
         rf"{n['c']}_t = {n['f']}\,{prev} + {n['i']}\,{n['g']} = {s.f:.2f}\times{s.c_prev:.2f} + {s.i:.2f}\times{s.g:.2f}"
@@ -142,7 +151,7 @@ def cell_verdict(s: CellStep, regime_name: str, exact: bool, notation: str = "st
 
 
 def half_life_text(retention: float) -> str:
-    """"n steps" with n = ln ½ / ln r; "forever" at r = 1, "none" at r = 0."""
+    """ "n steps" with n = ln ½ / ln r; "forever" at r = 1, "none" at r = 0."""
     if retention >= 1.0:
         return "infinite: nothing is lost"
     if retention <= 0.0:
@@ -172,13 +181,13 @@ def question(o: float = 1.0, g: float = 0.5, c_prev: float = 1.0) -> dict:
     return {
         "question": (
             "In section 1 set the input gate **i = 0** and the forget gate **f = 1** (the regime “remember”). "
-            "A gradient of size 1 arrives at the new cell c_t. How much of it reaches c_{t−1} along the cell?"
+            "A gradient of size 1 arrives at the new cell cₜ. How much of it reaches the old cell cₜ₋₁ along the cell?"
         ),
         "options": options,
         "answer": answer,
         "explanation": (
-            f"c_t = f·c_(t−1) + i·g, so ∂c_t/∂c_(t−1) = f = {s.dc_dcprev:g}: no weight matrix and no squashing "
-            f"slope sit on this path. The cell's value passes too: c_t = {s.c:g} = c_(t−1). Over any number of "
+            f"cₜ = f·cₜ₋₁ + i·g, so ∂cₜ/∂cₜ₋₁ = f = {s.dc_dcprev:g}: no weight matrix and no squashing "
+            f"slope sit on this path. The cell's value passes too: cₜ = {s.c:g} = cₜ₋₁. Over any number of "
             "steps with f = 1 the product of the factors stays 1 — Hochreiter & Schmidhuber's constant error "
             "carousel. (The paths through the gates still multiply by sigmoid and tanh slopes; they shrink.)"
         ),
@@ -189,7 +198,9 @@ def question(o: float = 1.0, g: float = 0.5, c_prev: float = 1.0) -> dict:
 
 
 def gain_at(curves: pd.DataFrame, model: str, quantity: str, d: int) -> float:
-    hit = curves[(curves["model"] == model) & (curves["quantity"] == quantity) & (curves["distance"] == d)]["value"]
+    hit = curves[(curves["model"] == model) & (curves["quantity"] == quantity) & (curves["distance"] == d)][
+        "value"
+    ]
     return float(hit.iloc[0]) if len(hit) else math.nan
 
 
@@ -243,7 +254,7 @@ def forget_bias_text(curves: pd.DataFrame, meta: dict) -> str:
         f"With b_f = {meta['forget_bias']:g}, a forget gate that gets no other input is σ(b_f) = {meta['retention']:.3f}: "
         f"the cell halves every {half_life_text(meta['retention'])}. The measured forget gates average "
         f"{meta['mean_forget']:.3f} (from {meta['min_forget']:.3f} to {meta['max_forget']:.3f}): the inputs and "
-        f"h_(t−1) move them around σ(b_f). Their product over all {T} steps is {size_text(prod)} "
+        f"hₜ₋₁ move them around σ(b_f). Their product over all {T} steps is {size_text(prod)} "
         f"(σ(b_f)^{T} = {size_text(bias)}). "
     )
     if prod > 0 and full > 0:
@@ -274,7 +285,8 @@ def reach_latex(meta: dict, curves: pd.DataFrame) -> list[str]:
         rf"\qquad f_k \approx \sigma(b_f) = \sigma({meta['forget_bias']:g}) = {r:.3f}",
         rf"\sigma(b_f)^{{{T}}} = {latex_sci(r**T) if r**T > 0 else '0'}\qquad"
         rf"\max_j \prod_k f_{{k,j}} = {latex_sci(gain_at(curves, 'lstm', 'forget_product', T))}\ \text{{(measured)}}",
-        r"n_{1/2} = \frac{\ln \tfrac12}{\ln \sigma(b_f)} = " + (rf"{meta['half_life']:.3g}\ \text{{steps}}" if math.isfinite(meta["half_life"]) else r"\infty"),
+        r"n_{1/2} = \frac{\ln \tfrac12}{\ln \sigma(b_f)} = "
+        + (rf"{meta['half_life']:.3g}\ \text{{steps}}" if math.isfinite(meta["half_life"]) else r"\infty"),
     ]
 
 
@@ -344,7 +356,9 @@ def input_grad_text(input_grads: pd.DataFrame, T: int) -> str:
     """How far back each trained model looks: ‖∂L/∂x_0‖ relative to ‖∂L/∂x_{T−1}‖, measured."""
     parts = []
     for k in dict.fromkeys(input_grads["model"]):
-        g = input_grads[(input_grads["model"] == k) & (input_grads["phase"] == "trained")].set_index("t")["value"]
+        g = input_grads[(input_grads["model"] == k) & (input_grads["phase"] == "trained")].set_index("t")[
+            "value"
+        ]
         first, last = float(g.loc[0]), float(g.loc[T - 1])
         ratio = first / last if last > 0 else math.nan
         parts.append(f"{MODEL_NAMES[k]} {size_text(ratio) if not math.isnan(ratio) else 'n/a'}")
@@ -355,16 +369,17 @@ def input_grad_text(input_grads: pd.DataFrame, T: int) -> str:
     )
 
 
-def estimate_text(seconds: float, auto: float, allowed: bool, cap: int, work: int) -> str:
+def estimate_text(seconds: float, allowed: bool, work: int) -> str:
+    """Why a live run does not start by itself: over the server's cap, or longer than AUTO_SECONDS."""
     if not allowed:
         return (
-            f"These settings are {work / cap:.1f}× the largest run this shared server trains live "
-            f"(steps × T × models ≤ {cap:,}). Lower the steps, T or the number of models."
+            f"These settings are {work / MAX_WORK:.1f}× the largest run this shared server trains live "
+            f"(steps × T × models ≤ {MAX_WORK:,}). Lower the steps, T or the number of models."
         )
     return (
         f"Not precomputed: training these settings live takes about **{seconds:.0f} s** of one CPU core (estimated "
-        "from the measured cost per step of the precomputed default), more than the "
-        f"{auto:.0f} s that start by themselves."
+        "from the cost per step measured while the default trained), more than the "
+        f"{AUTO_SECONDS:.0f} s that start by themselves."
     )
 
 
@@ -402,21 +417,37 @@ def inside_text(inside: pd.DataFrame, example: pd.DataFrame, meta_lstm: dict, ta
     )
 
 
-def forget_trick_text(reach_rows: list[tuple[float, float, float]], learn_rows: list[tuple[float, float, float]],
-                      baseline: float, T_reach: int) -> str:  # fmt: skip
-    """The forget-bias trick with its measured effect: (b_f, ‖∂c_T/∂c_0‖, mean forget gate) at init over
-    T_reach steps, and (b_f, final loss, step first below baseline/20) for the trained LSTM."""
+def forget_trick_text(reach_results: list, learn_results: list) -> str:
+    """The forget-bias trick with its measured effect, from (config, Result) pairs: the reach presets
+    (‖∂c_T/∂c_0‖ and the mean forget gate at init) and the learning presets on the adding problem (the
+    trained LSTM's final loss and the step it first passed 1/20 of the baseline)."""
     lines = [
         "PyTorch initializes every LSTM bias uniformly around 0, so a fresh forget gate sits near σ(0) = ½ and the "
         "cell halves every step. Gers et al. (2000) introduced the forget gate; Jozefowicz et al. (2015) found "
-        "that a forget-gate bias of 1 closes most of the gap to the best architectures they searched. (The 1997 "
+        "that adding a bias of 1 to the forget gate closes the gap between the LSTM and the GRU. (The 1997 "
         "LSTM had no forget gate: its cell was the pure carousel, f = 1.) Measured here:"
     ]
-    for b, dc, f in reach_rows:
-        lines.append(f"- b_f = {b:g}: forget gates average {f:.3f} at init; ‖∂c_T/∂c_0‖ over {T_reach} steps = {size_text(dc)}")
-    for b, final, solved in learn_rows:
-        when = f", first below 1/20 of the baseline at step {solved:.0f}" if not math.isnan(solved) else ", never below 1/20 of the baseline"
-        lines.append(f"- trained LSTM with b_f = {b:g}: final held-out loss {sci(final)} = {final / baseline:.1%} of the baseline{when}")
+    for cfg, res in sorted(reach_results, key=lambda pair: pair[0].forget_bias):
+        dc = gain_at(res.tables["curves"], "lstm", "dc", cfg.T)
+        lines.append(
+            f"- at init, b_f = {cfg.forget_bias:g}: forget gates average {res.meta['mean_forget']:.3f}; "
+            f"‖∂c_T/∂c_0‖ over {cfg.T} steps = {size_text(dc)}"
+        )
+    for cfg, res in sorted(learn_results, key=lambda pair: pair[0].forget_bias):
+        s = res.tables["summary"]
+        final, solved = (
+            float(s[(s["model"] == "lstm") & (s["quantity"] == q)]["value"].iloc[0])
+            for q in ("final_loss", "solved_at")
+        )
+        when = (
+            f"first below 1/20 of the baseline at step {solved:.0f}"
+            if not math.isnan(solved)
+            else "never below 1/20 of the baseline"
+        )
+        lines.append(
+            f"- trained on the {TASK_NAMES[cfg.task]} (T = {cfg.T}, {cfg.steps} steps), b_f = {cfg.forget_bias:g}: "
+            f"the LSTM's final held-out loss is {sci(final)} = {final / res.meta['baseline']:.1%} of the baseline, {when}"
+        )  # fmt: skip
     return "\n".join(lines)
 
 
