@@ -26,7 +26,9 @@ def cell_bars(values: pd.DataFrame) -> alt.Chart:
     # the bars, coloured by role: what came in, what the gates made of it, what goes out
     bars = base.mark_bar(size=22).encode(
         x=alt.X("value:Q", title="value", scale=alt.Scale(domain=[-3.5, 3.5], clamp=True)),
-        color=alt.Color("role:N", scale=alt.Scale(domain=["in", "gated", "out"], range=OKABE_ITO[:3]), legend=top_legend()),
+        color=alt.Color(
+            "role:N", scale=alt.Scale(domain=["in", "gated", "out"], range=OKABE_ITO[:3]), legend=top_legend()
+        ),
     )
     # the numbers just beyond the bars' ends (left of negative bars, right of positive ones)
     right = base.transform_filter("datum.value >= 0").mark_text(align="left", dx=5, fontSize=13)

@@ -94,14 +94,17 @@ def inside_trace(
 
 
 def example_table(task_name: str, x: torch.Tensor, marked: torch.Tensor) -> pd.DataFrame:
-    """The example sequence as (t, input, label, marked): the number u_t (adding) or the symbol (order)."""
+    """The example sequence as (t, input, label, marked): the number u_t (adding) or the symbol (order; the
+    input column is +1 for X, −1 for Y and 0 for the others)."""
     T = x.shape[1]
     if task_name == "adding":
         values = x[0, :, 0].numpy().astype(float)
         labels = [f"{v:.2f}" for v in values]
     else:
-        values = x[0].argmax(dim=1).numpy().astype(float)
-        labels = [tasks.ORDER_SYMBOLS[int(v)] for v in values]
+        symbols = x[0].argmax(dim=1).numpy()
+        labels = [tasks.ORDER_SYMBOLS[int(v)] for v in symbols]
+        # drawn as +1 for X, −1 for Y, 0 for every other symbol (the label carries the symbol)
+        values = np.array([{"X": 1.0, "Y": -1.0}.get(label, 0.0) for label in labels])
     return pd.DataFrame({"t": np.arange(T), "input": values, "label": labels, "marked": marked[0].numpy()})
 
 

@@ -365,7 +365,8 @@ def input_grad_text(input_grads: pd.DataFrame, T: int) -> str:
     return (
         "After training, the gradient of the loss with respect to the first input, relative to the last one "
         f"(‖∂L/∂x_0‖ / ‖∂L/∂x_(T−1)‖, averaged over held-out sequences): {'; '.join(parts)}. A model whose ratio is "
-        "tiny cannot feel the early marked number, so gradient descent cannot teach it to use it."
+        "tiny barely feels what happened early in the sequence, so gradient descent gets almost no signal to "
+        "make it use an early marked position."
     )
 
 
