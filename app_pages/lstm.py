@@ -144,18 +144,13 @@ def learning() -> None:
     res = ui.precomputed("lstm", cfg)
     if res is None:
         cost = ui.run_cached("lstm", configs.LEARN_PRESETS["default"]).meta["cost_per_step_T"]
-        allowed, secs, work = configs.live_plan(cfg, cost)
-        if not allowed or (
-            secs > configs.AUTO_SECONDS and cfg not in st.session_state.get("lstm-approved", set())
-        ):
-            st.info(words.estimate_text(secs, allowed, work), icon=":material/timer:")
+        auto, allowed, secs, work = configs.live_plan(cfg, cost)
+        if not allowed or not (auto or cfg in st.session_state.get("lstm-approved", set())):
+            st.info(words.estimate_text(secs, allowed, work, configs.work(LC())), icon=":material/timer:")
             if allowed:
+                label = f"Train live (about {secs:.0f} s)"
                 st.button(
-                    f"Train live (about {secs:.0f} s)",
-                    on_click=approve,
-                    args=(cfg,),
-                    key="lstm-train",
-                    icon=":material/play_arrow:",
+                    label, on_click=approve, args=(cfg,), key="lstm-train", icon=":material/play_arrow:"
                 )
             return
         res = ui.run_cached("lstm", cfg)

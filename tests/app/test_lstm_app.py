@@ -112,12 +112,15 @@ def test_large_settings_show_an_estimate_and_are_capped():
     _assert_clean(at)
     assert any("largest run this shared server trains live" in i.value for i in at.info)
     assert not any(b.key == "lstm-train" for b in at.button)
+    at.slider(key="learn_T").set_value(100)
     at.slider(key="steps").set_value(1500)
     at.selectbox(key="models").set_value("lstm")
     at.run()
     _assert_clean(at)
     info = " ".join(i.value for i in at.info)
-    assert "takes about" in info and at.button(key="lstm-train").label.startswith("Train live (about")
+    assert "larger than the default" in info and at.button(key="lstm-train").label.startswith(
+        "Train live (about"
+    )
 
 
 def test_presets_and_question():

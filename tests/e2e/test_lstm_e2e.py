@@ -35,7 +35,9 @@ def test_exercise_link_and_reach_preset(app_url, browser, screenshots_dir):
         regime = page.locator("[data-testid='stMetric']", has_text="regime").first
         assert "remember" in regime.inner_text()
         assert page.get_by_text("passes back unchanged", exact=False).count() >= 1
-        button = page.locator(".st-key-reach-PyTorch\\'s\\ zero\\ bias button, button:has-text(\"PyTorch's zero bias\")").first
+        button = page.locator(
+            ".st-key-reach-PyTorch\\'s\\ zero\\ bias button, button:has-text(\"PyTorch's zero bias\")"
+        ).first
         button.scroll_into_view_if_needed()
         button.click()
         _settle(page)

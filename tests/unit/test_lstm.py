@@ -336,8 +336,13 @@ def test_estimate_and_cap():
     assert configs.work(d) <= configs.MAX_WORK
     big = configs.LearnConfig(T=200, steps=3000)
     assert configs.work(big) > configs.MAX_WORK
-    assert "Lower the steps" in words.estimate_text(99, False, configs.work(big))
-    assert "about **99 s**" in words.estimate_text(99, True, 1000)
+    assert "Lower the steps" in words.estimate_text(99, False, configs.work(big), configs.work(d))
+    assert "about **99 s**" in words.estimate_text(99, True, 2 * configs.work(d), configs.work(d))
+    auto, allowed, secs, w = configs.live_plan(configs.LearnConfig(seed=7), cost)
+    assert auto and allowed and w == configs.work(d)  # default size, another seed: starts by itself
+    auto, allowed, _, _ = configs.live_plan(configs.LearnConfig(steps=1200), cost)
+    assert not auto and allowed
+    assert configs.live_plan(big, cost)[:2] == (False, False)
 
 
 def test_words_on_a_trained_run(small_run, small_order_run):

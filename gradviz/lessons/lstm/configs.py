@@ -75,10 +75,9 @@ N_TEST = 256  # held-out sequences: the curves and final losses are measured on 
 EVAL_EVERY = 50  # steps between held-out evaluations
 CLIP = 1.0  # clip the gradient's norm to 1 for every model (Pascanu et al. 2013), as in the clipping lesson
 
-# Live runs: up to AUTO_SECONDS a run starts by itself; up to MAX_WORK (steps × T × models) a student
-# confirms it after seeing the estimated time; beyond that the server refuses (it is shared by a class).
-AUTO_SECONDS = 10.0
-MAX_WORK = 450_000  # 3 models × 3000 steps × 50 steps of T; about 3× the default's work
+# Live runs: settings no larger than the default (in steps × T × models) start by themselves; larger ones
+# show their estimated time and wait for a click; beyond MAX_WORK the shared server refuses them.
+MAX_WORK = 270_000  # 3 models × 1800 steps × T = 50: 3× the default's work
 
 
 def work(cfg: LearnConfig) -> int:
@@ -93,6 +92,8 @@ def estimate_seconds(cfg: LearnConfig, cost: dict[str, float]) -> float:
     return sum(cost[k] for k in cfg.kinds) * cfg.steps * cfg.T
 
 
-def live_plan(cfg: LearnConfig, cost: dict[str, float]) -> tuple[bool, float, int]:
-    """(allowed on a shared server, estimated seconds, work) for a config that is not precomputed."""
-    return work(cfg) <= MAX_WORK, estimate_seconds(cfg, cost), work(cfg)
+def live_plan(cfg: LearnConfig, cost: dict[str, float]) -> tuple[bool, bool, float, int]:
+    """For a config that is not precomputed: (starts by itself, allowed on a shared server, estimated
+    seconds, work). Starts by itself when it is no larger than the default."""
+    w = work(cfg)
+    return w <= work(LearnConfig()), w <= MAX_WORK, estimate_seconds(cfg, cost), w

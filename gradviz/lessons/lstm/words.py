@@ -14,7 +14,7 @@ import pandas as pd
 from gradviz import sources
 from gradviz.fmt import latex_sci, sci
 from gradviz.lessons.lstm.cell import NOTES_NAMES, REGIME_RULES, CellStep, gated_update
-from gradviz.lessons.lstm.configs import AUTO_SECONDS, MAX_WORK, MODEL_NAMES, TASK_NAMES
+from gradviz.lessons.lstm.configs import MAX_WORK, MODEL_NAMES, TASK_NAMES
 
 PROMISE = (
     "Slide the gates of one LSTM cell and see when it remembers, adds, erases or overwrites, and what that does "
@@ -370,17 +370,17 @@ def input_grad_text(input_grads: pd.DataFrame, T: int) -> str:
     )
 
 
-def estimate_text(seconds: float, allowed: bool, work: int) -> str:
-    """Why a live run does not start by itself: over the server's cap, or longer than AUTO_SECONDS."""
+def estimate_text(seconds: float, allowed: bool, work: int, work_default: int) -> str:
+    """Why a live run does not start by itself: over the server's cap, or larger than the default."""
     if not allowed:
         return (
             f"These settings are {work / MAX_WORK:.1f}× the largest run this shared server trains live "
             f"(steps × T × models ≤ {MAX_WORK:,}). Lower the steps, T or the number of models."
         )
     return (
-        f"Not precomputed: training these settings live takes about **{seconds:.0f} s** of one CPU core (estimated "
-        "from the cost per step measured while the default trained), more than the "
-        f"{AUTO_SECONDS:.0f} s that start by themselves."
+        f"These settings are larger than the default ({work / work_default:.1f}× its steps × T × models) and not "
+        f"precomputed: training them live takes about **{seconds:.0f} s** of one CPU core, estimated from the cost "
+        "per step measured while the default trained."
     )
 
 
