@@ -86,6 +86,7 @@ def how_far_back() -> None:
     res = ui.run_cached("lstm_reach", RC(T=T, forget_bias=b_f, hidden=hidden, seed=seed))
     curves, m = res.tables["curves"], res.meta
     ui.chart_with_data(ui.built(charts.reach_chart, curves), curves, "lstm_reach.csv")
+    st.caption(words.REACH_CAPTION)
     ui.readouts([("retention σ(b_f)", f"{m['retention']:.3f}", "a forget gate with no other input"),
                  ("half-life", words.half_life_text(m["retention"]), "ln ½ / ln σ(b_f)"),
                  ("mean forget gate (measured)", f"{m['mean_forget']:.3f}", "over units and steps, at init"),
@@ -172,7 +173,7 @@ def learned(cfg: configs.LearnConfig, res) -> None:
     if "inside" not in t:
         st.info("Add the LSTM to the models to see its gates.", icon=":material/visibility_off:")
         return
-    ui.chart_with_data(ui.built(charts.inside_chart, t["inside"], t["example"]), t["inside"], "lstm_inside.csv")  # fmt: skip
+    ui.chart_with_data(ui.built(charts.inside_chart, t["inside"], t["example"]), t["inside"], "lstm_inside.csv", width="content")  # fmt: skip
     st.markdown(words.inside_text(t["inside"], t["example"], res.meta["runs"]["lstm"], cfg.task))
 
 

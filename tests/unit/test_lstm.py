@@ -369,3 +369,17 @@ def test_default_result_is_in_its_regime():
     assert s[("lstm", "final_loss")] <= base / 20
     assert s[("rnn", "final_loss")] >= 0.8 * base
     assert isinstance(res.tables["curves"], pd.DataFrame)
+
+
+def test_first_marked_value_and_memory_units():
+    x, _ = tasks.adding_problem(64, 20, torch.Generator().manual_seed(3))
+    marked = tasks.marked_positions("adding", x)
+    v = learn.first_marked_value("adding", x, marked)
+    first = torch.nonzero(marked)[:, 1].reshape(-1, 2)[:, 0]
+    torch.testing.assert_close(v, x[torch.arange(64), first, 0])
+    xo, yo = tasks.temporal_order(64, 20, torch.Generator().manual_seed(3))
+    vo = learn.first_marked_value("order", xo, tasks.marked_positions("order", xo))
+    torch.testing.assert_close(vo, torch.where(yo >= 2, -1.0, 1.0))  # classes YX, YY start with Y
+    m = SequenceModel("lstm", 2, 8, 1, torch.Generator().manual_seed(0))
+    units, r = learn.memory_units(m, "adding", x, marked)
+    assert len(units) == learn.INSIDE_UNITS and all(abs(a) >= abs(b) for a, b in zip(r, r[1:], strict=False))

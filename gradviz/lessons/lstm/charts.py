@@ -20,14 +20,20 @@ def cell_bars(values: pd.DataFrame) -> alt.Chart:
     """Horizontal bars of one cell step: (quantity, value, role) rows, in the order given."""
     order = list(values["quantity"])
     base = alt.Chart(values).encode(
-        y=alt.Y("quantity:N", sort=order, title=None, axis=alt.Axis(labelLimit=260, labelFontSize=13)),
+        y=alt.Y(
+            "quantity:N",
+            sort=order,
+            title=None,
+            scale=alt.Scale(paddingInner=0.3),
+            axis=alt.Axis(labelLimit=260, labelFontSize=13, labelOverlap=False),
+        ),
         tooltip=[alt.Tooltip("quantity:N"), alt.Tooltip("value:Q", format=".3f")],
     )
-    # the bars, coloured by role: what came in, what the gates made of it, what goes out
-    bars = base.mark_bar(size=22).encode(
+    # the bars, coloured by role (what came in, what the gates made of it, what goes out); the labels name them
+    bars = base.mark_bar().encode(
         x=alt.X("value:Q", title="value", scale=alt.Scale(domain=[-3.5, 3.5], clamp=True)),
         color=alt.Color(
-            "role:N", scale=alt.Scale(domain=["in", "gated", "out"], range=OKABE_ITO[:3]), legend=top_legend()
+            "role:N", scale=alt.Scale(domain=["in", "gated", "out"], range=OKABE_ITO[:3]), legend=None
         ),
     )
     # the numbers just beyond the bars' ends (left of negative bars, right of positive ones)
@@ -35,7 +41,7 @@ def cell_bars(values: pd.DataFrame) -> alt.Chart:
     left = base.transform_filter("datum.value < 0").mark_text(align="right", dx=-5, fontSize=13)
     labels = [layer.encode(x="value:Q", text=alt.Text("value:Q", format=".3f")) for layer in (right, left)]
     zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="gray").encode(x="x:Q")
-    return alt.layer(bars, zero, *labels).properties(height=230)
+    return alt.layer(bars, zero, *labels).properties(height=220)
 
 
 def regime_map(corners: pd.DataFrame, i: float, f: float) -> alt.Chart:
@@ -70,6 +76,7 @@ REACH_SERIES = {
     ("irnn", "dh"): "IRNN ‖∂h_T/∂h_t‖",
     ("lstm", "dh"): "LSTM ‖∂h_T/∂h_t‖",
     ("lstm", "dc"): "LSTM cell ‖∂c_T/∂c_t‖",
+    ("lstm", "dc_cell"): "LSTM cell, gate paths detached",
     ("lstm", "forget_product"): "LSTM Π f (measured gates)",
     ("lstm", "bias_only"): "σ(b_f)^d (bias alone)",
 }
@@ -86,8 +93,9 @@ def reach_chart(curves: pd.DataFrame) -> alt.Chart:
     """‖∂s_T/∂s_t‖ against the distance T − t, log axis, one line per (model, quantity)."""
     data = reach_frame(curves)
     names = list(REACH_SERIES.values())
-    colors = [OKABE_ITO[3], OKABE_ITO[1], OKABE_ITO[5], OKABE_ITO[0], OKABE_ITO[2], "#999999"]
-    dashes = [[1, 0], [1, 0], [1, 0], [1, 0], [6, 3], [2, 3]]
+    colors = [OKABE_ITO[3], OKABE_ITO[1], OKABE_ITO[5], OKABE_ITO[0], OKABE_ITO[4], OKABE_ITO[2], "#999999"]
+    # the detached cell path (solid) and the product of the gates (dashed, on top) coincide: that is the check
+    dashes = [[1, 0], [1, 0], [1, 0], [1, 0], [1, 0], [6, 3], [2, 3]]
     return (
         alt.Chart(data)
         .mark_line(strokeWidth=2.5)
@@ -185,6 +193,7 @@ def input_grad_chart(input_grads: pd.DataFrame) -> alt.Chart:
 
 # -- section 4: inside a trained LSTM ------------------------------------------------------------------------
 
+INSIDE_WIDTH = 820
 INSIDE_TITLES = {
     "i": "input gate i (save)",
     "f": "forget gate f (rem)",
@@ -197,7 +206,7 @@ def inside_chart(inside: pd.DataFrame, example: pd.DataFrame) -> alt.VConcatChar
     """The example sequence on top, then the input, forget and output gates and the cell over time for a
     few units, every panel with the marked positions as vertical rules."""
     marks = example[example["marked"]][["t"]]
-    width = "container"
+    width = INSIDE_WIDTH  # a fixed width: panels of a vconcat cannot stretch to the page
     x = alt.X("t:Q", title="position t", scale=alt.Scale(domain=[0, int(example["t"].max())], nice=False))
     rules = alt.Chart(marks).mark_rule(color=OKABE_ITO[3], strokeWidth=2, opacity=0.6).encode(x="t:Q")
     # the input: the number (or symbol) at each position, marked positions highlighted

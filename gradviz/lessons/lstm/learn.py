@@ -69,20 +69,40 @@ def input_gradients(model: SequenceModel, task: Task, x: torch.Tensor, y: torch.
     return torch.linalg.vector_norm(grad.double(), dim=2).mean(dim=0).numpy()  # (T,)
 
 
-def inside_trace(
-    model: SequenceModel, x: torch.Tensor, marked: torch.Tensor
-) -> tuple[pd.DataFrame, list[int]]:
-    """Gates i, f, o, the candidate g and the cell c of the trained LSTM over one sequence x (1, T, n_in),
-    for the INSIDE_UNITS units whose cell changed most between just before the first marked position and
-    the end (those that stored something). Long-form (t, unit, quantity, value); t = 0 … T−1 is the input
-    position whose step produced the value."""
+def first_marked_value(task_name: str, x: torch.Tensor, marked: torch.Tensor) -> torch.Tensor:
+    """What each sequence must carry from its first marked position: the number there (adding problem),
+    or +1 for X and −1 for Y (temporal order). Shape (n,)."""
+    first = marked.float().argmax(dim=1)  # (n,): index of the first marked position
+    rows = torch.arange(x.shape[0])
+    if task_name == "adding":
+        return x[rows, first, 0]
+    return x[rows, first, 4] - x[rows, first, 5]  # channel 4 is X, channel 5 is Y
+
+
+def memory_units(
+    model: SequenceModel, task_name: str, x: torch.Tensor, marked: torch.Tensor
+) -> tuple[list[int], list[float]]:
+    """The INSIDE_UNITS units whose final cell c_T correlates most (in absolute value) with the first marked
+    value over the sequences x: the units that carry it to the end. Returns (units, correlations)."""
+    with torch.no_grad():
+        _, (_, c_n) = model.rnn(x)
+    c = c_n[0].double().numpy()  # (n, H)
+    v = first_marked_value(task_name, x, marked).double().numpy()  # (n,)
+    # Pearson r between c_T[:, j] and v, per unit (0 where a unit does not vary)
+    cc, vc = c - c.mean(axis=0), v - v.mean()
+    denom = np.sqrt((cc**2).sum(axis=0) * (vc**2).sum())
+    r = np.divide(cc.T @ vc, denom, out=np.zeros(c.shape[1]), where=denom > 0)
+    units = np.argsort(-np.abs(r), kind="stable")[:INSIDE_UNITS].tolist()
+    return units, [float(r[u]) for u in units]
+
+
+def inside_trace(model: SequenceModel, x: torch.Tensor, units: list[int]) -> pd.DataFrame:
+    """Gates i, f, o, the candidate g and the cell c of the trained LSTM over one sequence x (1, T, n_in) for
+    the given units. Long-form (t, unit, quantity, value); t = 0 … T−1 is the input position whose step
+    produced the value."""
     H = model.hidden_size
     with torch.no_grad():
         run = lstm_unroll(model.rnn, x, x.new_zeros(1, H), x.new_zeros(1, H))
-    first = int(torch.nonzero(marked[0])[0, 0]) if bool(marked[0].any()) else 0
-    c = torch.stack(run["c"])[:, 0].numpy()  # (T+1, H): c_0 … c_T
-    # the cell before the first marked input is c_first (inputs 0 … first−1 have been read)
-    units = np.argsort(-np.abs(c[-1] - c[first]), kind="stable")[:INSIDE_UNITS].tolist()
     rows = []
     for q in ("i", "f", "o", "g", "c"):
         values = torch.stack(run[q][1:] if q == "c" else run[q])[:, 0].numpy()  # (T, H)
@@ -90,7 +110,7 @@ def inside_trace(
             rows.append(
                 pd.DataFrame({"t": np.arange(x.shape[1]), "unit": u, "quantity": q, "value": values[:, u]})
             )
-    return pd.concat(rows, ignore_index=True), units
+    return pd.concat(rows, ignore_index=True)
 
 
 def example_table(task_name: str, x: torch.Tensor, marked: torch.Tensor) -> pd.DataFrame:
@@ -167,11 +187,14 @@ def train_models(cfg: LearnConfig, on_step: ProgressFn | None = None) -> Result:
             )
         meta_runs[kind] = {"reason": log.reason, "cost_per_step_T": cpu / max(1, log.n_steps) / cfg.T}
         if kind == "lstm":
-            inside, units = inside_trace(model, xt[:1], marked[:1])
+            units, corr = memory_units(model, cfg.task, xt[:N_GRAD], marked[:N_GRAD])
+            inside = inside_trace(model, xt[:1], units)
             example = example_table(cfg.task, xt[:1], marked[:1])
             with torch.no_grad():
                 pred = model(xt[:1])[0]
             meta_runs[kind]["inside_units"] = units
+            meta_runs[kind]["inside_correlations"] = corr
+            meta_runs[kind]["inside_sequences"] = min(N_GRAD, N_TEST)
             meta_runs[kind]["example_prediction"] = (
                 float(pred[0]) if cfg.task == "adding" else tasks.ORDER_CLASSES[int(pred.argmax())]
             )
