@@ -74,7 +74,9 @@ def gated_update(i: float, f: float, o: float, g: float, c_prev: float) -> CellS
     h = o * float(np.tanh(c))
     # ∂h_t/∂c_t = o_t (1 − tanh² c_t)
     dh_dc = o * (1.0 - float(np.tanh(c)) ** 2)
-    return CellStep(i, f, o, g, c_prev, c, h, f * c_prev, i * g, f, dh_dc, dh_dc * f)
+    # + 0.0 turns a signed zero (0 × −3 = −0.0) into 0.0, so the page never shows "−0.000"
+    kept, written = f * c_prev + 0.0, i * g + 0.0
+    return CellStep(i, f, o, g, c_prev, c + 0.0, h + 0.0, kept, written, f, dh_dc + 0.0, dh_dc * f + 0.0)
 
 
 def regime(i: float, f: float) -> tuple[str, bool]:

@@ -9,6 +9,7 @@ import pandas as pd
 from gradviz.charts.style import CHART_HEIGHT, OKABE_ITO, sci_axis, top_legend
 
 FLOOR = 1e-300  # a log axis cannot show 0: products that underflowed are not drawn
+TEXT = "#8c8c8c"  # a mid grey for text marks: readable on the light and the dark theme (Altair defaults to black)
 MODEL_COLORS = {"tanh RNN": OKABE_ITO[3], "IRNN": OKABE_ITO[1], "LSTM": OKABE_ITO[0]}
 MODEL_NAMES = {"rnn": "tanh RNN", "irnn": "IRNN", "lstm": "LSTM"}
 
@@ -37,8 +38,8 @@ def cell_bars(values: pd.DataFrame) -> alt.Chart:
         ),
     )
     # the numbers just beyond the bars' ends (left of negative bars, right of positive ones)
-    right = base.transform_filter("datum.value >= 0").mark_text(align="left", dx=5, fontSize=13)
-    left = base.transform_filter("datum.value < 0").mark_text(align="right", dx=-5, fontSize=13)
+    right = base.transform_filter("datum.value >= 0").mark_text(align="left", dx=5, fontSize=13, color=TEXT)
+    left = base.transform_filter("datum.value < 0").mark_text(align="right", dx=-5, fontSize=13, color=TEXT)
     labels = [layer.encode(x="value:Q", text=alt.Text("value:Q", format=".3f")) for layer in (right, left)]
     zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="gray").encode(x="x:Q")
     return alt.layer(bars, zero, *labels).properties(height=220)
@@ -58,7 +59,7 @@ def regime_map(corners: pd.DataFrame, i: float, f: float) -> alt.Chart:
         ),
         tooltip=[alt.Tooltip("regime:N"), alt.Tooltip("rule:N")],
     )
-    names = base.mark_text(dy=-18, fontSize=13).encode(text="regime:N")
+    names = base.mark_text(dy=-18, fontSize=13, color=TEXT).encode(text="regime:N")
     here = (
         alt.Chart(pd.DataFrame({"f": [f], "i": [i]}))
         .mark_point(shape="cross", size=300, strokeWidth=3, color=OKABE_ITO[0])
@@ -154,7 +155,7 @@ def loss_chart(curves: pd.DataFrame, baseline: float, loss_name: str) -> alt.Cha
     rule = alt.Chart(rules).mark_rule(strokeDash=[6, 4], color="gray").encode(y="value:Q")
     text = (
         alt.Chart(rules)
-        .mark_text(align="left", dx=4, dy=-6, color="gray")
+        .mark_text(align="left", dx=4, dy=-6, color=TEXT)
         .encode(y="value:Q", x=alt.value(0), text="label:N")
     )
     return (lines + rule + text).properties(height=CHART_HEIGHT)
@@ -225,7 +226,13 @@ def inside_chart(inside: pd.DataFrame, example: pd.DataFrame) -> alt.VConcatChar
         )
         .properties(height=70, width=width)
     )
-    panels = [top]
+    # the marked inputs' values (a number, or X / Y) written above them
+    marked_labels = (
+        alt.Chart(example[example["marked"]])
+        .mark_text(dy=-8, fontSize=12, color=TEXT)
+        .encode(x=x, y=alt.Y("input:Q"), text="label:N")
+    )
+    panels = [top + marked_labels]
     for q, title in INSIDE_TITLES.items():
         data = inside[inside["quantity"] == q].assign(unit=lambda d: "unit " + d["unit"].astype(str))
         domain = [0, 1] if q != "c" else None

@@ -82,8 +82,9 @@ def first_marked_value(task_name: str, x: torch.Tensor, marked: torch.Tensor) ->
 def memory_units(
     model: SequenceModel, task_name: str, x: torch.Tensor, marked: torch.Tensor
 ) -> tuple[list[int], list[float]]:
-    """The INSIDE_UNITS units whose final cell c_T correlates most (in absolute value) with the first marked
-    value over the sequences x: the units that carry it to the end. Returns (units, correlations)."""
+    """The INSIDE_UNITS units whose final cell c_T co-varies most (|covariance|) with the first marked value over
+    the sequences x: the units that carry it to the end, in large enough swings to see. (A correlation alone
+    can pick a unit that tracks the value perfectly in swings of 0.01.) Returns (units, correlations)."""
     with torch.no_grad():
         _, (_, c_n) = model.rnn(x)
     c = c_n[0].double().numpy()  # (n, H)
@@ -92,7 +93,9 @@ def memory_units(
     cc, vc = c - c.mean(axis=0), v - v.mean()
     denom = np.sqrt((cc**2).sum(axis=0) * (vc**2).sum())
     r = np.divide(cc.T @ vc, denom, out=np.zeros(c.shape[1]), where=denom > 0)
-    units = np.argsort(-np.abs(r), kind="stable")[:INSIDE_UNITS].tolist()
+    # cov_j = mean_n (c_T[n, j] − mean) (v_n − mean)
+    cov = cc.T @ vc / len(v)
+    units = np.argsort(-np.abs(cov), kind="stable")[:INSIDE_UNITS].tolist()
     return units, [float(r[u]) for u in units]
 
 

@@ -204,10 +204,10 @@ def gain_at(curves: pd.DataFrame, model: str, quantity: str, d: int) -> float:
     return float(hit.iloc[0]) if len(hit) else math.nan
 
 
-def size_text(v: float) -> str:
-    """A gain for a sentence: scientific notation, and 0 said as underflow."""
+def size_text(v: float, dtype: str = "float64") -> str:
+    """A gain for a sentence: scientific notation, and 0 said as underflow in the precision it was computed in."""
     if v == 0.0:
-        return "0 (below float64's smallest number)"
+        return f"0 (below {dtype}'s smallest number)"
     return sci(v)
 
 
@@ -368,7 +368,8 @@ def input_grad_text(input_grads: pd.DataFrame, T: int) -> str:
         ]
         first, last = float(g.loc[0]), float(g.loc[T - 1])
         ratio = first / last if last > 0 else math.nan
-        parts.append(f"{MODEL_NAMES[k]} {size_text(ratio) if not math.isnan(ratio) else 'n/a'}")
+        # the gradients are float32 (as trained), flushed to zero below ~1e-38
+        parts.append(f"{MODEL_NAMES[k]} {size_text(ratio, 'float32') if not math.isnan(ratio) else 'n/a'}")
     return (
         "After training, the gradient of the loss with respect to the first input, relative to the last one "
         f"(‖∂L/∂x_0‖ / ‖∂L/∂x_(T−1)‖, averaged over held-out sequences): {'; '.join(parts)}. A model whose ratio is "
@@ -420,7 +421,8 @@ def inside_text(inside: pd.DataFrame, example: pd.DataFrame, meta_lstm: dict, ta
     )
     return (
         f"Marked positions: {', '.join(str(m) for m in marks)}. The units drawn are the {len(units)} whose final cell "
-        f"correlates most with the first marked {what} over {n} held-out sequences; unit {u} (r = {r:+.2f}): its input "
+        f"co-varies most with the first marked {what} over {n} held-out sequences; unit {u} (correlation "
+        f"r = {r:+.2f}): its input "
         f"gate averages {i_at:.2f} at the marked positions and {i_else:.2f} elsewhere; from the first mark to the "
         f"end its forget gate averages {float(f_span.mean()) if len(f_span) else 1.0:.3f} (lowest "
         f"{float(f_span.min()) if len(f_span) else 1.0:.3f}), so the cell keeps Π f = {sci(held)} of what it held "
