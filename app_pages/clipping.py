@@ -22,12 +22,12 @@ def click_sets(chart_key: str, param: str, widgets: dict[str, str]):
     return apply
 
 
-def explain(text: str, latex: list[str], question: str) -> None:
+def explain(text: str, latex: list[str], question: str, asked: dict | None = None) -> None:
     with st.expander("What is going on", icon=":material/functions:", expanded=True):
         st.markdown(text)
         for line in latex:
             st.latex(line)
-    ui.predict_then_reveal(**words.QUESTIONS[question], key=f"predict-{question}")
+    ui.predict_then_reveal(**(asked or words.QUESTIONS[question]), key=f"predict-{question}")
 
 
 @st.fragment
@@ -109,6 +109,7 @@ def real_rnn() -> None:
         "Below: the step of the chosen run with the largest gradient.",
         words.rnn_latex(eta, lr, s, run, res.meta["n_params"]),
         "rnn",
+        words.rnn_question(ui.run_cached("clipping", exp.PRESETS["explodes"])),
     )
     ui.show_code(clip_torch.clip_by_norm_, clip_torch.clip_by_value_, exp.threshold_heuristic, tasks.adding_problem)
 

@@ -12,8 +12,23 @@ ui.page_header(
     "factors. Move the sliders and watch that product vanish inside an attractor's basin and explode on its "
     "boundary, where the loss grows cliffs.",
 )
-bifurcation, lyapunov_curve, doubling = ui.cached(dyn.bifurcation_table), ui.cached(dyn.lyapunov_table), ui.cached(dyn.period_doubling_table)
-mandelbrot, stable_map, surface = ui.cached(dyn.mandelbrot_table), ui.cached(dyn.stable_count_table), ui.cached(dyn.cliff_surface)
+bifurcation, lyapunov_curve, doubling = (
+    ui.cached(dyn.bifurcation_table),
+    ui.cached(dyn.lyapunov_table),
+    ui.cached(dyn.period_doubling_table),
+)
+mandelbrot, stable_map, surface = (
+    ui.cached(dyn.mandelbrot_table),
+    ui.cached(dyn.stable_count_table),
+    ui.cached(dyn.cliff_surface),
+)
+# each section's numbers, computed once per distinct setting for every visitor
+chain_run, map_run, unit_run = (
+    ui.cached(dyn.scalar_chain),
+    ui.cached(dyn.iterated_map),
+    ui.cached(dyn.unit_dynamics),
+)
+cliff_run, many_run = ui.cached(dyn.cliff_curves), ui.cached(dyn.many_units)
 
 
 def explain(meta: dict, section: str, *code) -> None:
@@ -23,7 +38,7 @@ def explain(meta: dict, section: str, *code) -> None:
         st.markdown(meta["explain"])
         for line in meta["latex"]:
             st.latex(line)
-    ui.predict_then_reveal(**dyn.QUESTIONS[section], key=f"predict-{section}")
+    ui.predict_then_reveal(**dyn.question(section), key=f"predict-{section}")
     ui.show_code(*code)
 
 
@@ -34,8 +49,10 @@ def scalar_chain() -> None:
     c = st.columns(2)
     w = ui.slider("Recurrent weight w", "chain_w", 0.0, 2.0, dyn.ChainConfig.w, 0.01, container=c[0])
     T = ui.slider("Steps T (factors in the product)", "chain_T", 1, 200, dyn.ChainConfig.T, container=c[1])
-    res = dyn.scalar_chain(dyn.ChainConfig(w=w, T=T))
-    ui.chart_with_data(ui.built(charts.chain_chart, res.tables["chain"]), res.tables["chain"], "bptt_scalar_chain.csv")
+    res = chain_run(dyn.ChainConfig(w=w, T=T))
+    ui.chart_with_data(
+        ui.built(charts.chain_chart, res.tables["chain"]), res.tables["chain"], "bptt_scalar_chain.csv"
+    )
     m = res.meta
     ui.readouts(m["readouts"])
     explain(m, "chain", dyn.scalar_chain)
@@ -49,48 +66,79 @@ def iterated_map() -> None:
     r = ui.slider("r", "map_r", 1.0, 4.0, dyn.MapConfig.r, 0.001, container=c[0])
     x0 = ui.slider("start x₀", "map_x0", 0.0, 1.0, dyn.MapConfig.x0, 0.01, container=c[1])
     n = ui.slider("steps n", "map_n", 1, 200, dyn.MapConfig.n, container=c[2])
-    res = dyn.iterated_map(dyn.MapConfig(r=r, x0=x0, n=n))
+    res = map_run(dyn.MapConfig(r=r, x0=x0, n=n))
     t, m = res.tables, res.meta
     left, right = st.columns(2)
     with left:
-        ui.chart_with_data(ui.built(charts.cobweb_chart, t["map"], t["cobweb"]), t["cobweb"], "logistic_cobweb.csv")
+        ui.chart_with_data(
+            ui.built(charts.cobweb_chart, t["map"], t["cobweb"]), t["cobweb"], "logistic_cobweb.csv"
+        )
     with right:
         ui.chart_with_data(ui.built(charts.orbit_chart, t["orbit"]), t["orbit"], "logistic_orbit.csv")
         ui.altair(ui.built(charts.orbit_derivative_chart, t["orbit"]), key="orbit-derivative")
     ui.readouts(m["readouts"])
     st.markdown(m["attractor_text"])
     lo = 2.5 if r >= 2.5 else 1.0
-    ui.chart_with_data(ui.built(charts.bifurcation_chart, bifurcation(), r, doubling(), lo), bifurcation(), "logistic_bifurcation.csv")
-    ui.chart_with_data(ui.built(charts.lyapunov_chart, lyapunov_curve(), r, lo), lyapunov_curve(), "logistic_lyapunov.csv")
+    ui.chart_with_data(
+        ui.built(charts.bifurcation_chart, bifurcation(), r, doubling(), lo),
+        bifurcation(),
+        "logistic_bifurcation.csv",
+    )
+    ui.chart_with_data(
+        ui.built(charts.lyapunov_chart, lyapunov_curve(), r, lo), lyapunov_curve(), "logistic_lyapunov.csv"
+    )
     explain(m, "map", dyn.lyapunov_exponent, dyn.find_attractor)
     if ui.toggle("Aside: the Mandelbrot set is this map in disguise", "map_mandelbrot"):
         st.markdown(m["mandelbrot_text"])
-        ui.chart_with_data(ui.built(charts.mandelbrot_chart, mandelbrot(), m["mandelbrot_c"]), mandelbrot(), "mandelbrot.csv",
-                           width="content")
+        ui.chart_with_data(
+            ui.built(charts.mandelbrot_chart, mandelbrot(), m["mandelbrot_c"]),
+            mandelbrot(),
+            "mandelbrot.csv",
+            width="content",
+        )
 
 
 @st.fragment
 def one_unit() -> None:
     st.header("3 · A one-unit RNN as a dynamical system")
-    ui.preset_buttons(dyn.UNIT_PRESETS, {"form": "unit_form", "w": "unit_w", "b": "unit_b", "T": "unit_T"}, key="unit")
+    ui.preset_buttons(
+        dyn.UNIT_PRESETS, {"form": "unit_form", "w": "unit_w", "b": "unit_b", "T": "unit_T"}, key="unit"
+    )
     c = st.columns(4)
-    form = ui.select("Unit", "unit_form", dyn.FORMS, dyn.UnitConfig.form, container=c[0],
-                     help="tanh: h = tanh(w h + b), the lecture's unit · sigmoid: x = w σ(x) + b, Pascanu et al.'s")
+    form = ui.select(
+        "Unit",
+        "unit_form",
+        dyn.FORMS,
+        dyn.UnitConfig.form,
+        container=c[0],
+        help="tanh: h = tanh(w h + b), the lecture's unit · sigmoid: x = w σ(x) + b, Pascanu et al.'s",
+    )
     w = ui.slider("w", "unit_w", -8.0, 8.0, dyn.UnitConfig.w, 0.05, container=c[1])
     b = ui.slider("b", "unit_b", -6.0, 6.0, dyn.UnitConfig.b, 0.05, container=c[2])
     T = ui.slider("steps T", "unit_T", 1, 200, dyn.UnitConfig.T, container=c[3])
-    res = dyn.unit_dynamics(dyn.UnitConfig(form=form, w=w, b=b, T=T))
+    res = unit_run(dyn.UnitConfig(form=form, w=w, b=b, T=T))
     t, m = res.tables, res.meta
     left, right = st.columns(2)
     with left:
-        ui.chart_with_data(ui.built(charts.unit_map_chart, t["map"], t["fixed_points"]), t["fixed_points"], "unit_fixed_points.csv")
+        ui.chart_with_data(
+            ui.built(charts.unit_map_chart, t["map"], t["fixed_points"]),
+            t["fixed_points"],
+            "unit_fixed_points.csv",
+        )
     with right:
         ui.chart_with_data(ui.built(charts.final_state_chart, t["final"]), t["final"], "unit_hT_vs_h0.csv")
         ui.altair(ui.built(charts.final_derivative_chart, t["final"]), key="unit-derivative")
     ui.readouts(m["readouts"])
     table = stable_map(form)
-    ui.chart_with_data(ui.built(charts.stable_count_chart, table, w, b), table, f"stable_fixed_points_{form}.csv")
+    ui.chart_with_data(
+        ui.built(charts.stable_count_chart, table, w, b), table, f"stable_fixed_points_{form}.csv"
+    )
     explain(m, "unit", dyn.unit_unroll, dyn.unit_fixed_points)
+
+
+def _set_b(value: float | None) -> None:
+    if value is not None:
+        st.session_state["cliff_b"] = value
 
 
 @st.fragment
@@ -102,17 +150,34 @@ def cliffs() -> None:
     T = ui.slider("steps T", "cliff_T", 1, 200, dyn.CliffConfig.T, container=c[2])
     target = ui.slider("target", "cliff_target", -1.0, 1.0, dyn.CliffConfig.target, 0.05, container=c[3])
     h0 = ui.slider("start h_0", "cliff_h0", -0.95, 0.95, dyn.CliffConfig.h0, 0.05, container=c[4])
-    res = dyn.cliff_curves(dyn.CliffConfig(w=w, b=b, T=T, target=target, h0=h0))
+    res = cliff_run(dyn.CliffConfig(w=w, b=b, T=T, target=target, h0=h0))
     m, bias = res.meta, res.tables["bias"]
-    ui.chart_with_data(ui.built(charts.cliff_loss_chart, bias, b, m["b_boundary"]), bias, "cliff_loss_vs_bias.csv")
-    ui.altair(ui.built(charts.cliff_gradient_chart, bias, b, m["b_boundary"]), key="cliff-gradient")
+    on = m["b_slider_on_cliff"]
+    st.button("b onto the cliff" + ("" if on is None else f" (b = {on:g})"), key="cliff-jump", on_click=_set_b, args=(on,),
+              disabled=on is None or on == b, icon=":material/vertical_align_bottom:",
+              help="Sets b to the slider value on the cliff face with the steepest |∂L/∂b|.")  # fmt: skip
+    ui.chart_with_data(
+        ui.built(charts.cliff_loss_chart, bias, b, m["b_boundary"], m["cliff_kind"]),
+        bias,
+        "cliff_loss_vs_bias.csv",
+    )
+    ui.altair(
+        ui.built(charts.cliff_gradient_chart, bias, b, m["b_boundary"], m["cliff_kind"]), key="cliff-gradient"
+    )
     ui.readouts(m["readouts"])
     s = surface(T, target, h0)
     left, right = st.columns(2)
     with left:
-        ui.chart_with_data(ui.built(charts.loss_heatmap, s.tables["grid"], s.tables["boundary"], w, b), s.tables["grid"], "cliff_surface.csv")
+        ui.chart_with_data(
+            ui.built(charts.loss_heatmap, s.tables["grid"], s.tables["boundary"], w, b),
+            s.tables["grid"],
+            "cliff_surface.csv",
+        )
     with right:
-        ui.altair(ui.built(charts.grad_norm_heatmap, s.tables["grid"], s.tables["boundary"], w, b), key="cliff-grad-map")
+        ui.altair(
+            ui.built(charts.grad_norm_heatmap, s.tables["grid"], s.tables["boundary"], w, b),
+            key="cliff-grad-map",
+        )
     explain(m, "cliff", dyn.rnn_unit_loss_grad, dyn.basin_boundary_bias)
 
 
@@ -126,14 +191,18 @@ def many_units() -> None:
     T = ui.slider("steps T", "many_T", 1, 200, dyn.ManyConfig.T, container=c[2])
     act = ui.select("activation", "many_act", dyn.ACTIVATIONS, dyn.ManyConfig.activation, container=c[3])
     seed = ui.number("seed", "many_seed", 0, 9999, dyn.ManyConfig.seed, container=c[4])
-    res = dyn.many_units(dyn.ManyConfig(n=n, rho=rho, T=T, activation=act, seed=seed))
+    res = many_run(dyn.ManyConfig(n=n, rho=rho, T=T, activation=act, seed=seed))
     t, m = res.tables, res.meta
     left, right = st.columns([3, 2])
     with left:
         ui.chart_with_data(ui.built(charts.gain_chart, t["gains"]), t["gains"], "jacobian_gain.csv")
     with right:
-        ui.chart_with_data(ui.built(charts.eigenvalue_chart, t["eigenvalues"], t["circles"]), t["eigenvalues"], "eigenvalues.csv",
-                           width="content")
+        ui.chart_with_data(
+            ui.built(charts.eigenvalue_chart, t["eigenvalues"], t["circles"]),
+            t["eigenvalues"],
+            "eigenvalues.csv",
+            width="content",
+        )
     ui.readouts(m["readouts"])
     explain(m, "many", dyn.jacobian_gain)
 

@@ -9,15 +9,20 @@ tables → chart builders → `altair`.
 from __future__ import annotations
 
 import contextlib
+import decimal
 import functools
 import importlib
 import inspect
 import math
+import re
 import textwrap
+import unicodedata
+import urllib.parse
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import streamlit as st
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from gradviz import results as results_store
 from gradviz.fmt import sci  # noqa: F401 - pages call ui.sci
@@ -26,35 +31,107 @@ from gradviz.results import Result
 
 # -- URL-bound widgets ----------------------------------------------------------------------------------
 # Every control binds its value to a query parameter named by its key, so a link reproduces the view.
-# Streamlit drops URL values it cannot use; we check them first so the student is told, not ignored.
+# A link's value is checked once, before its widget exists, by one rule for every kind of control:
+# - a valid value is handed to Streamlit in canonical form, so the widget shows exactly that value;
+# - anything else (malformed, out of range, not finite, fractional for a whole-number control, too long,
+#   or a key given twice with different values) is removed before the widget reads it, so the widget starts
+#   from its default, and a notice names the ignored value and the default the page uses instead.
+# What the notice announces is what the control shows and what the page computes with.
+# Streamlit seeds a bound widget from the URL *as it was when the run started* (even after
+# `del st.query_params[key]`), and its own parsers take the last of repeated values for some widgets and
+# reject them for others, and raise OverflowError on `seed=inf`: hence `_seed_from_link` below.
+
+_LINK_MAX_CHARS = 64  # longer link values are refused (a 10,000-digit "number" is an attack, not a setting)
+_SHOWN_CHARS = 40  # a refused value is echoed at most this long
+_DECIMAL = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{1,3})?", re.ASCII)  # plain decimals
 
 
-def _url_value(key: str) -> str | None:
+def _link_values(key: str) -> list[str]:
+    """Every value the URL gives for `key` (several when the key is repeated)."""
     try:
-        return st.query_params.get(key)
-    except Exception:  # noqa: BLE001 - a bound parameter may refuse access; then it is already valid
+        return list(st.query_params.get_all(key))
+    except Exception:  # noqa: BLE001 - an inaccessible parameter is treated as absent
+        return []
+
+
+def _seed_from_link(key: str, text: str | None) -> None:
+    """Make the widget bound to `key` start from `text` (None: from its default), whatever the URL held.
+
+    Uses Streamlit 1.67's query-parameter store directly: the public `st.query_params` changes the URL, but a
+    bound widget is seeded from the parameters the run started with (`_initial_query_params`)."""
+    try:
+        with get_script_run_ctx().session_state.query_params() as qp:
+            if text is None:
+                qp._initial_query_params.pop(key, None)
+                qp.remove_param(key)  # and from the address bar, so a reload does not bring it back
+            else:
+                qp._initial_query_params[key] = [text]
+    except (
+        AttributeError
+    ):  # internals changed: fall back to the public API (tests/app/test_links.py catches it)
+        if text is None:
+            with contextlib.suppress(Exception):
+                del st.query_params[key]
+
+
+def _shown(raw: str) -> str:
+    """A link's value as it may be echoed inside a Markdown code span: no backtick (it would close the
+    span and let the rest render as links or images), no control, format or space characters (percent-
+    encoded, as in the address bar), and at most `_SHOWN_CHARS` characters."""
+    out = []
+    for ch in raw[:_SHOWN_CHARS]:
+        category = unicodedata.category(ch)
+        safe = ch != "`" and ch != "\\" and category[0] not in "CZ"
+        out.append(ch if safe else urllib.parse.quote(ch, safe=""))
+    return "".join(out) + ("…" if len(raw) > _SHOWN_CHARS else "")
+
+
+def _from_link(
+    key: str, parse: Callable[[str], Any], canonical: Callable[[Any], str], expected: str, default: Any
+) -> Any:
+    """The value the page will use for `key`: the link's value if `parse` accepts it, else `default` with a
+    notice. `parse(raw)` returns the value or None; `canonical(value)` is its form in a URL."""
+    values = _link_values(key)
+    if not values:
+        return default
+    distinct = list(dict.fromkeys(values))
+    value = None
+    if len(distinct) > 1:
+        expected = f"one value, not {len(values)}"
+    elif len(distinct[0]) <= _LINK_MAX_CHARS:
+        value = parse(distinct[0])
+    if value is None:
+        shown = _shown("&".join(f"{key}={v}" for v in values))
+        st.warning(
+            f"Ignored the link's `{shown}`: expected {expected}. Using the default, `{_shown(canonical(default))}`.",
+            icon=":material/link_off:",
+        )
+        _seed_from_link(key, None)
+        return default
+    if values != [canonical(value)]:
+        _seed_from_link(key, canonical(value))
+    return value
+
+
+def _number_from_link(raw: str, kind: type, lo: float, hi: float) -> int | float | None:
+    """A plain decimal within [lo, hi]; for whole-number controls an exact integer (no 2.5, no 1e400)."""
+    if not _DECIMAL.fullmatch(raw):
         return None
-
-
-def _reject_url_value(key: str, raw: str, expected: str, default: Any) -> None:
-    """Tell the student a URL value was ignored, and make sure the widget starts from its default."""
-    st.warning(
-        f"Ignored the link's `{key}={raw}`: expected {expected}. Using the default, {default}.",
-        icon=":material/link_off:",
-    )
-    # Before the widget binds it, the parameter can be removed, so the widget starts from its default.
-    with contextlib.suppress(Exception):  # once bound, Streamlit discards invalid values itself
-        del st.query_params[key]
-
-
-def _number_ok(raw: str, kind: type, lo: float, hi: float) -> bool:
-    try:
-        v = float(raw)
-    except ValueError:
-        return False
+    v = float(raw)
     if not math.isfinite(v) or not lo <= v <= hi:
-        return False
-    return kind is float or v == int(v)
+        return None
+    if kind is int:
+        exact = decimal.Decimal(raw)  # 1.0000000000000001 is not a whole number, though its float is
+        return int(exact) if exact == exact.to_integral_value() else None
+    return v
+
+
+def _bool_text(v: bool) -> str:
+    return "true" if v else "false"
+
+
+def _number_text(v: float) -> str:
+    return str(int(v)) if isinstance(v, int) else repr(float(v))
 
 
 def slider(
@@ -68,12 +145,16 @@ def slider(
     container: Any = None,
     **kwargs: Any,
 ) -> Any:
-    """`st.slider` bound to the URL parameter `key`, validating the URL value first."""
+    """`st.slider` bound to the URL parameter `key`, the link's value validated first."""
     kind = type(default)
-    raw = _url_value(key)
-    if raw is not None and not _number_ok(raw, kind, min_value, max_value):
-        noun = "a whole number" if kind is int else "a number"
-        _reject_url_value(key, raw, f"{noun} from {min_value} to {max_value}", default)
+    noun = "a whole number" if kind is int else "a number"
+    _from_link(
+        key,
+        lambda raw: _number_from_link(raw, kind, min_value, max_value),
+        _number_text,
+        f"{noun} from {min_value} to {max_value}",
+        default,
+    )
     return (container or st).slider(
         label, min_value, max_value, default, step=step, key=key, help=help, bind="query-params", **kwargs
     )
@@ -93,10 +174,9 @@ def select(
 
     Options are shown as they are written (no format_func): a bound widget writes its *displayed* label
     into the URL, so a formatted label would make the plain option names in shared links invalid."""
-    raw = _url_value(key)
-    if raw is not None and raw not in {str(o) for o in options}:
-        shown = ", ".join(str(o) for o in options[:8]) + (", …" if len(options) > 8 else "")
-        _reject_url_value(key, raw, f"one of {shown}", default)
+    by_text = {str(o): o for o in options}
+    shown = ", ".join(str(o) for o in options[:8]) + (", …" if len(options) > 8 else "")
+    _from_link(key, by_text.get, str, f"one of {shown}", default)
     box = container or st
     if widget == "select_slider":
         return box.select_slider(
@@ -122,10 +202,11 @@ def select(
     return default if value is None else value
 
 
-def toggle(label: str, key: str, default: bool = False, help: str | None = None, container: Any = None) -> bool:
-    raw = _url_value(key)
-    if raw is not None and raw.lower() not in ("true", "false"):
-        _reject_url_value(key, raw, "true or false", default)
+def toggle(
+    label: str, key: str, default: bool = False, help: str | None = None, container: Any = None
+) -> bool:
+    """`st.toggle` bound to the URL: `true` or `false` (any case) in a link."""
+    _from_link(key, lambda raw: {"true": True, "false": False}.get(raw.lower()), _bool_text, "true or false", default)
     return (container or st).toggle(label, value=default, key=key, help=help, bind="query-params")
 
 
@@ -139,9 +220,13 @@ def number(
     container: Any = None,
 ) -> int:
     """An integer input (e.g. a seed) bound to the URL."""
-    raw = _url_value(key)
-    if raw is not None and not _number_ok(raw, int, min_value, max_value):
-        _reject_url_value(key, raw, f"a whole number from {min_value} to {max_value}", default)
+    _from_link(
+        key,
+        lambda raw: _number_from_link(raw, int, min_value, max_value),
+        _number_text,
+        f"a whole number from {min_value} to {max_value}",
+        default,
+    )
     value = (container or st).number_input(
         label, min_value, max_value, default, step=1, key=key, help=help, bind="query-params"
     )

@@ -7,6 +7,11 @@
   refuses connections, so no test ever reaches the internet. A test that needs MNIST asks for
   `mnist_dir`; one that forgets gets the bundled digits from `load_with_fallback` (or DataUnavailable
   from `load_dataset`) at once, unless the user cache already holds MNIST.
+- `GRADVIZ_PERTURB` (environment variable, off by default): a robustness check for the tests that train.
+  float32 training differs in the last bits from one CPU to another (vector widths, BLAS kernels); such a
+  difference cannot be produced on demand, so it is imitated: `inputs` scales every training input by
+  (1 + 1e-6), `threads` trains on 2 threads instead of 1 (another order of the sums). Every test that trains
+  must pass under both, e.g. `GRADVIZ_PERTURB=inputs python -m pytest tests/unit/test_clipping.py`.
 """
 
 from __future__ import annotations
@@ -41,6 +46,52 @@ def _no_mnist_download(monkeypatch, refused_url):
     from gradviz import data  # numpy only: cheap
 
     monkeypatch.setattr(data, "MIRRORS", (refused_url,))
+
+
+PERTURB = os.environ.get("GRADVIZ_PERTURB", "")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _perturbed_training():
+    """With GRADVIZ_PERTURB set, every gradviz training run is nudged at float32 noise level (see above)."""
+    if not PERTURB:
+        yield
+        return
+    import importlib
+    import inspect
+    import sys
+
+    import torch
+
+    from gradviz import train as gtrain
+
+    if PERTURB not in ("inputs", "threads"):
+        raise pytest.UsageError(f"GRADVIZ_PERTURB={PERTURB!r}: use 'inputs' or 'threads'")
+    real = gtrain.train
+
+    signature = inspect.signature(real)
+
+    def nudged(*args, **kwargs):
+        bound = signature.bind(*args, **kwargs)
+        bound.apply_defaults()
+        if PERTURB == "inputs":
+            bound.arguments["x"] = bound.arguments["x"] * (1 + 1e-6)
+            return real(*bound.args, **bound.kwargs)
+        before = torch.get_num_threads()
+        torch.set_num_threads(2)
+        try:  # gtrain.train pins one thread; its body, with two
+            return gtrain._train(*bound.args, **bound.kwargs)
+        finally:
+            torch.set_num_threads(before)
+
+    for name in ("gradviz.lessons.deep_nets.experiment", "gradviz.lessons.clipping.experiment"):
+        importlib.import_module(name)
+    # every module that imported the loop: the experiments, gradviz.train itself, and test modules
+    patched = [m for m in list(sys.modules.values()) if getattr(m, "train", None) is real]
+    with pytest.MonkeyPatch.context() as mp:
+        for module in patched:
+            mp.setattr(module, "train", nudged)
+        yield
 
 
 @pytest.fixture

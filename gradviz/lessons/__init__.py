@@ -55,6 +55,13 @@ LESSONS: tuple[Lesson, ...] = (
         "Slide one LSTM cell's gates, measure how far back the gradient reaches through a tanh RNN, an IRNN and "
         "an LSTM, and train all three on a task whose answer lies far back in the sequence.",
     ),
+    Lesson(
+        "app_pages/resnet.py",
+        "Residual connections",
+        ":material/alt_route:",
+        "Train plain and residual twins of one network on MNIST at growing depth: the deep plain nets train "
+        "worse, the residual ones keep improving; then see why, block by block and path by path.",
+    ),
 )
 
 # The lessons' trained experiments: name (the folder under results/) -> module. Each module defines
@@ -66,6 +73,8 @@ EXPERIMENTS: dict[str, str] = {
     "clipping": "gradviz.lessons.clipping.experiment",
     "lstm": "gradviz.lessons.lstm.experiment",
     "lstm_reach": "gradviz.lessons.lstm.reach_experiment",
+    "resnet": "gradviz.lessons.resnet.experiment",
+    "resnet_jacobian": "gradviz.lessons.resnet.jacobian",
 }
 
 

@@ -33,7 +33,8 @@ def _assert_clean(at: AppTest) -> None:
     assert not at.exception, [e.value for e in at.exception]
     shown = [m.value for m in at.metric] + [m.value for m in at.markdown] + [x.value for x in at.latex]
     for text in shown:
-        low = text.lower().replace(r"\infty", "").replace("r∞", "")
+        # −∞ is a value the page may show (a Lyapunov exponent of an orbit through x = ½), never "inf"
+        low = text.lower().replace(r"\infty", "").replace("r∞", "").replace("−∞", "")
         assert "nan" not in low.split() and "inf" not in low and "∞" not in low, text
 
 
@@ -53,7 +54,7 @@ def test_renders_every_section_with_its_headline_numbers(page):
     assert m["tanh: ∂h_T/∂h_0"] == "5.56e-05"
     assert m["Lyapunov exponent λ"] == "-0.873" and m["attractor period"] == "4"
     assert m["stable fixed points"] == "2" and m["largest |∂h_T/∂h_0|"] == "1.05e+06"  # 2^20 at h0 = 0
-    assert m["cliff at b*"] == "-0.4507"
+    assert m["cliff at b*"] == "-0.4507" and m["face width"] == "1.38e-02"  # a dense grid: 1.39e-02
     assert m["spectral radius ρ(W)"] == "1.000"
     headers = [h.value for h in page.header]
     assert [h.split(" · ")[0] for h in headers] == ["1", "2", "3", "4", "5", "6"]
@@ -134,6 +135,33 @@ def test_mandelbrot_aside_on_demand(page):
     page.toggle(key="map_mandelbrot").set_value(True).run()
     _assert_clean(page)
     assert len(page.get("vega_lite_chart")) == 17 and any("c = r(2 − r)/4" in x.value for x in page.markdown)
+
+
+def test_cliff_question_is_doable_with_the_page(page):
+    """The question: from the default, press "b onto the cliff", take one step with lr 0.1."""
+    at = _open()
+    at.button(key="cliff-jump").click().run()
+    _assert_clean(at)
+    b = at.slider(key="cliff_b").value
+    assert b == pytest.approx(-0.46) and at.button(key="cliff-jump").disabled
+    grad = float(_metrics(at)["‖∇L‖ at your (w, b)"])
+    assert 0.1 * grad > 3 - b  # one plain step leaves the slider's range (−3, 3)
+    at.radio(key="predict-cliff-guess").set_value("a giant step that throws b off the slider's range").run()
+    assert any("Right" in s.value for s in at.success)
+    # at T = 30 the face is far thinner than the slider's step, and the page says so
+    at.slider(key="cliff_T").set_value(30).run()
+    assert any("narrower than the b slider's step" in m.value for m in at.markdown)
+
+
+def test_logistic_edges_show_what_they_are():
+    at = _open(map_r="2", map_x0="0.5")
+    m = _metrics(at)
+    assert m["Lyapunov exponent λ"] == "−∞" and m["|dxₙ/dx₀|"] == "0 (exactly)"
+    assert not any("690" in x.value for x in at.markdown)
+    at = _open(map_r="4", map_x0="0.5", map_n="200")
+    assert _metrics(at)["Lyapunov exponent λ"] == "−∞" and any("0.693" in x.value for x in at.markdown)
+    at = _open(map_r="1")
+    assert _metrics(at)["Lyapunov exponent λ"] == "0.000" and any("bifurcation point" in x.value for x in at.markdown)
 
 
 def test_predict_then_reveal_answers(page):

@@ -37,7 +37,9 @@ def test_relu_with_kaiming_init_stays_within_10x(preset):
     result = _committed(preset)
     s = dn.summarize(result)
     assert 0.1 <= s.ratio <= 10 and s.verdict == "healthy"
-    assert s.accuracy > 0.7  # and it learns (chance is 10%; the sigmoid runs stay near it)
+    # and it learns: far above chance (10%), where the sigmoid runs stay. A regime, not digits: the deeper
+    # net's accuracy after two epochs moves by points from one CPU to another (float32 sums reordered).
+    assert s.accuracy > 0.5
 
 
 def test_depth_squares_the_gap():

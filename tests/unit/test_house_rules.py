@@ -43,7 +43,8 @@ def test_numpy_only_parts_do_not_import_torch():
     modules = ["gradviz", "gradviz.lessons", "gradviz.lessons.rnn_dynamics", "gradviz.lessons.rnn_dynamics.charts",
                "gradviz.lessons.deep_nets.closed_form", "gradviz.lessons.clipping.cliff",
                "gradviz.lessons.clipping.words", "gradviz.lessons.home.product", "gradviz.lessons.home.charts",
-               "gradviz.data", "gradviz.results"]
+               "gradviz.data", "gradviz.results", "gradviz.lessons.resnet.experiment", "gradviz.lessons.resnet.jacobian",
+               "gradviz.lessons.resnet.paths", "gradviz.lessons.resnet.charts", "gradviz.lessons.resnet.words"]
     code = f"import sys; import {', '.join(modules)}; print('torch' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert out.stdout.strip() == "False", out.stderr

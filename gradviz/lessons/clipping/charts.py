@@ -117,7 +117,7 @@ def cliff_map(
         )
         .add_params(start)
     )
-    # the cliff: the basin boundary b* = atanh(h0) − w h0 (white, dashed)
+    # the cliff: the basin boundary b* = atanh(h0) − w h0, continued by the saddle-node fold (white, dashed)
     edge = (
         alt.Chart(boundary)
         .mark_line(color="white", strokeDash=[5, 3], strokeWidth=1.5)

@@ -105,7 +105,7 @@ def clip_vector(cfg: VectorConfig) -> Result:
 CLIFF_T = 12  # cliff slope ~ (w(1 − h²))^T: steep enough to throw a plain step off the map at lr = 0.1
 CLIFF_TARGET = dynamics.CliffConfig.target  # 0.8: near the upper attractor, so the two plateaus differ
 CLIFF_H0 = dynamics.CliffConfig.h0  # 0.5: the start state of the other lesson
-W_RANGE = (0.0, 4.0)  # the region plotted: w > 4/3 has two attractors and a cliff between them
+W_RANGE = (0.0, 4.0)  # the region plotted: for w > 1 the unit can have two attractors, and b has a cliff
 B_RANGE = (-2.0, 1.0)  # the cliff b* = atanh(h0) − w h0 crosses this box for every w in W_RANGE
 GRID_STEP = 0.05  # heatmap cell size; the start sliders move on the same grid, so a click lands on it
 
@@ -215,7 +215,7 @@ def cliff_descent(cfg: CliffDescentConfig) -> Result:
     meta = {
         "runs": runs,
         "clip_example": example,
-        "b_cliff": float(dynamics.basin_boundary_bias(cfg.w0, CLIFF_H0)),
+        "b_cliff": float(dynamics.cliff_bias(cfg.w0, CLIFF_H0)[0]),
     }
     return Result({"trajectories": table}, meta)
 
@@ -231,8 +231,11 @@ def cliff_grid(n_w: int | None = None, n_b: int | None = None) -> pd.DataFrame:
 
 
 def cliff_boundary(n: int = 201) -> pd.DataFrame:
-    """Where the cliff runs through the plotted region: the basin boundary b* = atanh(h0) − w h0 of the
-    backprop-through-time lesson (`dynamics.basin_boundary_bias`), long-form rows (w, b)."""
+    """Where the cliff runs through the plotted region (`dynamics.cliff_bias`), long-form rows (w, b, kind):
+    the basin boundary b* = atanh(h0) − w h0 where h0 can be the repelling fixed point (w > 4/3 for
+    h0 = 0.5), continued for 1 < w ≤ 4/3 by the saddle-node fold b = −b_c(w), where the attractor h0 heads
+    for disappears."""
     w = np.linspace(*W_RANGE, n)
-    frame = pd.DataFrame({"w": w, "b": dynamics.basin_boundary_bias(w, CLIFF_H0)})
+    b, kind = dynamics.cliff_bias(w, CLIFF_H0)
+    frame = pd.DataFrame({"w": w, "b": b, "kind": kind})
     return frame[frame["b"].between(*B_RANGE)].reset_index(drop=True)

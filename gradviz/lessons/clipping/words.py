@@ -16,8 +16,9 @@ from gradviz.lessons.rnn_dynamics import LE_2015, latex_size
 
 PROMISE = (
     "Watch one plain gradient step land on a cliff in the loss and fly off the map, while the same step "
-    "clipped to a maximum length stays put. Then train a real recurrent net three ways from the same seed, "
-    "and see clipping turn an explosion into learning."
+    "clipped to a maximum length stays put. Then train a real recurrent net three ways from the same seed: "
+    "where the unclipped run blows up to inf/NaN, the clipped runs keep training, and the page measures how "
+    "much each one learned against a predictor that ignores its input."
 )
 
 HOCHREITER_1997 = (
@@ -122,6 +123,26 @@ def run_status(summary: pd.DataFrame, run: str) -> str:
     return f"diverged at step {int(k)}" if math.isfinite(k) else "finished"
 
 
+LEARNED_RATIO = (
+    0.5  # "learned": final loss below half the mean predictor's; between half and 1: "learned little"
+)
+
+
+def learning_words(final: float, baseline: float) -> str:
+    """How much a run that finished learned, judged against the mean predictor's loss."""
+    ratio = final / baseline
+    if ratio < LEARNED_RATIO:
+        return (
+            f"learned: final loss {final:.3g}, below the mean predictor's {baseline:.3g} ({ratio:.0%} of it)"
+        )
+    if ratio < 1.0:
+        return (
+            f"kept training but learned little: final loss {final:.3g}, below the mean predictor's "
+            f"{baseline:.3g} by only {1 - ratio:.0%}"
+        )
+    return f"did not learn: final loss {final:.3g}, not below the mean predictor's {baseline:.3g}"
+
+
 def rnn_verdict(rho: float, baseline: float, summary: pd.DataFrame) -> str:
     lines = []
     for run, name in RUN_NAMES.items():
@@ -129,16 +150,51 @@ def rnn_verdict(rho: float, baseline: float, summary: pd.DataFrame) -> str:
         if math.isfinite(k):
             lines.append(f"**{name}**: blew up, the loss or gradient became inf/NaN at step **{int(k)}**")
         else:
-            word = "below" if final < baseline else "not below"
-            lines.append(f"**{name}**: final loss {final:.3g}, {word} the mean predictor's {baseline:.3g}")
+            lines.append(f"**{name}**: {learning_words(final, baseline)}")
     exploded = math.isfinite(_summary(summary, "none", "diverged_at"))
-    head = (
-        f"With ρ = {rho:g} the unclipped run exploded while clipping kept training alive. "
-        if exploded
-        else f"With ρ = {rho:g} nothing exploded: clipping is a safety net that here costs little (press **explodes** "
-        "for ρ = 3). "
-    )
+    survived = [
+        RUN_NAMES[r] for r in ("norm", "value") if not math.isfinite(_summary(summary, r, "diverged_at"))
+    ]
+    if exploded:
+        head = f"With ρ = {rho:g} the unclipped run exploded" + (
+            " while clipping kept training alive (both clipped runs finished). "
+            if len(survived) == 2
+            else f"; only {survived[0]} kept training to the end. "
+            if survived
+            else ", and so did the clipped runs. "
+        )
+    else:
+        head = (
+            f"With ρ = {rho:g} nothing exploded: clipping is a safety net that here costs little (press **explodes** "
+            "for ρ = 3). "
+        )
     return head + "; ".join(lines) + "."
+
+
+def rnn_question(result) -> dict:
+    """The "explodes" question with its explanation read from that preset's result (the one on screen)."""
+    summary, steps = result.tables["summary"], result.tables["steps"]
+    k = _summary(summary, "none", "diverged_at")
+    first = steps[(steps["run"] == "none") & (steps["quantity"] == "grad_norm") & (steps["step"] == 0)][
+        "value"
+    ]
+    baseline = float(result.meta["baseline_mse"])
+    clipped = "; ".join(
+        f"{RUN_NAMES[r]}: "
+        + (
+            f"blew up at step {int(_summary(summary, r, 'diverged_at'))}"
+            if math.isfinite(_summary(summary, r, "diverged_at"))
+            else learning_words(_summary(summary, r, "final_loss"), baseline)
+        )
+        for r in ("norm", "value")
+    )
+    blew = f"until it overflows at step {int(k)}" if math.isfinite(k) else "(in this run it did not overflow)"
+    return {
+        **QUESTIONS["rnn"],
+        "explanation": f"Its very first gradient is {sci(float(first.iloc[0]))} long, and each large step lands where "
+        f"the next gradient is larger; the loss multiplies step after step {blew}. The clipped runs, same start "
+        f"and same data: {clipped}.",
+    }
 
 
 def rnn_latex(threshold: float, lr: float, steps: pd.DataFrame, run: str, n_params: int) -> list[str]:
@@ -178,9 +234,12 @@ def rnn_latex(threshold: float, lr: float, steps: pd.DataFrame, run: str, n_para
 
 def heuristic_text(h: dict, threshold: float) -> str:
     text = (
-        f"Pascanu et al.'s rule of thumb: average the gradient norm over a short unclipped run, here its first "
-        f"{h['steps_used']} steps: **{sci(h['mean_norm'])}**. Thresholds from half to ten times that, "
-        f"**{sci(h['low'])} to {sci(h['high'])}**, usually still converge. Your η = {threshold:g} is "
+        "Pascanu et al. (2013, §3.2) suggest setting η from “statistics on the average norm over a sufficiently "
+        "large number of updates”; the arXiv version adds that half to ten times that average can still "
+        f"converge. This page takes a shortcut: it averages the unclipped run's first {h['steps_used']} steps, "
+        f"**{sci(h['mean_norm'])}**, a short window taken before training settles, so it is noisier than the "
+        f"long average they advise. Half to ten times it is **{sci(h['low'])} to {sci(h['high'])}**. Your "
+        f"η = {threshold:g} is "
         + ("inside" if h["low"] <= threshold <= h["high"] else "outside")
         + " that range."
     )
@@ -247,9 +306,9 @@ QUESTIONS: dict[str, dict] = {
             "it stays at the 1/6 baseline",
         ],
         "answer": "it blows up to inf/NaN within 50 steps",
-        "explanation": "Its very first gradient is about 15 long, and each large step lands where the next gradient "
-        "is larger; the loss multiplies step after step until it overflows at step 36. Both clipped runs "
-        "train on to losses below the 1/6 baseline.",
+        # the explanation is read from the preset's result: rnn_question(result)
+        "explanation": "Each large step lands where the next gradient is larger, and the loss multiplies until it "
+        "overflows.",
     },
     "vector": {
         "question": "g = (3, 1) and η = 1. By how much does clipping by value turn its direction?",

@@ -16,7 +16,9 @@ def product_vs_steps(df: pd.DataFrame, highlight: str) -> alt.Chart:
     base = alt.Chart(df[df["product"] > 0]).encode(
         x=alt.X("T:Q", title="number of steps T"),
         y=alt.Y("product:Q", scale=alt.Scale(type="log"), axis=alt.Axis(format=".0e"), title="factor^T"),
-        color=alt.Color("factor:N", scale=colour, legend=alt.Legend(title="per-step factor", orient="bottom")),
+        color=alt.Color(
+            "factor:N", scale=colour, legend=alt.Legend(title="per-step factor", orient="bottom")
+        ),
         strokeDash=alt.StrokeDash("factor:N", scale=dash, legend=None),
     )
     # lines: the student's factor thick, the references thin

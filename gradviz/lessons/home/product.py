@@ -11,5 +11,6 @@ def repeated_product(factors: list[float], t_max: int) -> pd.DataFrame:
     t = np.arange(0, t_max + 1)
     # product = factor^T
     return pd.DataFrame(
-        [(f"{f:g}", int(k), float(f) ** int(k)) for f in factors for k in t], columns=["factor", "T", "product"]
+        [(f"{f:g}", int(k), float(f) ** int(k)) for f in factors for k in t],
+        columns=["factor", "T", "product"],
     )

@@ -29,7 +29,8 @@ The package, one module per concept (each section's code in its own module):
 - `cliffs`: section 4, the loss over the parameters and its cliffs;
 - `many_units`: section 5, random matrices of spectral radius ρ and products of Jacobians;
 - `words`: each section's verdict, equations and readouts, number formatting, and the fixes (FIXES);
-- `questions`: predict, then reveal (QUESTIONS).
+- `questions`: predict, then reveal (QUESTIONS; `question(section)` adds the explanation computed at the
+  question's settings).
 
 Every name is re-exported here, so `from gradviz.lessons import rnn_dynamics; rnn_dynamics.scalar_chain(...)` and
 `from gradviz.lessons.rnn_dynamics import latex_size` work as before.
@@ -45,7 +46,15 @@ from gradviz.lessons.rnn_dynamics.citations import (
     SOURCES,
     STROGATZ_2015,
 )
-from gradviz.lessons.rnn_dynamics.cliffs import basin_boundary_bias, cliff_curves, cliff_surface
+from gradviz.lessons.rnn_dynamics.cliffs import (
+    basin_boundary_bias,
+    cliff_bias,
+    cliff_curves,
+    cliff_surface,
+    face_width,
+    saddle_node_bias,
+    slider_b_on_cliff,
+)
 from gradviz.lessons.rnn_dynamics.configs import (
     CHAIN_PRESETS,
     CLIFF_PRESETS,
@@ -77,6 +86,7 @@ from gradviz.lessons.rnn_dynamics.logistic import (
     lyapunov_table,
     mandelbrot_table,
     orbit_derivative,
+    orbit_lyapunov,
     period_doubling_points,
     period_doubling_table,
     superstable_points,
@@ -86,7 +96,9 @@ from gradviz.lessons.rnn_dynamics.many_units import (
     REFERENCE_RADII,
     initial_state,
     jacobian_gain,
+    late_rate,
     many_units,
+    mean_slope,
     random_recurrent_matrix,
 )
 from gradviz.lessons.rnn_dynamics.one_unit import (
@@ -105,7 +117,7 @@ from gradviz.lessons.rnn_dynamics.one_unit import (
     unit_state_range,
     unit_unroll,
 )
-from gradviz.lessons.rnn_dynamics.questions import QUESTIONS
+from gradviz.lessons.rnn_dynamics.questions import QUESTIONS, question
 from gradviz.lessons.rnn_dynamics.scalar_chain import (
     LECTURE_EXPLODING,
     LECTURE_VANISHING,
@@ -179,6 +191,10 @@ __all__ = [
     "COST_SLOPE_HALF_WIDTH",
     "COST_STARTS",
     "basin_boundary_bias",
+    "cliff_bias",
+    "saddle_node_bias",
+    "face_width",
+    "slider_b_on_cliff",
     "cliff_curves",
     "cliff_surface",
     "ACTIVATIONS",
@@ -198,4 +214,8 @@ __all__ = [
     "many_words",
     "FIXES",
     "QUESTIONS",
+    "question",
+    "orbit_lyapunov",
+    "mean_slope",
+    "late_rate",
 ]

@@ -49,11 +49,17 @@ def _rule_x(value: float, color: str, dash: list[int], label: str) -> alt.Chart:
     )
 
 
-def _bias_markers(b: float, b_boundary: float | None) -> alt.Chart:
-    """One rule layer: the current b (grey, solid) and, if there is one, the basin boundary's b (dashed)."""
+CLIFF_LABELS = {
+    "boundary": "basin boundary: h0 = repelling fixed point",
+    "saddle-node": "saddle-node: h0's attractor disappears",
+}
+
+
+def _bias_markers(b: float, b_boundary: float | None, kind: str = "boundary") -> alt.Chart:
+    """One rule layer: the current b (grey, solid) and, if there is one, the cliff's b (dashed)."""
     rows = [{"x": float(b), "label": "your b"}]
     if b_boundary is not None:
-        rows.append({"x": float(b_boundary), "label": "basin boundary: h0 = repelling fixed point"})
+        rows.append({"x": float(b_boundary), "label": CLIFF_LABELS.get(kind, "cliff")})
     labels = [r["label"] for r in rows]
     return (
         alt.Chart(alt.InlineData(values=rows))
@@ -212,8 +218,8 @@ def lyapunov_chart(table: pd.DataFrame, r: float, r_min: float = 2.5) -> alt.Cha
                 title="r",
                 scale=alt.Scale(domain=[float(table["r"].min()), float(table["r"].max())], nice=False),
             ),
-            y=alt.Y("lyapunov:Q", title="Lyapunov exponent λ"),
-            tooltip=[alt.Tooltip("r:Q", format=".4f"), alt.Tooltip("lyapunov:Q", title="λ", format=".3f")],
+            y=alt.Y("shown:Q", title="Lyapunov exponent λ (drawn ≥ −5)"),
+            tooltip=[alt.Tooltip("r:Q", format=".4f"), alt.Tooltip("label:N", title="λ")],
         )
     )
     zero = alt.Chart(_inline({"y": 0.0})).mark_rule(color="#999999").encode(y=alt.Y("y:Q"))
@@ -285,18 +291,24 @@ def unit_map_chart(curve: pd.DataFrame, fixed: pd.DataFrame) -> alt.Chart:
             ),
         )
     )
-    kinds = ["stable", "unstable"]
+    kinds = ["stable", "unstable", "marginal"]
+    if "kind" not in fixed:
+        fixed = fixed.assign(kind=np.where(fixed["stable"], "stable", "unstable"))
     points = (
-        alt.Chart(fixed.assign(kind=np.where(fixed["stable"], "stable", "unstable"), f=fixed["h"]))
+        alt.Chart(fixed.assign(f=fixed["h"]))
         .mark_point(size=130, strokeWidth=2.5, color=palette(4)[3])
         .encode(
             x=alt.X("h:Q"),
             y=alt.Y("f:Q"),
             shape=alt.Shape(
-                "kind:N", scale=alt.Scale(domain=kinds, range=["circle", "square"]), title="fixed point"
+                "kind:N",
+                scale=alt.Scale(domain=kinds, range=["circle", "square", "diamond"]),
+                title="fixed point",
             ),
             fill=alt.Fill(
-                "kind:N", scale=alt.Scale(domain=kinds, range=[palette(4)[3], "transparent"]), legend=None
+                "kind:N",
+                scale=alt.Scale(domain=kinds, range=[palette(4)[3], "transparent", "transparent"]),
+                legend=None,
             ),
             tooltip=[
                 alt.Tooltip("kind:N", title="fixed point"),
@@ -341,20 +353,17 @@ def final_derivative_chart(final: pd.DataFrame) -> alt.Chart:
 def stable_count_chart(table: pd.DataFrame, w: float, b: float) -> alt.Chart:
     """The (w, b) plane coloured by the number of stable fixed points, with the current (w, b) marked."""
     counts = [0, 1, 2]
-    cells = (
-        grid_cells(table, reach=GAPLESS)
-        .encode(
-            color=alt.Color(
-                "n_stable:O",
-                scale=alt.Scale(domain=counts, range=["#999999", palette(3)[0], palette(3)[1]]),
-                title="stable fixed points",
-            ),
-            tooltip=[
-                alt.Tooltip("w:Q", format=".2f"),
-                alt.Tooltip("b:Q", format=".2f"),
-                alt.Tooltip("n_stable:Q"),
-            ],
-        )
+    cells = grid_cells(table, reach=GAPLESS).encode(
+        color=alt.Color(
+            "n_stable:O",
+            scale=alt.Scale(domain=counts, range=["#999999", palette(3)[0], palette(3)[1]]),
+            title="stable fixed points",
+        ),
+        tooltip=[
+            alt.Tooltip("w:Q", format=".2f"),
+            alt.Tooltip("b:Q", format=".2f"),
+            alt.Tooltip("n_stable:Q"),
+        ],
     )
     here = (
         alt.Chart(_inline({"w": w, "b": b}))
@@ -371,7 +380,9 @@ def stable_count_chart(table: pd.DataFrame, w: float, b: float) -> alt.Chart:
 # -- 4. cliffs ------------------------------------------------------------------------------------------
 
 
-def cliff_loss_chart(bias: pd.DataFrame, b: float, b_boundary: float | None) -> alt.Chart:
+def cliff_loss_chart(
+    bias: pd.DataFrame, b: float, b_boundary: float | None, kind: str = "boundary"
+) -> alt.Chart:
     """Loss (one start) and cost (mean over starts) against the bias, with the current b and the basin
     boundary's b marked."""
     names = bias["curve"].unique().tolist()
@@ -391,12 +402,14 @@ def cliff_loss_chart(bias: pd.DataFrame, b: float, b_boundary: float | None) -> 
             ],
         )
     )
-    return alt.layer(lines, _bias_markers(b, b_boundary), height=CHART_HEIGHT).resolve_scale(
+    return alt.layer(lines, _bias_markers(b, b_boundary, kind), height=CHART_HEIGHT).resolve_scale(
         color="independent", strokeDash="independent"
     )
 
 
-def cliff_gradient_chart(bias: pd.DataFrame, b: float, b_boundary: float | None) -> alt.Chart:
+def cliff_gradient_chart(
+    bias: pd.DataFrame, b: float, b_boundary: float | None, kind: str = "boundary"
+) -> alt.Chart:
     """|∂L/∂b| and |∂cost/∂b| against b, log scale: a spike at the cliff, tiny on the plateaus."""
     names = bias["curve"].unique().tolist()
     data = _floored(bias, "abs_grad_b")
@@ -415,7 +428,7 @@ def cliff_gradient_chart(bias: pd.DataFrame, b: float, b_boundary: float | None)
             ],
         )
     )
-    return alt.layer(lines, _bias_markers(b, b_boundary), height=SMALL_HEIGHT).resolve_scale(
+    return alt.layer(lines, _bias_markers(b, b_boundary, kind), height=SMALL_HEIGHT).resolve_scale(
         color="independent", strokeDash="independent"
     )
 
@@ -423,12 +436,9 @@ def cliff_gradient_chart(bias: pd.DataFrame, b: float, b_boundary: float | None)
 def _surface(
     grid: pd.DataFrame, boundary: pd.DataFrame, w: float, b: float, color: alt.Color, tooltip: list
 ) -> alt.Chart:
-    cells = (
-        grid_cells(grid, reach=GAPLESS)
-        .encode(
-            color=color,
-            tooltip=tooltip,
-        )
+    cells = grid_cells(grid, reach=GAPLESS).encode(
+        color=color,
+        tooltip=tooltip,
     )
     # the basin boundary of section 3, seen from parameter space: b = atanh(h0) − w h0
     edge = (

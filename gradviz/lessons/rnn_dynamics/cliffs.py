@@ -29,6 +29,67 @@ def basin_boundary_bias(w, h0):
     return np.where(np.abs(w) * (1.0 - h0 * h0) > 1.0, b, np.nan)
 
 
+def saddle_node_bias(w):
+    """b_c(w) > 0 for w > 1: the tanh unit has two attractors exactly when |b| < b_c(w). At b = ±b_c an
+    attractor collides with the repelling point and both vanish (a saddle-node bifurcation, where
+    f(h) = h and f'(h) = 1: w(1 − h_c²) = 1). NaN for w ≤ 1, where there is only ever one fixed point."""
+    w = np.asarray(w, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        # h_c = \sqrt{1 - 1/w}, \quad b_c = w\,h_c - \operatorname{atanh}(h_c)
+        h_c = np.sqrt(np.where(w > 1.0, 1.0 - 1.0 / np.where(w > 1.0, w, 2.0), np.nan))
+        return w * h_c - np.arctanh(h_c)
+
+
+def cliff_bias(w, h0) -> tuple[np.ndarray, np.ndarray]:
+    """Where the loss over b has its cliff for the start h0, and why: (b, kind), vectorised over w.
+
+    kind "boundary": h0 is the repelling fixed point at b = atanh(h0) − w h0 (needs |w|(1 − h0²) > 1), so
+    it sits on the boundary between two basins. kind "saddle-node": w > 1 but h0 lies outside the repelling
+    point's range (|h0| > h_c = √(1 − 1/w), i.e. 1 < w ≤ 1/(1 − h0²)); then h0 always falls into the
+    attractor on its own side while that attractor exists, and the cliff is where it disappears, at
+    b = −sign(h0) b_c(w) (Doya 1993). kind "" and b NaN: no cliff (|w| ≤ 1: one attractor; w < −1: the
+    fixed point never crosses h0 while repelling)."""
+    w = np.asarray(w, dtype=float)
+    boundary = basin_boundary_bias(w, h0)
+    with np.errstate(invalid="ignore"):
+        fold = (w > 1.0) & ~np.isfinite(boundary) & (h0 != 0.0)
+    # b = -\operatorname{sign}(h_0)\, b_c(w)
+    b = np.where(np.isfinite(boundary), boundary, np.where(fold, -np.sign(h0) * saddle_node_bias(w), np.nan))
+    kind = np.where(np.isfinite(boundary), "boundary", np.where(fold, "saddle-node", ""))
+    return b, kind
+
+
+def face_width(cfg: CliffConfig, centre: float, threshold: float = 10.0) -> float:
+    """How wide the cliff face is: the length of b around `centre` where |∂L/∂b| > threshold (there one
+    plain step with lr = 0.1 moves b by more than 1), found on offsets spaced logarithmically from 1e-15
+    to 3 (2.2% apart), so a face far thinner than any grid is still measured. 0 when no point exceeds it;
+    FACE_FLOOR (1e-15, an upper bound) when only the centre itself does."""
+    d = np.logspace(-15, math.log10(3.0), 1600)
+    widths = []
+    for side in (-1.0, 1.0):
+        _, _, g = rnn_unit_loss_grad(cfg.w, centre + side * d, cfg.T, cfg.target, cfg.h0)
+        steep = np.abs(g) > threshold
+        widths.append(float(d[steep].max()) if steep.any() else 0.0)
+    if sum(widths) == 0.0:
+        _, _, g0 = rnn_unit_loss_grad(cfg.w, centre, cfg.T, cfg.target, cfg.h0)
+        return FACE_FLOOR if abs(float(g0)) > threshold else 0.0
+    return sum(widths)
+
+
+FACE_FLOOR = 1e-15  # faces thinner than this are reported as "below 1e-15"
+
+
+def slider_b_on_cliff(
+    cfg: CliffConfig, b_cliff: float, step: float = 0.01, lo: float = -3.0, hi: float = 3.0
+) -> float:
+    """The b slider's value (a multiple of `step`) nearest the cliff with the steepest |∂L/∂b|: where a
+    student can land on the face with the page's own control."""
+    k = math.floor(b_cliff / step)
+    candidates = np.array([v for v in np.round(np.arange(k - 2, k + 4) * step, 10) if lo <= v <= hi])
+    _, _, g = rnn_unit_loss_grad(cfg.w, candidates, cfg.T, cfg.target, cfg.h0)
+    return float(candidates[int(np.argmax(np.abs(g)))])
+
+
 def cliff_curves(
     cfg: CliffConfig, b_min: float = -3.0, b_max: float = 3.0, n_b: int = 601, n_cost: int = 121
 ) -> Result:
@@ -38,7 +99,8 @@ def cliff_curves(
     The cost's slope is measured on the averaged curve (central differences over b ± 0.1), not by averaging the starts'
     backprop gradients: each start's gradient is tiny almost everywhere and enormous on its own cliff, so
     their average is a poor estimate of the slope of the average, which is the lecture's point."""
-    b_star = float(basin_boundary_bias(cfg.w, cfg.h0))
+    b_cliff, kind = cliff_bias(cfg.w, cfg.h0)
+    b_star, kind = float(b_cliff), str(kind)
     extra = [cfg.b] + ([b_star] if math.isfinite(b_star) and b_min <= b_star <= b_max else [])
     b = np.unique(np.concatenate([np.linspace(b_min, b_max, n_b), extra]))
     loss, _, grad_b = rnn_unit_loss_grad(cfg.w, b, cfg.T, cfg.target, cfg.h0)
@@ -69,8 +131,12 @@ def cliff_curves(
     frame["abs_grad_b"] = frame["grad_b"].abs()
     here_loss, here_gw, here_gb = rnn_unit_loss_grad(cfg.w, cfg.b, cfg.T, cfg.target, cfg.h0)
     on_loss = frame[frame["curve"].str.startswith("loss")]
+    has_cliff = math.isfinite(b_star) and b_min <= b_star <= b_max
     meta = {
         "b_boundary": b_star if math.isfinite(b_star) else None,
+        "cliff_kind": kind if math.isfinite(b_star) else "",
+        "cliff_in_range": has_cliff,
+        "saddle_node_b": float(saddle_node_bias(cfg.w)) if cfg.w > 1 else None,
         "b_steepest": float(on_loss.loc[on_loss["abs_grad_b"].idxmax(), "b"]),
         "max_abs_grad_b": float(on_loss["abs_grad_b"].max()),
         "loss": float(here_loss),
@@ -79,6 +145,9 @@ def cliff_curves(
         "grad_norm": float(min(math.hypot(float(here_gw), float(here_gb)), BIG)),
         "h_T": float(rnn_unit_forward(cfg.w, cfg.b, cfg.T, cfg.h0)),
     }
+    steep_at = b_star if has_cliff else meta["b_steepest"]
+    meta["face_width"] = face_width(cfg, steep_at)
+    meta["b_slider_on_cliff"] = slider_b_on_cliff(cfg, b_star) if has_cliff else None
     meta.update(cliff_words(cfg, meta))
     return Result({"bias": frame}, meta)
 
@@ -97,8 +166,9 @@ def cliff_surface(
     w_values = np.linspace(*w_range, n_w)
     grid = loss_grid(w_values, np.linspace(*b_range, n_b), T, target, h0)
     w_fine = np.linspace(*w_range, 401)
-    boundary = pd.DataFrame({"w": w_fine, "b": basin_boundary_bias(w_fine, h0)})
+    b_cliff, kind = cliff_bias(w_fine, h0)
+    boundary = pd.DataFrame({"w": w_fine, "b": b_cliff, "kind": kind})
     boundary = boundary[boundary["b"].between(*b_range)]
-    # two branches (w > 0 and w < 0) drawn as separate lines
+    # two branches (w > 0, where the boundary continues into the saddle-node fold, and w < 0) as separate lines
     boundary = boundary.assign(branch=np.where(boundary["w"] > 0, "w > 0", "w < 0")).reset_index(drop=True)
     return Result({"grid": grid, "boundary": boundary}, {})

@@ -9,6 +9,7 @@ import numpy as np
 
 # -- 1. the scalar chain
 
+
 @dataclass(frozen=True)
 class ChainConfig:
     w: float = 1.1  # the lecture's exploding case
@@ -25,6 +26,7 @@ CHAIN_PRESETS: dict[str, ChainConfig] = {
 
 
 # -- 2. iterated maps: the logistic map
+
 
 @dataclass(frozen=True)
 class MapConfig:
@@ -44,6 +46,7 @@ MAP_PRESETS: dict[str, MapConfig] = {
 
 # -- 3. a one-unit RNN as a dynamical system
 
+
 @dataclass(frozen=True)
 class UnitConfig:
     form: Literal["tanh", "sigmoid"] = "tanh"  # the lecture's unit; or Pascanu et al.'s x = w σ(x) + b
@@ -62,11 +65,12 @@ UNIT_PRESETS: dict[str, UnitConfig] = {
 
 # -- 4. cliffs
 
+
 @dataclass(frozen=True)
 class CliffConfig:
     w: float = 2.0  # two attractors, so there is a boundary to fall over
     b: float = 0.0  # on the plateau right of the cliff
-    T: int = 30  # long enough that the cliff is a near-jump (slope about 1.5^30 ≈ 2e5 at its centre)
+    T: int = 10  # the face (|∂L/∂b| > 10) is wider than the b slider's step of 0.01, so b can land on it; raise T and it narrows towards a jump
     target: float = 0.8  # near one attractor (+0.96): the two plateaus have very different losses
     h0: float = 0.5  # start state; the cliff sits at b = atanh(h0) − w h0 ≈ −0.45
 
@@ -78,6 +82,7 @@ COST_STARTS = np.linspace(-0.9, 0.9, 41)
 
 
 # -- 5. many units
+
 
 @dataclass(frozen=True)
 class ManyConfig:

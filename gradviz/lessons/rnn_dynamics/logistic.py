@@ -63,8 +63,8 @@ def cobweb_path(r: float, orbit: np.ndarray) -> pd.DataFrame:
 def lyapunov_exponent(r, x0=0.3, n_transient: int = 500, n_average: int = 4000) -> np.ndarray:
     """λ(r) = (1/N) Σ log|f'(x_k)| along the orbit after a transient; vectorised over r.
 
-    Where the orbit lands exactly on x = ½ (f' = 0, a superstable cycle) λ is −∞ in exact arithmetic;
-    log|f'| is floored at log(1e-300) ≈ −691 there, so λ comes out very negative but finite.
+    Where the orbit sits exactly on x = ½ inside the averaging window (f' = 0: a superstable cycle, e.g.
+    r = 2, where float64 lands on ½ after a few steps), a term is log 0 and λ is −∞, returned as -inf.
     """
     r = np.asarray(r, dtype=float)
     if r.ndim == 0:  # one r (the page's readout): the same sums on Python floats, 20× faster than 0-d arrays
@@ -72,18 +72,60 @@ def lyapunov_exponent(r, x0=0.3, n_transient: int = 500, n_average: int = 4000) 
         for _ in range(n_transient):
             x = rf * x * (1.0 - x)
         for _ in range(n_average):
-            total += math.log(max(abs(rf * (1.0 - 2.0 * x)), 1e-300))
+            slope = abs(rf * (1.0 - 2.0 * x))
+            if slope == 0.0:
+                return np.float64(-np.inf)
+            total += math.log(slope)
             x = rf * x * (1.0 - x)
         return np.float64(total / n_average)
     x = np.full(r.shape, float(x0))
     for _ in range(n_transient):
         x = logistic(x, r)
     total = np.zeros(r.shape)
-    for _ in range(n_average):
-        # \lambda = \lim_{N\to\infty} \frac1N \sum_{k} \ln |f'(x_k)|
-        total += np.log(np.maximum(np.abs(logistic_prime(x, r)), 1e-300))
-        x = logistic(x, r)
+    with np.errstate(divide="ignore"):
+        for _ in range(n_average):
+            # \lambda = \lim_{N\to\infty} \frac1N \sum_{k} \ln |f'(x_k)|   (ln 0 = −∞ on a superstable orbit)
+            total += np.log(np.abs(logistic_prime(x, r)))
+            x = logistic(x, r)
     return total / n_average
+
+
+GENERIC_X0 = 0.3  # the start of the λ(r) panel: "a typical orbit" (any start but 0, ½, 1 and their preimages)
+
+
+def orbit_lyapunov(r: float, x0: float, n_transient: int = 500, n_average: int = 4000) -> dict:
+    """λ along the student's own orbit from x0, and what makes it special.
+
+    {"lyapunov": λ (−inf when the orbit lands exactly on x = ½, where f' = 0), "half_at": the first step k
+    with x_k = ½ exactly (None if never), "marginal_x": the fixed point with |f'(x*)| = 1 the orbit creeps
+    towards (r = 1: x* = 0; r = 3: x* = 2/3), else None; "average": the finite-N average itself}.
+    At a marginal fixed point the orbit converges only polynomially (x_n ≈ 1/n at r = 1), the finite
+    average is slightly negative, and the exponent, ln|f'(x*)| = ln 1, is 0.
+    """
+    x, half_at = float(x0), None
+    for k in range(n_transient + n_average):
+        if x == 0.5:
+            half_at = k
+            break
+        x = r * x * (1.0 - x)
+    average = float(lyapunov_exponent(r, x0=x0, n_transient=n_transient, n_average=n_average))
+    marginal = None
+    if half_at is None:
+        for x_star, slope in zip(*_fixed_points_and_slopes(r), strict=True):
+            if abs(abs(slope) - 1.0) < 1e-9 and abs(x - x_star) < 0.05:
+                marginal = x_star
+    lam = -math.inf if half_at is not None else 0.0 if marginal is not None else average
+    fixed = 1.0 - 1.0 / r if r > 1.0 else 0.0
+    if half_at is None and marginal is None and abs(2.0 - r) < 1.0 and abs(x - fixed) < 1e-6:
+        # on the stable fixed point x* = 1 − 1/r: λ = ln|f'(x*)| = ln|2 − r| in closed form, −∞ at r = 2
+        # (there float64 sits one rounding step from ½ and its average, ≈ −36, would be an artefact)
+        lam = math.log(abs(2.0 - r)) if r != 2.0 else -math.inf
+    return {"lyapunov": lam, "half_at": half_at, "marginal_x": marginal, "average": average}
+
+
+def _fixed_points_and_slopes(r: float) -> tuple[list[float], list[float]]:
+    points = [0.0] + ([1.0 - 1.0 / r] if r > 1.0 else [])
+    return points, [float(logistic_prime(p, r)) for p in points]
 
 
 def logistic_fixed_points(r: float) -> pd.DataFrame:
@@ -144,10 +186,14 @@ def bifurcation_table(
 def lyapunov_table(r_min: float = 1.0, r_max: float = 4.0, n_r: int = 801) -> pd.DataFrame:
     """Long-form (r, lyapunov) for the λ(r) panel under the bifurcation diagram."""
     r = np.linspace(r_min, r_max, n_r)
-    lam = lyapunov_exponent(r)
-    return pd.DataFrame(
-        {"r": r, "lyapunov": np.maximum(lam, -5.0)}
-    )  # floor −5 only so the panel stays readable
+    lam = lyapunov_exponent(r, x0=GENERIC_X0)
+    with np.errstate(divide="ignore"):
+        # 1 ≤ r ≤ 3: every start in (0, 1) goes to x* = 1 − 1/r, so λ = ln|f'(x*)| = ln|2 − r| in closed form
+        # (−∞ at r = 2, where float64 would sit a rounding step from ½; 0 at the bifurcation points 1 and 3)
+        lam = np.where((r >= 1.0) & (r <= 3.0), np.log(np.abs(2.0 - r)), lam)
+    # `shown` is floored at −5 only so the panel stays readable; `lyapunov` keeps −inf where it is −∞
+    text = np.where(np.isneginf(lam), "−∞ (superstable: the orbit lands on x = ½)", np.char.mod("%.3f", lam))
+    return pd.DataFrame({"r": r, "lyapunov": lam, "shown": np.maximum(lam, -5.0), "label": text})
 
 
 def _iterate_with_dr(r: float, x: float, p: int) -> tuple[float, float, float]:
@@ -266,7 +312,14 @@ def iterated_map(cfg: MapConfig) -> Result:
     deriv = orbit_derivative(cfg.r, orbit)
     grid = np.linspace(0.0, 1.0, 201)
     attractor = find_attractor(cfg.r, cfg.x0)
-    lam = float(lyapunov_exponent(cfg.r, x0=cfg.x0))
+    if attractor["period"] == 1 and cfg.r > 1.0 and abs(attractor["points"][0] - (1.0 - 1.0 / cfg.r)) < 1e-6:
+        attractor["multiplier"] = (
+            2.0 - cfg.r
+        )  # f'(1 − 1/r) = 2 − r in closed form (float64 sits a rounding step off)
+    own = orbit_lyapunov(cfg.r, cfg.x0)
+    typical = orbit_lyapunov(cfg.r, GENERIC_X0)["lyapunov"]
+    factors = logistic_prime(orbit[:-1], cfg.r)
+    zero = np.nonzero(factors == 0.0)[0]
     tables = {
         "orbit": pd.DataFrame(
             {"n": np.arange(cfg.n + 1), "x": orbit, "dxn_dx0": deriv, "magnitude": np.abs(deriv)}
@@ -283,7 +336,13 @@ def iterated_map(cfg: MapConfig) -> Result:
         "fixed_points": logistic_fixed_points(cfg.r),
     }
     meta = {
-        "lyapunov": lam,
+        "lyapunov": own["lyapunov"],
+        "lyapunov_average": own["average"],
+        "lyapunov_typical": typical,
+        "half_at": own["half_at"],
+        "marginal_x": own["marginal_x"],
+        # the first step (1-based: dx_k/dx_0 with k = step) whose product contains the factor f'(½) = 0
+        "exact_zero_at": int(zero[0]) + 1 if zero.size else None,
         "period": attractor["period"],
         "multiplier": attractor["multiplier"],
         "dxn_dx0": float(deriv[-1]),
@@ -293,7 +352,8 @@ def iterated_map(cfg: MapConfig) -> Result:
         "fixed_slope": tables["fixed_points"]["slope"].tolist(),
         "fixed_stable": tables["fixed_points"]["stable"].tolist(),
         # the average log-growth per step over the n steps shown (λ is its long-run limit)
-        "rate_over_n": float(np.log(max(abs(deriv[-1]), 1e-300)) / cfg.n),
+        # \frac1n \ln|dx_n/dx_0| = \frac1n \sum_k \ln|f'(x_k)|, summed in logs so it never underflows
+        "rate_over_n": -math.inf if zero.size else float(np.sum(np.log(np.abs(factors))) / cfg.n),
     }
     meta.update(map_words(cfg, meta))
     return Result(tables, meta)

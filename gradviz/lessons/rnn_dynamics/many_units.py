@@ -69,6 +69,32 @@ def jacobian_gain(W: np.ndarray, T: int, activation: str, h0: np.ndarray) -> np.
     return out
 
 
+def mean_slope(W: np.ndarray, T: int, h0: np.ndarray) -> tuple[float, float]:
+    """(⟨tanh′(z_t)⟩ over every unit and step t = 1..T, mean |h_T|) of the tanh net h_t = tanh(W h_{t−1}).
+
+    The Jacobian of a step is diag(tanh′(z_t)) W: the forward pass sets the slopes, the backward pass
+    multiplies by them. ρ⟨tanh′⟩ says how much the squashing offsets the spectral radius on average."""
+    h, total = h0.copy(), 0.0
+    for _ in range(T):
+        z = W @ h  # (n,)
+        # h_t = \tanh(W h_{t-1}), \quad \langle\tanh'\rangle = \frac{1}{nT}\sum_{t,i} \tanh'(z_{t,i})
+        h = np.tanh(z)
+        total += float(tanh_prime_from_z(z).mean())
+    return total / T, float(np.abs(h).mean())
+
+
+def late_rate(log10_gain: np.ndarray) -> float | None:
+    """Growth of ‖∂h_t/∂h_0‖ per step over the second half of the run, in natural log units:
+    (ln g_T − ln g_{T/2}) / (T − T/2), an estimate of the largest Lyapunov exponent of the backward
+    product (> 0: it grows exponentially, < 0: it shrinks). None when T < 2 or the product is exactly 0."""
+    T = len(log10_gain) - 1
+    half = T // 2
+    if T < 2 or not np.isfinite(log10_gain[-1]):
+        return None
+    # \hat\lambda = \frac{\ln g_T - \ln g_{T/2}}{T - T/2}
+    return float((log10_gain[-1] - log10_gain[half]) * math.log(10) / (T - half))
+
+
 def _gain_from_log10(log10_gain: np.ndarray) -> np.ndarray:
     with np.errstate(over="ignore"):
         return np.minimum(np.power(10.0, np.minimum(log10_gain, 300.0)), BIG)
@@ -117,7 +143,13 @@ def many_units(cfg: ManyConfig) -> Result:
     gains = pd.concat(rows, ignore_index=True)
     gains["gain"] = _gain_from_log10(gains["log10_gain"].to_numpy())
     at_T = {a: float(curves[(cfg.rho, a)][-1]) for a in ACTIVATIONS}
+    slope, size = mean_slope(cfg.rho * W1, cfg.T, h0)
     meta = {
+        "mean_tanh_slope": slope,
+        "effective_gain": cfg.rho * slope,
+        "mean_abs_h_T": size,
+        "rate_linear": late_rate(curves[(cfg.rho, "linear")]),
+        "rate_tanh": late_rate(curves[(cfg.rho, "tanh")]),
         "spectral_radius": float(np.max(np.abs(eig))),
         "norm_2": float(np.linalg.norm(cfg.rho * W1, 2)),
         "log10_gain_linear": at_T["linear"],

@@ -160,7 +160,27 @@ def unit_fixed_points(form: str, w: float, b: float, n_grid: int = 4001) -> pd.D
         hi = np.where(left, hi, mid)
     roots = np.sort(np.concatenate([exact, 0.5 * (lo + hi)]))
     slope = unit_map_prime(form, roots, w, b)
-    return pd.DataFrame({"h": roots, "slope": slope, "stable": np.abs(slope) < 1.0})
+    marginal = np.abs(np.abs(slope) - 1.0) < MARGINAL_TOL
+    kind = np.where(marginal, "marginal", np.where(np.abs(slope) < 1.0, "stable", "unstable"))
+    return pd.DataFrame(
+        {"h": roots, "slope": slope, "stable": (np.abs(slope) < 1.0) & ~marginal, "kind": kind}
+    )
+
+
+MARGINAL_TOL = 1e-9  # |f'(h*)| this close to 1 is a bifurcation point (e.g. tanh w = 1, b = 0): neither stable nor repelling
+
+
+def two_cycle(form: str, w: float, b: float, h0: float = 0.1, n: int = 4000) -> tuple[float, float] | None:
+    """The attracting 2-cycle (a, f(a)) reached from h0 after n steps, or None if the orbit is not on one.
+    A decreasing map (w < 0) whose only fixed point repels settles on such a cycle."""
+    h = float(h0)
+    for _ in range(n):
+        h = float(unit_map(form, h, w, b))
+    a = float(unit_map(form, h, w, b))
+    back = float(unit_map(form, a, w, b))
+    if abs(back - h) < 1e-9 and abs(a - h) > 1e-6:
+        return (min(h, a), max(h, a))
+    return None
 
 
 def _phi(form: str, s):
@@ -237,8 +257,25 @@ def unit_dynamics(cfg: UnitConfig, n_h0: int = 801) -> Result:
     h0 = np.unique(np.concatenate([np.linspace(lo, hi, n_h0), repelling]))
     hT, jac = unit_unroll(cfg.form, cfg.w, cfg.b, cfg.T, h0)
     final = pd.DataFrame({"h0": h0, "hT": hT, "dhT_dh0": jac, "magnitude": np.abs(jac)})
+    marginal = fixed.loc[fixed["kind"] == "marginal", "h"].to_numpy()
+    approach = None
+    if marginal.size:  # do the orbits creep towards the marginal point, or away from it?
+        hm = marginal[:, None]
+        approach = bool(
+            np.max(np.min(np.abs(hT[None, :] - hm), axis=0))
+            < np.max(np.min(np.abs(h0[None, :] - hm), axis=0))
+        )
+    stable_count = int(fixed["stable"].sum())
+    cycle = two_cycle(cfg.form, cfg.w, cfg.b) if stable_count == 0 and not marginal.size else None
     meta = {
-        "n_stable": int(fixed["stable"].sum()),
+        "n_marginal": int(marginal.size),
+        "marginal_h": [float(x) for x in marginal],
+        "marginal_slope": [float(x) for x in fixed.loc[fixed["kind"] == "marginal", "slope"]],
+        "approaches_marginal": approach,
+        "two_cycle": cycle,
+        "repelling_slope": [float(x) for x in fixed.loc[fixed["kind"] == "unstable", "slope"]],
+        "exact_zero": bool(cfg.w == 0.0),
+        "n_stable": stable_count,
         "n_fixed": len(fixed),
         "max_derivative": float(final["magnitude"].max()),
         "argmax_h0": float(final.loc[final["magnitude"].idxmax(), "h0"]),

@@ -1,0 +1,186 @@
+"""Lesson: residual connections, plain vs residual nets as depth grows (He et al. 2016; Veit et al. 2016)."""
+
+import streamlit as st
+
+from gradviz import ui
+from gradviz.lessons.resnet import charts, context, paths, words
+from gradviz.lessons.resnet import experiment as exp
+from gradviz.lessons.resnet import jacobian as jac
+
+ui.page_header("Residual connections: plain vs residual nets as depth grows", words.PROMISE)
+degradation, flow, summary = ui.cached(exp.degradation), ui.cached(exp.gradient_flow), ui.cached(jac.summary)
+
+# -- the sweep's controls: every section below reads this one result ----------------------------------
+d, bar = exp.Config(), st.sidebar
+bar.header("Depth sweep")
+depths = ui.select(
+    "Depths (blocks)",
+    "depths",
+    list(exp.DEPTH_CHOICES),
+    exp.depth_key(d.depths),
+    container=bar,
+    help="Each block has two weight layers. One depth: a single live run of both twins.",
+)
+norm = ui.select(
+    "Normalization",
+    "norm",
+    ("none", "batch"),
+    d.norm,
+    container=bar,
+    widget="radio",
+    help="batch: BatchNorm1d after each block's first layer, as in He et al.",
+)
+width = ui.select("Width", "width", exp.WIDTHS, d.width, container=bar, widget="select_slider")
+steps = ui.slider("SGD steps per net", "steps", *exp.STEPS_RANGE, d.steps, step=50, container=bar)
+lr = ui.select("Learning rate", "lr", exp.LRS, d.lr, container=bar, widget="select_slider")
+seed = ui.number("Seed", "seed", 0, 9999, d.seed, container=bar)
+cfg = exp.config_from_controls(depths, norm, width, steps, lr, seed)
+estimate = exp.estimate_seconds(cfg)
+refused = not exp.is_precomputed(cfg) and estimate > exp.LIVE_CAP_S
+result = None if refused else ui.run_cached("resnet", cfg)
+deepest = max(cfg.depths)
+
+
+@st.fragment
+def sweep_section() -> None:
+    st.header("1 · Deeper and deeper: plain vs residual")
+    if refused:
+        st.warning(words.cost_refusal(estimate, exp.LIVE_CAP_S), icon=":material/hourglass_disabled:")
+        return
+    final = result.tables["final"]
+    ui.chart_with_data(ui.built(charts.degradation_chart, final), final, "resnet_final.csv")
+    t = exp.final_table(result).set_index(["depth", "net"])
+    ui.readouts([(f"training loss, {deepest}-block plain", ui.sci(t.loc[(deepest, "plain"), "train_loss"]), "final, on all 8,000 training digits"),
+                 (f"training loss, {deepest}-block residual", ui.sci(t.loc[(deepest, "residual"), "train_loss"]), None),
+                 (f"held-out acc., {deepest}-block plain", f"{t.loc[(deepest, 'plain'), 'held_out_accuracy']:.1%}", "2,000 digits never trained on"),
+                 (f"held-out acc., {deepest}-block residual", f"{t.loc[(deepest, 'residual'), 'held_out_accuracy']:.1%}", None)])  # fmt: skip
+    plain, residual = degradation(result, "plain"), degradation(result, "residual")
+    diverged = {(dep, net): s for dep, net, s in exp.diverged_runs(result)}
+    acc = float(t.loc[(deepest, "plain"), "held_out_accuracy"])
+    st.markdown(
+        words.sweep_verdict(plain, residual, norm, flow(result, "plain", deepest, "init"), diverged, acc)
+    )
+    if note := words.sweep_budget_note(norm, plain):
+        st.info(note, icon=":material/info:")
+    st.subheader("Training loss during training")
+    curves = result.tables["curves"]
+    ui.chart_with_data(ui.built(charts.loss_curves, curves), curves, "resnet_curves.csv")
+    st.caption(
+        f"{result.meta['dataset_description']}. Plain SGD, batch {exp.BATCH}, {steps} steps per net; both twins "
+        f"of a depth start from the same weights. {result.meta['seconds']:.0f} s of training "
+        f"({'precomputed' if result.meta.get('precomputed') else 'trained live, cached for everyone'})."
+    )
+    if q := words.depth_question(plain, residual):
+        ui.predict_then_reveal(**q, key="q-depth")
+
+
+@st.fragment
+def gradient_section() -> None:
+    st.header("2 · Where the gradient goes")
+    if result is None:
+        return
+    shown = ui.select("Depth shown", "grad_depth", list(cfg.depths), deepest, widget="segmented_control")
+    grads = result.tables["grads"]
+    ui.chart_with_data(
+        ui.built(charts.gradient_by_block, grads, shown), grads[grads.depth == shown], "resnet_gradients.csv"
+    )
+    st.caption(
+        "Faint: at initialization; solid: after training. x̄⁽ℓ⁾ = ∂L/∂x⁽ℓ⁾ on one minibatch of 128 digits."
+    )
+    flows = {(net, m): flow(result, net, shown, m) for net in exp.NETS for m in ("init", "end")}
+    ui.readouts([(f"{net}, {'init' if m == 'init' else 'end'}: ‖x̄⁽⁰⁾‖/‖x̄⁽{words.sup(shown)}⁾‖", ui.sci(g.ratio), "back-propagated gradient at the first block's input over the last block's output")
+                 for (net, m), g in flows.items()])  # fmt: skip
+    st.markdown("  \n".join(words.flow_sentence(g) for g in flows.values()))
+    with st.expander("What is going on", icon=":material/functions:", expanded=True):
+        for line in words.flow_latex(flows[("plain", "init")], flows[("residual", "init")]):
+            st.latex(line)
+        st.markdown(words.flow_explain(flows[("plain", "init")], flows[("residual", "init")], norm))
+    ui.show_code(exp.gradient_flow, paths.route_for)
+
+
+@st.fragment
+def jacobian_section() -> None:
+    st.header("3 · The Jacobian at initialization")
+    dj = jac.Config()
+    c = st.columns(2)
+    depth = ui.slider("blocks", "jac_depth", *jac.DEPTH_RANGE, dj.depth, container=c[0])
+    act = ui.select(
+        "activation φ", "jac_act", ("relu", "tanh", "linear"), dj.activation, container=c[1], widget="radio"
+    )
+    res = ui.run_cached(
+        "resnet_jacobian", jac.Config(depth=depth, activation=act, width=dj.width, seed=dj.seed)
+    )
+    s, table = summary(res), res.tables["singular"]
+    ui.chart_with_data(ui.built(charts.singular_values, table), table, "resnet_singular_values.csv")
+    ui.readouts(
+        [(f"{r.net}: largest σ", ui.sci(r.largest), f"median {ui.sci(r.median)}") for r in s.itertuples()]
+    )
+    st.markdown(words.jacobian_sentence(s, depth, act, dj.width, jac.ZERO_BELOW))
+    st.latex(
+        r"\frac{\partial \mathbf{x}^{(n)}}{\partial \mathbf{x}^{(0)}} = \prod_{\ell=n}^{1}\Big(\mathbf{I} + "
+        r"\frac{\partial \mathcal{F}_\ell}{\partial \mathbf{x}}\Big)\ \text{(residual)}\qquad\text{vs.}\qquad"
+        r"\prod_{\ell=n}^{1}\frac{\partial \mathcal{F}_\ell}{\partial \mathbf{x}}\ \text{(plain)}"
+    )
+    ui.show_code(jac.jacobian_at)
+
+
+@st.fragment
+def paths_section() -> None:
+    st.header("4 · A residual net is many paths (Veit et al. 2016)")
+    if result is None:
+        return
+    samples = result.tables["paths"]
+    by_length = paths.gradient_by_length(samples, deepest) if len(samples) else None
+    table = by_length if by_length is not None else paths.path_length_distribution(deepest)
+    st.markdown(words.paths_sentence(deepest, paths.central_range(deepest), by_length))
+    st.latex(
+        r"\prod_{\ell=n}^{1}\big(\mathbf{I} + J_\ell\big) = \sum_{S \subseteq \{1,\dots,n\}}\ \prod_{\ell \in S} J_\ell"
+        rf"\qquad \#\{{S: |S| = k\}} = \binom{{{deepest}}}{{k}}"
+    )
+    left, right = st.columns(2)
+    with left:
+        ui.chart_with_data(ui.built(charts.path_lengths, table), table, "resnet_path_lengths.csv")
+    with right:
+        if len(samples):
+            ui.chart_with_data(
+                ui.built(charts.path_gradient_norms, samples), samples, "resnet_path_gradients.csv"
+            )
+            st.caption(
+                "Each dot: the gradient one sampled path carries back to x⁽⁰⁾ (backprop through F for k blocks, "
+                "through the skip for the others), on 256 training digits."
+            )
+    st.subheader("Delete one block")
+    shown = ui.select("Depth shown", "lesion_depth", list(cfg.depths), deepest, widget="segmented_control")
+    lesion = result.tables["lesion"]
+    ui.chart_with_data(
+        ui.built(charts.lesion_chart, lesion, shown), lesion[lesion.depth == shown], "resnet_lesion.csv"
+    )
+    st.markdown(words.lesion_sentence(lesion, shown))
+    if q := words.lesion_question(lesion, shown):
+        ui.predict_then_reveal(**q, key="q-lesion")
+    ui.show_code(paths.path_gradient, paths.lesion)
+
+
+def context_section() -> None:
+    st.header("5 · Context: what residual nets did")
+    left, right = st.columns(2)
+    with left:
+        st.markdown("**ImageNet top-5 error, by year** (the lecture's table)")
+        table = context.imagenet_table()
+        ui.chart_with_data(
+            ui.built(charts.imagenet_chart, table, context.HUMAN_TOP5), table, "imagenet_top5.csv"
+        )
+    with right:
+        st.markdown("**CIFAR-10 test error of residual nets** (He et al. 2016, Table 6)")
+        table = context.cifar_table()
+        ui.chart_with_data(ui.built(charts.cifar_chart, table), table, "cifar10_resnets.csv")
+    st.caption(words.CONTEXT_CAPTION)
+
+
+sweep_section()
+gradient_section()
+jacobian_section()
+paths_section()
+context_section()
+ui.show_code(exp.run, exp.estimate_seconds, exp.degradation, title="Show the code of the sweep")
+ui.sources(words.SOURCES)
