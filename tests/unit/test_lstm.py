@@ -118,7 +118,7 @@ def test_sequence_models_are_what_they_claim():
     assert not irnn.rnn.bias_ih_l0.any() and not irnn.rnn.bias_hh_l0.any()
     assert float(irnn.rnn.weight_ih_l0.detach().std()) == pytest.approx(0.001, rel=0.3)
     rnn = SequenceModel("rnn", 2, 64, 1, gen())
-    assert rnn.rnn.nonlinearity == "tanh" and float(rnn.rnn.weight_hh_l0.abs().max()) <= 1 / 8
+    assert rnn.rnn.nonlinearity == "tanh" and float(rnn.rnn.weight_hh_l0.detach().abs().max()) <= 1 / 8
     lstm = SequenceModel("lstm", 2, 16, 1, gen(), forget_bias=1.0)
     assert torch.allclose(forget_bias(lstm.rnn), torch.ones(16))
     with pytest.raises(ValueError):
