@@ -168,6 +168,7 @@ def learned(cfg: configs.LearnConfig, res) -> None:
     st.markdown(words.learn_verdict(t["summary"], base, cfg.kinds, cfg.task))
     ui.chart_with_data(ui.built(charts.input_grad_chart, t["input_grads"]), t["input_grads"], "lstm_input_gradients.csv")  # fmt: skip
     st.markdown(words.input_grad_text(t["input_grads"], cfg.T))
+    explain(words.learn_latex(cfg.task, base, t["input_grads"], cfg.T))
     show_code(("learn", "train_models"), ("learn", "input_gradients"))
     st.subheader("4 · Inside the trained LSTM")
     if "inside" not in t:

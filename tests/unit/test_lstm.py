@@ -311,6 +311,8 @@ def test_reach_words_at_the_extremes(cfg):
     }
     best = max(gains, key=lambda k: words.gain_at(c, *gains[k], cfg.T))
     assert f"furthest through the **{best}**" in verdict
+    dh, dc = words.gain_at(c, "lstm", "dh", cfg.T), words.gain_at(c, "lstm", "dc", cfg.T)
+    assert ("still shrink" in verdict) == (0 < dh < dc)
     full, prod = words.gain_at(c, "lstm", "dc", cfg.T), words.gain_at(c, "lstm", "forget_product", cfg.T)
     if prod > 0 and full > 0:
         assert ("agrees with the product" in bias) == (0.5 <= full / prod <= 2)
@@ -354,6 +356,7 @@ def test_words_on_a_trained_run(small_run, small_order_run):
             words.input_grad_text(t["input_grads"], cfg.T),
             words.inside_text(t["inside"], t["example"], res.meta["runs"]["lstm"], cfg.task),
             words.task_text(cfg.task, cfg.T, base),
+            " ".join(words.learn_latex(cfg.task, base, t["input_grads"], cfg.T)),
         ):
             assert text and "nan" not in text.replace("n/a", "")
 

@@ -249,6 +249,15 @@ def reach_verdict(curves: pd.DataFrame, meta: dict) -> str:
     )
     best = ranked[0][0]
     text += f"The gradient reaches furthest through the **{best.split(' ‖')[0]}** here."
+    dh, dc = gains["LSTM ‖∂h_T/∂h_0‖"], gains["LSTM cell ‖∂c_T/∂c_0‖"]
+    if 0 < dh < dc:
+        text += (
+            f" Through the LSTM's hidden state, where sigmoid and tanh slopes act on every path, the gain is "
+            f"{size_text(dh)}, {sci(dc / dh)} times below its cell's: those paths still shrink, as the Q&A seed "
+            "warns; only the path along the cell is multiplied by nothing but the forget gates."
+        )
+    elif dh >= dc > 0:
+        text += f" Through the LSTM's hidden state the gain is {size_text(dh)}, not below its cell's here."
     return text
 
 
@@ -376,6 +385,32 @@ def input_grad_text(input_grads: pd.DataFrame, T: int) -> str:
         "tiny barely feels what happened early in the sequence, so gradient descent gets almost no signal to "
         "make it use an early marked position."
     )
+
+
+def learn_latex(task: str, baseline: float, input_grads: pd.DataFrame, T: int) -> list[str]:
+    """The baseline's value and the chain rule behind ‖∂L/∂x_t‖, with the measured ratios."""
+    if task == "adding":
+        base = rf"L_{{\text{{ignore input}}}} = \operatorname{{Var}}[u_1 + u_2] = \tfrac1{{12}} + \tfrac1{{12}} = \tfrac16 = {baseline:.3f}"
+    else:
+        base = rf"L_{{\text{{ignore input}}}} = -\ln\tfrac14 = \ln 4 = {baseline:.3f}"
+    lines = [
+        base,
+        r"\frac{\partial L}{\partial x_t} = \frac{\partial L}{\partial h_T}\,"
+        r"\underbrace{\frac{\partial h_T}{\partial h_t}}_{\text{section 2's product}}\,\frac{\partial h_t}{\partial x_t}",
+    ]
+    ratios = []
+    for k in dict.fromkeys(input_grads["model"]):
+        g = input_grads[(input_grads["model"] == k) & (input_grads["phase"] == "trained")].set_index("t")[
+            "value"
+        ]
+        first, last = float(g.loc[0]), float(g.loc[T - 1])
+        value = latex_sci(first / last) if last > 0 and first > 0 else ("0" if last > 0 else r"\text{n/a}")
+        ratios.append(rf"\text{{{MODEL_NAMES[k]}}}: {value}")
+    lines.append(
+        r"\frac{\|\partial L/\partial x_0\|}{\|\partial L/\partial x_{T-1}\|}\Big|_{\text{trained}}:\quad "
+        + r",\quad ".join(ratios)
+    )
+    return lines
 
 
 def estimate_text(seconds: float, allowed: bool, work: int, work_default: int) -> str:
