@@ -14,21 +14,22 @@ element counts as a failure). Prints, in one run:
    alone and then by N sessions at once: a widget-state rerun, as the front end sends when a slider moves;
    the first move may compute (or train) its result, the later ones find it cached;
 3. 10 different live configurations of the deep-nets lesson (`?seed=101..110`) submitted at once: first
-   and last to finish, exceptions, against the sum of the same configurations' solo times (measured first,
-   one at a time, with other seeds so nothing is cached);
+   and last to finish, exceptions, against the sum of the solo times of 10 other seeds (measured first,
+   one at a time, so the burst finds nothing cached);
 4. the server's resident memory after all of that;
 5. real Chromium (Playwright, Debian's /usr/bin/chromium): from navigation until the page's script state
    is notRunning, for a cold server's first lesson link and then warm.
 
 No assertions: it prints figures (and writes them as JSON with --json).
 
-    python bench/bench_classroom.py                 # everything, watcher on and off (~15-25 min today)
+    python bench/bench_classroom.py                 # everything, watcher on and off (25 min on a busy 2-core machine)
     python bench/bench_classroom.py --quick         # 10 sessions, 3 live configurations, one solo visit
     python bench/bench_classroom.py --pages home,deep_nets --sessions 30 --json out.json
     python bench/bench_classroom.py --url http://127.0.0.1:8080   # an already running server or deploy/run.sh
 
-With --url the app is not started (the watcher is whatever that server uses, RSS is not read); the floor
-page still runs on a local server with the watcher off. Set GRADVIZ_BENCH_PORTS=lo-hi to choose ports.
+With --url the app is not started (the watcher is whatever that server uses; CPU and memory are read only
+for the processes named by --pids, summed); the floor page still runs on a local server with the watcher off.
+Set GRADVIZ_BENCH_PORTS=lo-hi to choose ports.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ sys.path[:0] = [str(HERE), str(ROOT)]
 
 import st_client as sc  # noqa: E402
 from servers import ROOT as APP_ROOT  # noqa: E402
-from servers import Streamlit, cpu_seconds, data_note  # noqa: E402
+from servers import Streamlit, cpu_seconds, data_note, rss_mb  # noqa: E402
 
 FLOOR_APP = HERE / "floor_app.py"
 LIVE_PAGE = "deep_nets"  # the heaviest lesson: live training of an MLP on MNIST
@@ -236,11 +237,16 @@ def run_mode(watcher: str | None, args, pages: list[tuple[str, str]]) -> dict:
     n, solo = args.sessions, args.solo
     with served(FLOOR_APP, watcher or "none", "floor") as floor:
         say(f"[{watcher or 'url'}] floor page on {floor.url}")
-        fig = asyncio.run(measure_page(floor.url + "/", "floor", n, solo, CpuMeter([floor.proc.pid]), True))
+        fig = asyncio.run(
+            measure_page(floor.url + "/", "floor", n, solo, CpuMeter([floor.proc.pid]), not args.no_moves)
+        )
         out["pages"]["floor"] = asdict(fig)
         out["floor_rss_mb"] = floor.rss_mb()
     if args.url:
-        measure_app(out, args.url.rstrip("/"), CpuMeter([]), args, pages, watcher)
+        pids = [int(p) for p in args.pids.split(",") if p.strip()]
+        measure_app(out, args.url.rstrip("/"), CpuMeter(pids), args, pages, watcher)
+        rss = [rss_mb(p) for p in pids]
+        out["app_rss_mb"] = sum(rss) if rss and None not in rss else None
         return out
     with served(APP_ROOT / "app.py", watcher, "app") as app:
         measure_app(out, app.url, CpuMeter([app.proc.pid]), args, pages, watcher)
@@ -419,6 +425,7 @@ def main() -> None:
     )
     ap.add_argument("--quick", action="store_true", help="10 sessions, 3 live configurations, 1 solo visit")
     ap.add_argument("--url", default="", help="drive this running server (or the nginx front) instead")
+    ap.add_argument("--pids", default="", help="with --url: the server processes' ids, for CPU and memory")
     ap.add_argument(
         "--watcher", default="auto,none", help="fileWatcherType values to compare (default auto,none)"
     )

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Several `streamlit run app.py` processes behind nginx, with session affinity: one address for a class
-# too large for one process. Ctrl-C (or SIGTERM) stops all of them.
+# too large for one process. Ctrl-C (or SIGTERM, or closing the terminal) stops all of them.
 #
 #   deploy/run.sh [N]          N backends (default: the number of CPU cores), students connect to port 8080
 #
@@ -41,14 +41,24 @@ SECRET="${GRADVIZ_COOKIE_SECRET:-$("$PYTHON" -c 'import secrets; print(secrets.t
 
 PIDS=()
 stop() {
-	trap - EXIT INT TERM
+	trap - EXIT INT TERM HUP
 	echo "stopping gradviz (nginx and $N streamlit processes)" >&2
-	for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+	kill "${PIDS[@]}" 2>/dev/null || true
+	# Streamlit can take several seconds to shut down; after 30 s, stop whatever is left for good.
+	for _ in $(seq 150); do
+		alive=""
+		for pid in "${PIDS[@]}"; do kill -0 "$pid" 2>/dev/null && alive+=" $pid"; done
+		[ -z "$alive" ] && break
+		sleep 0.2
+	done
+	# shellcheck disable=SC2086
+	[ -n "$alive" ] && kill -KILL $alive 2>/dev/null
 	wait 2>/dev/null || true
 }
 trap stop EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+trap 'exit 129' HUP
 
 SERVERS=""
 for ((i = 0; i < N; i++)); do
