@@ -9,6 +9,8 @@ from gradviz.lessons.clipping import experiment as exp
 
 ui.page_header("Gradient clipping", words.PROMISE)
 grid, boundary = ui.cached(cliff.cliff_grid), ui.cached(cliff.cliff_boundary)
+# the numpy sections' results, computed once per distinct setting for every visitor
+descent, vector = ui.cached(cliff.cliff_descent), ui.cached(cliff.clip_vector)
 
 
 def click_sets(chart_key: str, param: str, widgets: dict[str, str]):
@@ -41,7 +43,7 @@ def on_the_cliff() -> None:
     lr = ui.select("learning rate", "cliff_lr", (0.05, 0.1, 0.2, 0.5, 1.0, 2.0), d.lr, container=c[2], widget="select_slider")
     eta = ui.slider("threshold η", "cliff_threshold", 0.1, 10.0, d.threshold, 0.1, container=c[3])
     steps = ui.slider("steps", "cliff_steps", 1, 100, d.steps, container=c[4])
-    res = cliff.cliff_descent(cliff.CliffDescentConfig(w0=w0, b0=b0, lr=lr, threshold=eta, steps=steps))
+    res = descent(cliff.CliffDescentConfig(w0=w0, b0=b0, lr=lr, threshold=eta, steps=steps))
     paths, m = res.tables["trajectories"], res.meta
     chart = ui.built(charts.cliff_map, grid(), boundary(), paths, cliff.W_RANGE, cliff.B_RANGE)
     ui.altair(chart, key="cliff_map", on_select=click_sets("cliff_map", "start", {"w": "w0", "b": "b0"}))
@@ -109,7 +111,7 @@ def real_rnn() -> None:
         "Below: the step of the chosen run with the largest gradient.",
         words.rnn_latex(eta, lr, s, run, res.meta["n_params"]),
         "rnn",
-        words.rnn_question(ui.run_cached("clipping", exp.PRESETS["explodes"])),
+        words.rnn_question(res) if cfg == exp.PRESETS["explodes"] else None,  # its numbers, once on screen
     )
     ui.show_code(clip_torch.clip_by_norm_, clip_torch.clip_by_value_, exp.threshold_heuristic, tasks.adding_problem)
 
@@ -122,7 +124,7 @@ def norm_vs_value() -> None:
     gx = ui.slider("g₁", "gx", -4.0, 4.0, d.gx, 0.05, container=c[0])
     gy = ui.slider("g₂", "gy", -4.0, 4.0, d.gy, 0.05, container=c[1])
     eta = ui.slider("threshold η", "vec_threshold", 0.1, 4.0, d.threshold, 0.1, container=c[2])
-    res = cliff.clip_vector(cliff.VectorConfig(gx=gx, gy=gy, threshold=eta))
+    res = vector(cliff.VectorConfig(gx=gx, gy=gy, threshold=eta))
     t, m = res.tables, res.meta
     left, right = st.columns([1, 1])
     with left:

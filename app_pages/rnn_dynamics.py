@@ -6,28 +6,19 @@ from gradviz import ui
 from gradviz.lessons import rnn_dynamics as dyn
 from gradviz.lessons.rnn_dynamics import charts
 
+# one line per control or chart, so the page stays a short, readable layout
+# fmt: off
+
 ui.page_header(
     "Backprop through time: iterated maps, attractors and cliffs",
     "An RNN applies the same function at every step, so its gradient through time is a product of T "
     "factors. Move the sliders and watch that product vanish inside an attractor's basin and explode on its "
     "boundary, where the loss grows cliffs.",
 )
-bifurcation, lyapunov_curve, doubling = (
-    ui.cached(dyn.bifurcation_table),
-    ui.cached(dyn.lyapunov_table),
-    ui.cached(dyn.period_doubling_table),
-)
-mandelbrot, stable_map, surface = (
-    ui.cached(dyn.mandelbrot_table),
-    ui.cached(dyn.stable_count_table),
-    ui.cached(dyn.cliff_surface),
-)
+bifurcation, lyapunov_curve, doubling = ui.cached(dyn.bifurcation_table), ui.cached(dyn.lyapunov_table), ui.cached(dyn.period_doubling_table)
+mandelbrot, stable_map, surface = ui.cached(dyn.mandelbrot_table), ui.cached(dyn.stable_count_table), ui.cached(dyn.cliff_surface)
 # each section's numbers, computed once per distinct setting for every visitor
-chain_run, map_run, unit_run = (
-    ui.cached(dyn.scalar_chain),
-    ui.cached(dyn.iterated_map),
-    ui.cached(dyn.unit_dynamics),
-)
+chain_run, map_run, unit_run = ui.cached(dyn.scalar_chain), ui.cached(dyn.iterated_map), ui.cached(dyn.unit_dynamics)
 cliff_run, many_run = ui.cached(dyn.cliff_curves), ui.cached(dyn.many_units)
 
 
@@ -50,9 +41,7 @@ def scalar_chain() -> None:
     w = ui.slider("Recurrent weight w", "chain_w", 0.0, 2.0, dyn.ChainConfig.w, 0.01, container=c[0])
     T = ui.slider("Steps T (factors in the product)", "chain_T", 1, 200, dyn.ChainConfig.T, container=c[1])
     res = chain_run(dyn.ChainConfig(w=w, T=T))
-    ui.chart_with_data(
-        ui.built(charts.chain_chart, res.tables["chain"]), res.tables["chain"], "bptt_scalar_chain.csv"
-    )
+    ui.chart_with_data(ui.built(charts.chain_chart, res.tables["chain"]), res.tables["chain"], "bptt_scalar_chain.csv")
     m = res.meta
     ui.readouts(m["readouts"])
     explain(m, "chain", dyn.scalar_chain)
@@ -70,49 +59,29 @@ def iterated_map() -> None:
     t, m = res.tables, res.meta
     left, right = st.columns(2)
     with left:
-        ui.chart_with_data(
-            ui.built(charts.cobweb_chart, t["map"], t["cobweb"]), t["cobweb"], "logistic_cobweb.csv"
-        )
+        ui.chart_with_data(ui.built(charts.cobweb_chart, t["map"], t["cobweb"]), t["cobweb"], "logistic_cobweb.csv")
     with right:
         ui.chart_with_data(ui.built(charts.orbit_chart, t["orbit"]), t["orbit"], "logistic_orbit.csv")
         ui.altair(ui.built(charts.orbit_derivative_chart, t["orbit"]), key="orbit-derivative")
     ui.readouts(m["readouts"])
     st.markdown(m["attractor_text"])
     lo = 2.5 if r >= 2.5 else 1.0
-    ui.chart_with_data(
-        ui.built(charts.bifurcation_chart, bifurcation(), r, doubling(), lo),
-        bifurcation(),
-        "logistic_bifurcation.csv",
-    )
-    ui.chart_with_data(
-        ui.built(charts.lyapunov_chart, lyapunov_curve(), r, lo), lyapunov_curve(), "logistic_lyapunov.csv"
-    )
+    ui.chart_with_data(ui.built(charts.bifurcation_chart, bifurcation(), r, doubling(), lo), bifurcation(), "logistic_bifurcation.csv")
+    ui.chart_with_data(ui.built(charts.lyapunov_chart, lyapunov_curve(), r, lo), lyapunov_curve(), "logistic_lyapunov.csv")
     explain(m, "map", dyn.lyapunov_exponent, dyn.find_attractor)
     if ui.toggle("Aside: the Mandelbrot set is this map in disguise", "map_mandelbrot"):
         st.markdown(m["mandelbrot_text"])
-        ui.chart_with_data(
-            ui.built(charts.mandelbrot_chart, mandelbrot(), m["mandelbrot_c"]),
-            mandelbrot(),
-            "mandelbrot.csv",
-            width="content",
-        )
+        ui.chart_with_data(ui.built(charts.mandelbrot_chart, mandelbrot(), m["mandelbrot_c"]), mandelbrot(), "mandelbrot.csv",
+                           width="content")
 
 
 @st.fragment
 def one_unit() -> None:
     st.header("3 · A one-unit RNN as a dynamical system")
-    ui.preset_buttons(
-        dyn.UNIT_PRESETS, {"form": "unit_form", "w": "unit_w", "b": "unit_b", "T": "unit_T"}, key="unit"
-    )
+    ui.preset_buttons(dyn.UNIT_PRESETS, {"form": "unit_form", "w": "unit_w", "b": "unit_b", "T": "unit_T"}, key="unit")
     c = st.columns(4)
-    form = ui.select(
-        "Unit",
-        "unit_form",
-        dyn.FORMS,
-        dyn.UnitConfig.form,
-        container=c[0],
-        help="tanh: h = tanh(w h + b), the lecture's unit · sigmoid: x = w σ(x) + b, Pascanu et al.'s",
-    )
+    form = ui.select("Unit", "unit_form", dyn.FORMS, dyn.UnitConfig.form, container=c[0],
+                     help="tanh: h = tanh(w h + b), the lecture's unit · sigmoid: x = w σ(x) + b, Pascanu et al.'s")
     w = ui.slider("w", "unit_w", -8.0, 8.0, dyn.UnitConfig.w, 0.05, container=c[1])
     b = ui.slider("b", "unit_b", -6.0, 6.0, dyn.UnitConfig.b, 0.05, container=c[2])
     T = ui.slider("steps T", "unit_T", 1, 200, dyn.UnitConfig.T, container=c[3])
@@ -120,19 +89,13 @@ def one_unit() -> None:
     t, m = res.tables, res.meta
     left, right = st.columns(2)
     with left:
-        ui.chart_with_data(
-            ui.built(charts.unit_map_chart, t["map"], t["fixed_points"]),
-            t["fixed_points"],
-            "unit_fixed_points.csv",
-        )
+        ui.chart_with_data(ui.built(charts.unit_map_chart, t["map"], t["fixed_points"]), t["fixed_points"], "unit_fixed_points.csv")
     with right:
         ui.chart_with_data(ui.built(charts.final_state_chart, t["final"]), t["final"], "unit_hT_vs_h0.csv")
         ui.altair(ui.built(charts.final_derivative_chart, t["final"]), key="unit-derivative")
     ui.readouts(m["readouts"])
     table = stable_map(form)
-    ui.chart_with_data(
-        ui.built(charts.stable_count_chart, table, w, b), table, f"stable_fixed_points_{form}.csv"
-    )
+    ui.chart_with_data(ui.built(charts.stable_count_chart, table, w, b), table, f"stable_fixed_points_{form}.csv")
     explain(m, "unit", dyn.unit_unroll, dyn.unit_fixed_points)
 
 
@@ -154,30 +117,17 @@ def cliffs() -> None:
     m, bias = res.meta, res.tables["bias"]
     on = m["b_slider_on_cliff"]
     st.button("b onto the cliff" + ("" if on is None else f" (b = {on:g})"), key="cliff-jump", on_click=_set_b, args=(on,),
-              disabled=on is None or on == b, icon=":material/vertical_align_bottom:",
-              help="Sets b to the slider value on the cliff face with the steepest |∂L/∂b|.")  # fmt: skip
-    ui.chart_with_data(
-        ui.built(charts.cliff_loss_chart, bias, b, m["b_boundary"], m["cliff_kind"]),
-        bias,
-        "cliff_loss_vs_bias.csv",
-    )
-    ui.altair(
-        ui.built(charts.cliff_gradient_chart, bias, b, m["b_boundary"], m["cliff_kind"]), key="cliff-gradient"
-    )
+              disabled=on is None or on == b, icon=":material/my_location:",
+              help="Sets b to the slider value on the cliff face with the steepest |∂L/∂b|.")
+    ui.chart_with_data(ui.built(charts.cliff_loss_chart, bias, b, m["b_boundary"], m["cliff_kind"]), bias, "cliff_loss_vs_bias.csv")
+    ui.altair(ui.built(charts.cliff_gradient_chart, bias, b, m["b_boundary"], m["cliff_kind"]), key="cliff-gradient")
     ui.readouts(m["readouts"])
     s = surface(T, target, h0)
     left, right = st.columns(2)
     with left:
-        ui.chart_with_data(
-            ui.built(charts.loss_heatmap, s.tables["grid"], s.tables["boundary"], w, b),
-            s.tables["grid"],
-            "cliff_surface.csv",
-        )
+        ui.chart_with_data(ui.built(charts.loss_heatmap, s.tables["grid"], s.tables["boundary"], w, b), s.tables["grid"], "cliff_surface.csv")
     with right:
-        ui.altair(
-            ui.built(charts.grad_norm_heatmap, s.tables["grid"], s.tables["boundary"], w, b),
-            key="cliff-grad-map",
-        )
+        ui.altair(ui.built(charts.grad_norm_heatmap, s.tables["grid"], s.tables["boundary"], w, b), key="cliff-grad-map")
     explain(m, "cliff", dyn.rnn_unit_loss_grad, dyn.basin_boundary_bias)
 
 
@@ -197,12 +147,8 @@ def many_units() -> None:
     with left:
         ui.chart_with_data(ui.built(charts.gain_chart, t["gains"]), t["gains"], "jacobian_gain.csv")
     with right:
-        ui.chart_with_data(
-            ui.built(charts.eigenvalue_chart, t["eigenvalues"], t["circles"]),
-            t["eigenvalues"],
-            "eigenvalues.csv",
-            width="content",
-        )
+        ui.chart_with_data(ui.built(charts.eigenvalue_chart, t["eigenvalues"], t["circles"]), t["eigenvalues"], "eigenvalues.csv",
+                           width="content")
     ui.readouts(m["readouts"])
     explain(m, "many", dyn.jacobian_gain)
 
@@ -221,3 +167,4 @@ cliffs()
 many_units()
 next_lessons()
 ui.sources(dyn.SOURCES)
+# fmt: on

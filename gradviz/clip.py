@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-import torch
+from gradviz import lazy
+
+torch = lazy.module("torch")  # imported at first use: pages that only show results never load it
 
 
 def grad_norm(params: Iterable[torch.Tensor]) -> float:

@@ -18,16 +18,12 @@ Biases start at zero for every scheme except "default", which keeps PyTorch's ow
 from __future__ import annotations
 
 import math
-from typing import Literal
 
 import torch
 from torch import nn
 
-Activation = Literal["sigmoid", "tanh", "relu", "gelu"]
-Init = Literal["normal", "default", "xavier", "kaiming", "orthogonal"]
-
-ACTIVATIONS: tuple[str, ...] = ("sigmoid", "tanh", "relu", "gelu")
-INITS: tuple[str, ...] = ("normal", "default", "xavier", "kaiming", "orthogonal")
+# The names live in a torch-free module, so pages can list them without importing torch.
+from gradviz.net_options import ACTIVATIONS, INITS, Activation, Init  # noqa: F401 - re-exported
 
 
 def activation_module(name: str) -> nn.Module:

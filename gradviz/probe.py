@@ -19,11 +19,16 @@ Unrecorded steps cost nothing: hooks are attached only for recorded steps.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import pandas as pd
-import torch
 
-from gradviz.nets import MLP
+from gradviz import lazy
+
+if TYPE_CHECKING:
+    from gradviz.nets import MLP
+
+torch = lazy.module("torch")  # imported at first use: pages that only show results never load it
 
 HIST_BINS = 40
 # range of the activation histograms: fixed per activation so layers and runs compare bin for bin

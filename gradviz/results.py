@@ -7,21 +7,26 @@ and presets are committed under `results/<experiment>/<key>/`, where the key is 
 gradviz module it imports, followed transitively, so editing the training loop invalidates every
 result that used it; `tests/unit/test_results.py` fails until `python -m gradviz.precompute` is rerun.
 
+Code versions are computed once per process, under a lock: a page looks them up on every cache miss,
+from many sessions' threads at once, and CPython 3.11's `ast.parse` is not safe to call from several
+threads at the same time (`SystemError: AST constructor recursion depth mismatch`).
+
 Files are parquet (tables) and JSON (meta): nothing is ever unpickled.
 """
 
 from __future__ import annotations
 
-import ast
 import dataclasses
 import hashlib
+import io
 import json
 import os
 import shutil
 import tempfile
+import threading
+import tokenize
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +42,9 @@ class Result:
 
     tables: Mapping[str, pd.DataFrame]  # long-form: one row per (step, layer, quantity, ...) observation
     meta: Mapping[str, Any] = field(default_factory=dict)  # JSON-able: source, diverged_at, seconds, ...
+    # result_key(experiment, config, code version) when the result came from the store or a live run
+    # through gradviz.ui: caches key charts and summaries by it instead of hashing the tables per visit.
+    key: str | None = None
 
     @property
     def diverged(self) -> bool:
@@ -48,20 +56,43 @@ def config_dict(cfg: Any) -> dict[str, Any]:
     return json.loads(json.dumps(dataclasses.asdict(cfg), sort_keys=True))
 
 
+def _import_statements(source: str) -> list[tuple[int, tuple[str, ...], list[str]]]:
+    """Every import statement of `source`, anywhere in it, as (level, module parts, imported names):
+    `import a.b` -> (0, ('a', 'b'), []); `from ..c import d, e` -> (2, ('c',), ['d', 'e']).
+
+    Read with `tokenize`, not `ast`: CPython 3.11's ast.parse is not safe to call from several threads at
+    once, and Streamlit parses page scripts (under its own lock, not ours) while sessions run."""
+    statements: list[tuple[int, tuple[str, ...], list[str]]] = []
+    line: list[tokenize.TokenInfo] = []
+    for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+        if tok.type in (tokenize.NEWLINE, tokenize.ENDMARKER) or (tok.type == tokenize.OP and tok.string == ";"):
+            words = [t.string for t in line if t.type in (tokenize.NAME, tokenize.OP)]
+            line = []
+            if not words or words[0] not in ("import", "from"):
+                continue
+            if words[0] == "import":  # import a.b as c, d
+                for clause in " ".join(words[1:]).replace(" . ", ".").split(" , "):
+                    statements.append((0, tuple(clause.split(" as ")[0].replace(" ", "").split(".")), []))
+            elif "import" in words:  # from ..a.b import (c as d, e)
+                head, tail = words[1 : words.index("import")], words[words.index("import") + 1 :]
+                dots = next((i for i, w in enumerate(head) if set(w) != {"."}), len(head))  # leading dots
+                level, module = sum(len(w) for w in head[:dots]), "".join(head[dots:])
+                names = [w for i, w in enumerate(tail) if w.isidentifier() and w != "as" and (i == 0 or tail[i - 1] != "as")]
+                statements.append((level, tuple(module.split(".")) if module else (), names))
+        elif tok.type not in (tokenize.NL, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT):
+            line.append(tok)
+    return statements
+
+
 def _gradviz_imports(path: Path) -> set[Path]:
     """The gradviz modules that the file at `path` imports (absolute or relative imports)."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
     rel_pkg = path.parent.relative_to(PACKAGE_DIR.parent).parts  # e.g. ('gradviz', 'experiments')
     found: set[Path] = set()
-    for node in ast.walk(tree):
-        names: list[tuple[str, ...]] = []
-        if isinstance(node, ast.Import):
-            names = [tuple(a.name.split(".")) for a in node.names]
-        elif isinstance(node, ast.ImportFrom):
-            base = tuple(node.module.split(".")) if node.module else ()
-            if node.level:
-                base = rel_pkg[: len(rel_pkg) - node.level + 1] + base
-            names = [base] + [base + (a.name,) for a in node.names]
+    for level, module, imported in _import_statements(path.read_text(encoding="utf-8")):
+        base = module
+        if level:
+            base = rel_pkg[: len(rel_pkg) - level + 1] + base
+        names = [base] + [base + (name,) for name in imported]
         for parts in names:
             if not parts or parts[0] != "gradviz":
                 continue
@@ -72,11 +103,25 @@ def _gradviz_imports(path: Path) -> set[Path]:
     return found
 
 
-@cache
-def code_version(module_file: str) -> str:
-    """Hash of a module's source and of every gradviz module it imports, transitively."""
+_CODE_VERSIONS: dict[str, str] = {}  # resolved module file -> code version, filled once per process
+_CODE_LOCK = threading.Lock()  # one parser at a time: ast.parse is not thread-safe in CPython 3.11
+
+
+def code_version(module_file: str | Path) -> str:
+    """Hash of a module's source and of every gradviz module it imports, transitively.
+
+    Computed on first use and remembered for the life of the process (the code does not change under a
+    running server: a developer restarts it, or Streamlit's watcher re-imports the page, not this)."""
+    path = str(Path(module_file).resolve())
+    with _CODE_LOCK:  # a lookup costs one uncontended lock; the first computes under it
+        if path not in _CODE_VERSIONS:
+            _CODE_VERSIONS[path] = _compute_code_version(Path(path))
+        return _CODE_VERSIONS[path]
+
+
+def _compute_code_version(module_file: Path) -> str:
     seen: set[Path] = set()
-    todo = [Path(module_file).resolve()]
+    todo = [module_file]
     while todo:
         p = todo.pop()
         if p in seen:
@@ -136,4 +181,4 @@ def load(experiment: str, cfg: Any, code: str, root: Path | None = None) -> Resu
         return None
     manifest = read_manifest(path)
     tables = {name: pd.read_parquet(path / f"{name}.parquet") for name in manifest["tables"]}
-    return Result(tables=tables, meta={**manifest["meta"], "precomputed": True})
+    return Result(tables=tables, meta={**manifest["meta"], "precomputed": True}, key=path.name)

@@ -23,7 +23,9 @@ from __future__ import annotations
 
 import math
 
-import torch
+from gradviz import lazy
+
+torch = lazy.module("torch")  # imported at first use: pages that only show results never load it
 
 # Var[U(0,1)] = 1/12, and the target is the sum of two independent draws: Var = 2/12 = 1/6
 MEAN_PREDICTOR_MSE = 1.0 / 6.0

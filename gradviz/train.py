@@ -18,10 +18,13 @@ from dataclasses import dataclass
 from typing import Literal, Protocol
 
 import pandas as pd
-import torch
-from torch import nn
 
+from gradviz import lazy
 from gradviz.clip import clip_by_norm_, clip_by_value_, grad_norm
+
+# Imported at first use: pages that only show results never load torch.
+torch = lazy.module("torch")
+nn = lazy.module("torch.nn")
 
 ProgressFn = Callable[[float, str], None]
 

@@ -9,9 +9,9 @@ tables → chart builders → `altair`.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import decimal
 import functools
-import importlib
 import inspect
 import math
 import re
@@ -24,10 +24,16 @@ from typing import Any
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
+from gradviz import fingerprint, gate, lessons
 from gradviz import results as results_store
 from gradviz.fmt import sci  # noqa: F401 - pages call ui.sci
-from gradviz.lessons import get_experiment
 from gradviz.results import Result
+
+try:  # Streamlit's own Altair -> Vega-Lite conversion, so a chart is converted once, not once per visit
+    from streamlit.dataframe_util import convert_anything_to_arrow_bytes
+    from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec, _patch_null_legend_titles
+except ImportError:  # a Streamlit without these private helpers: every visit converts (correct, slower)
+    _convert_altair_to_vega_lite_spec = None
 
 # -- URL-bound widgets ----------------------------------------------------------------------------------
 # Every control binds its value to a query parameter named by its key, so a link reproduces the view.
@@ -234,44 +240,111 @@ def number(
 
 
 # -- running experiments ------------------------------------------------------------------------------
+# A class shares one process, so nothing expensive may be paid per visit. Results, built charts, their
+# Vega-Lite specs and cached helpers' outputs are computed once per distinct input and then SHARED by
+# every visitor: they live in st.cache_resource, which hands out the object itself. st.cache_data would
+# unpickle a deep copy on every hit (about 1 ms per result table, more for charts) and hash every
+# DataFrame argument with hash_pandas_object on every call (5-25 ms each). DESIGN allows cache_resource
+# for shared read-only objects, and these are read-only: pages and chart builders only derive new frames
+# from them (pandas 3 copy-on-write makes every derived frame a new object). Every such object is
+# remembered with its key (gradviz.fingerprint), so passing it on to `built` or `cached` costs a lookup,
+# not a hash. Every cache is bounded by entries (charts, specs and helpers also expire an hour after they
+# were made), so a day of distinct settings cannot grow without limit: at most a few hundred MB.
+
+# Live runs: at most one per core at a time, first come first served, one run per distinct key.
+GATE = gate.Gate(keep=64)
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
-def _precomputed(name: str, cfg: Any) -> Result | None:
-    module = get_experiment(name)
-    return results_store.load(name, cfg, results_store.code_version(module.__file__))
+def _remember_result(result: Result) -> Result:
+    """Remember a result and each of its tables by the result's key (they are shared from now on)."""
+    assert result.key is not None
+    return fingerprint.remember(result, result.key, depth=3)  # the result, its tables, each table
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _live(name: str, cfg: Any) -> Result:
-    """One live run per distinct (experiment, config), shared by every visitor.
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _precomputed(key: str, name: str, _cfg: Any) -> Result | None:
+    """The committed result stored under `key` (experiment name + config + code version), or None."""
+    found = results_store.load(name, _cfg, lessons.code_version(name))
+    return None if found is None else _remember_result(found)
 
-    Streamlit holds a lock per cache key, so students who ask for the same settings at the same time
-    wait for one run instead of starting their own. The progress bar is created inside the cached
-    function, so it is replayed (and cleared) correctly on cache hits.
-    """
-    module = get_experiment(name)
+
+def _train(name: str, cfg: Any, key: str, on_step: gate.ProgressFn) -> Result:
+    """One live run, in a gate worker thread (no Streamlit calls here: progress goes to the gate)."""
+    result = lessons.get_experiment(name).run(cfg, on_step=on_step)
+    return _remember_result(dataclasses.replace(result, key=key))
+
+
+def _session_gone() -> bool:
+    """True when this script's session has ended (the student closed the tab or lost the connection)."""
+    from streamlit.runtime import Runtime
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx(suppress_warning=True)
+    if ctx is None or not Runtime.exists():  # bare mode: nobody to lose
+        return False
+    return Runtime.instance().is_active_session(ctx.session_id) is False  # AppTest's stand-in says neither
+
+
+def _queued_text(ahead: int, seconds: float | None) -> str:
+    runs = f"{ahead} run{'s' if ahead != 1 else ''} ahead of yours"
+    wait = "" if seconds is None else f", about {max(1, round(seconds))} seconds until it starts"
+    return (f"Queued: {runs}{wait}. Live training shares the server's cores with the whole class: one run "
+            "per core at a time, first come, first served.")  # fmt: skip
+
+
+def _live(key: str, name: str, cfg: Any) -> Result:
+    """Train `cfg` through the gate, showing the queue position and then the progress bar.
+
+    Students who ask for the same settings wait for the same run. Leaving (closing the tab, or changing a
+    setting so the script reruns) stops this wait, and a run nobody waits for gives its place up."""
+    job = GATE.submit(key, functools.partial(_train, name, cfg, key), kind=name)
+    if job.state == gate.DONE:
+        return job.outcome()
     slot = st.empty()
-    bar = slot.progress(0.0, text="Training a fresh network for these settings…")
-    last = [0.0]
-
-    def on_step(fraction: float, message: str) -> None:
-        # Only a few dozen updates: each is replayed on every later cache hit.
-        if fraction - last[0] >= 0.04 or fraction >= 1.0:
-            last[0] = fraction
-            bar.progress(min(1.0, fraction), text=f"Training live: {message}")
-
-    result = module.run(cfg, on_step=on_step)
+    try:
+        first = True
+        while not GATE.wait(job, 0.05 if first else 0.3):  # a run that ends at once draws nothing
+            first = False
+            if _session_gone():
+                st.stop()
+            # Each update below is also where Streamlit stops this script if the student left or reran.
+            if job.state == gate.QUEUED:
+                slot.info(_queued_text(*GATE.position(job)), icon=":material/hourglass_top:")
+            else:
+                text = "Training a fresh network for these settings" + (f": {job.message}" if job.message else "…")
+                slot.progress(min(1.0, job.fraction), text=text)
+    finally:
+        GATE.leave(job)
     slot.empty()
-    return result
+    return job.outcome()
+
+
+def precomputed(name: str, cfg: Any) -> Result | None:
+    """The committed result for this config, or None (never trains): lets a page ask before a live run."""
+    return _precomputed(lessons.result_key(name, cfg), name, cfg)
+
+
+def live_seconds(name: str) -> float | None:
+    """About how long one live run of experiment `name` takes here (measured, else a prior guess)."""
+    return GATE.estimate(name)
+
+
+def clear_caches() -> None:
+    """Forget every shared result, chart, spec, helper output and finished live run (tests that train
+    differently, or a developer's reload)."""
+    for cache in (_precomputed, _vega_spec, _helper_output, _chart):
+        cache.clear()
+    GATE.forget()
 
 
 def run_cached(name: str, cfg: Any) -> Result:
-    """The result for this config: committed if precomputed, else trained once and cached for everyone."""
-    found = _precomputed(name, cfg)
+    """The result for this config: committed if precomputed, else trained once (through the gate) and
+    shared with everyone. The result carries its key; treat it as read-only."""
+    key = lessons.result_key(name, cfg)
+    found = _precomputed(key, name, cfg)
     if found is not None:
         return found
-    return _live(name, cfg)
+    return _live(key, name, cfg)
 
 
 # -- page furniture -----------------------------------------------------------------------------------
@@ -282,21 +355,40 @@ def page_header(title: str, promise: str) -> None:
     st.markdown(promise)
 
 
-def altair(chart: Any, key: str | None = None, width: str | int = "stretch", **kwargs: Any) -> Any:
-    """`st.altair_chart` without Altair's JSON-schema validation at render time (about 60% of Streamlit's
-    conversion of a chart): every chart builder's spec is validated by the unit tests instead
-    (`chart.to_dict()`), so a page that draws ten charts per visit stays fast for a whole class.
-    `width="content"` keeps a chart's own width (e.g. a square plane); kwargs go to st.altair_chart
-    (e.g. on_select)."""
+@st.cache_resource(show_spinner=False, max_entries=512, ttl=3600)
+def _vega_spec(key: str, _chart: Any) -> dict[str, Any]:
+    """The Vega-Lite spec of a built chart (data as Arrow bytes), converted once per distinct chart."""
+    spec = _convert_altair_to_vega_lite_spec(_fast(_chart))
+    _patch_null_legend_titles(spec)  # the one in-place edit Streamlit makes; done now, later ones are no-ops
+    for name, data in spec.get("datasets", {}).items():
+        if not isinstance(data, (bytes, dict)):  # inline rows (lists of dicts): Arrow once, not every visit
+            spec["datasets"][name] = convert_anything_to_arrow_bytes(data)
+    return spec
+
+
+def _fast(chart: Any) -> Any:
+    """`chart` converting without Altair's JSON-schema validation (about 60% of the conversion's time):
+    every chart builder's spec is validated by the unit tests instead (`chart.to_dict()`)."""
     fast = chart.copy(deep=False)
     object.__setattr__(fast, "to_dict", functools.partial(type(fast).to_dict, fast, validate=False))
-    return st.altair_chart(fast, width=width, key=key, **kwargs)
+    return fast
+
+
+def altair(chart: Any, key: str | None = None, width: str | int = "stretch", **kwargs: Any) -> Any:
+    """Draw an Altair chart. A chart from `built` is converted to Vega-Lite once for every visitor (the
+    conversion costs 5-40 ms and holds Streamlit's Altair lock, so it would serialise a class); any other
+    chart is converted on each call, without schema validation. `width="content"` keeps a chart's own
+    width (e.g. a square plane); kwargs go to st.vega_lite_chart / st.altair_chart (e.g. on_select)."""
+    chart_key = fingerprint.known(chart)
+    if chart_key is None or _convert_altair_to_vega_lite_spec is None:
+        return st.altair_chart(_fast(chart), width=width, key=key, **kwargs)
+    return st.vega_lite_chart(_vega_spec(chart_key, chart), width=width, key=key, **kwargs)
 
 
 def download_csv(frame: Any, filename: str, label: str = "Download the data (CSV)", key: str | None = None) -> None:
     st.download_button(
         label,
-        frame.to_csv(index=False).encode(),
+        lambda: frame.to_csv(index=False).encode(),  # written on click, not on every visit
         file_name=filename,
         mime="text/csv",
         key=key or f"dl-{filename}",
@@ -310,7 +402,13 @@ def show_code(*functions: Callable[..., Any], title: str = "Show the code") -> N
     with st.expander(title, icon=":material/code:"):
         for fn in functions:
             st.caption(f"`{fn.__module__}.{fn.__qualname__}`")
-            st.code(textwrap.dedent(inspect.getsource(fn)), language="python")
+            st.code(_source(fn), language="python")
+
+
+@functools.lru_cache(maxsize=256)
+def _source(fn: Callable[..., Any]) -> str:
+    """A function's source, read once per process (inspect.getsource reads and scans the file each time)."""
+    return textwrap.dedent(inspect.getsource(fn))
 
 
 def predict_then_reveal(question: str, options: Sequence[str], answer: str, explanation: str, key: str) -> None:
@@ -341,7 +439,7 @@ def diverged_notice(result: Result, label: str = "This run") -> None:
         )
 
 
-@st.cache_resource(show_spinner="Looking for MNIST…", ttl=3600)
+@st.cache_resource(show_spinner="Looking for MNIST…", ttl=3600, max_entries=8)
 def dataset_status(name: str) -> tuple[str, str | None, str]:
     """(dataset actually usable, notice for the page or None, one-sentence description).
 
@@ -357,10 +455,28 @@ def dataset_status(name: str) -> tuple[str, str | None, str]:
 # -- lesson sections: presets, readout rows, charts with their data, pure cached helpers, lesson links --
 
 
+def _key_of(kind: str, fn: Callable[..., Any], args: tuple, kwargs: dict) -> str:
+    code = getattr(fn, "__code__", None)  # two pages may define functions of the same name
+    where = (getattr(fn, "__module__", ""), getattr(fn, "__qualname__", repr(fn)), getattr(code, "co_filename", ""))
+    return fingerprint.of(kind, where, args, kwargs)
+
+
+@st.cache_resource(show_spinner=False, max_entries=256, ttl=3600)
+def _helper_output(key: str, _compute: Callable[[], Any]) -> Any:
+    return fingerprint.remember(_compute(), key)
+
+
 def cached(fn: Callable[..., Any]) -> Callable[..., Any]:
     """`fn` computed once per distinct arguments for every visitor: for pure functions (e.g. a grid that
-    does not depend on the controls), so moving a slider never recomputes them."""
-    return st.cache_data(show_spinner=False, max_entries=64)(fn)
+    does not depend on the controls, or a run's summary), so moving a slider never recomputes them.
+    Arguments are keyed by gradviz.fingerprint (a result or a cached output by its key); the output is
+    shared by every visitor, read-only."""
+
+    @functools.wraps(fn)
+    def shared(*args: Any, **kwargs: Any) -> Any:
+        return _helper_output(_key_of("cached", fn, args, kwargs), functools.partial(fn, *args, **kwargs))
+
+    return shared
 
 
 def _set_state(values: dict[str, Any]) -> None:
@@ -384,17 +500,19 @@ def readouts(items: Sequence[tuple[str, str, str | None]]) -> None:
         col.metric(label, value, help=help_text)
 
 
-@st.cache_data(show_spinner=False, max_entries=1024)
-def _built(module: str, name: str, args: tuple, kwargs: dict) -> Any:
-    return getattr(importlib.import_module(module), name)(*args, **kwargs)
+@st.cache_resource(show_spinner=False, max_entries=512, ttl=3600)
+def _chart(key: str, _build: Callable[[], Any]) -> Any:
+    return fingerprint.remember(_build(), key)
 
 
 def built(builder: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """`builder(*args, **kwargs)` for a chart builder, built once per distinct data for every visitor.
+    """`builder(*args, **kwargs)` for a chart builder, built once per distinct data for every visitor,
+    and drawn by `altair` from a Vega-Lite spec converted once.
 
-    Building an Altair chart (schema lookups for every encoding) costs 20-150 ms; a cached copy costs about
-    1 ms to unpickle. With a class on one server, every visitor's script time is paid in series."""
-    return _built(builder.__module__, builder.__qualname__, args, kwargs)
+    Building an Altair chart (schema lookups for every encoding) costs 20-150 ms; with a class on one
+    server every visitor's script time is paid in series. The arguments are keyed by gradviz.fingerprint:
+    a result's tables by the result's key, other frames from their raw buffers (well under 1 ms)."""
+    return _chart(_key_of("built", builder, args, kwargs), functools.partial(builder, *args, **kwargs))
 
 
 def chart_with_data(chart: Any, frame: Any, filename: str, width: str = "stretch") -> None:
@@ -419,9 +537,3 @@ def lesson_link(path: str, label: str, icon: str, why: str) -> None:
     except Exception:  # noqa: BLE001 - StreamlitPageNotFoundError while the lesson is not published
         st.markdown(f"**{label}** (coming soon)")
     st.caption(why)
-
-
-def precomputed(name: str, cfg: Any) -> Result | None:
-    """The committed result for this config, or None (no live run): lets a page show an estimated time
-    and ask before training settings nobody precomputed."""
-    return _precomputed(name, cfg)

@@ -11,6 +11,7 @@ reading the catalogue never imports torch.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -46,7 +47,7 @@ LESSONS: tuple[Lesson, ...] = (
         "Gradient clipping",
         ":material/content_cut:",
         "Watch one SGD step fall off a loss cliff, and a clipped step stay put; then train a real RNN that "
-        "explodes without clipping and learns with it.",
+        "blows up without clipping and keeps training with it, and measure how much it learned.",
     ),
     Lesson(
         "app_pages/lstm.py",
@@ -88,3 +89,39 @@ def get_experiment(name: str) -> ModuleType:
     if name not in EXPERIMENTS:
         raise KeyError(f"unknown experiment {name!r}; known: {sorted(EXPERIMENTS)}")
     return importlib.import_module(EXPERIMENTS[name])
+
+
+def experiment_file(name: str) -> Path:
+    """The source file of experiment `name`, found without importing it (nor torch)."""
+    if name not in EXPERIMENTS:
+        raise KeyError(f"unknown experiment {name!r}; known: {sorted(EXPERIMENTS)}")
+    spec = importlib.util.find_spec(EXPERIMENTS[name])
+    if spec is None or spec.origin is None:
+        raise ModuleNotFoundError(EXPERIMENTS[name])
+    return Path(spec.origin)
+
+
+def code_version(name: str) -> str:
+    """The code version of experiment `name` (`gradviz.results.code_version`). The first call computes
+    every experiment's version, once per process and under one lock, so later cache misses from many
+    sessions at once only read a dict."""
+    from gradviz import results  # here, not at the top: reading the catalogue stays cheap
+
+    found = _CODE_VERSIONS.get(name)  # a dict read: safe from any thread
+    if found is not None:
+        return found
+    if name not in EXPERIMENTS:
+        raise KeyError(f"unknown experiment {name!r}; known: {sorted(EXPERIMENTS)}")
+    for n in EXPERIMENTS:  # results.code_version computes under its lock, each file once
+        _CODE_VERSIONS[n] = results.code_version(experiment_file(n))
+    return _CODE_VERSIONS[name]
+
+
+_CODE_VERSIONS: dict[str, str] = {}  # experiment name -> code version, filled at the first look-up
+
+
+def result_key(name: str, cfg: object) -> str:
+    """The key of experiment `name`'s result for `cfg` under the current code: a hash of (config, code)."""
+    from gradviz import results
+
+    return results.result_key(name, cfg, code_version(name))

@@ -32,6 +32,7 @@ import streamlit as st
 from apptest_support import open_page
 from streamlit.testing.v1 import AppTest
 
+from gradviz import ui
 from gradviz.lessons import available, get_experiment
 
 PAGES = [None] + [lesson.path for lesson in available()]
@@ -211,8 +212,10 @@ def cheap_training():
             clip, "run", lambda cfg, on_step=None: real_clip(replace(cfg, steps=min(cfg.steps, 60)), on_step)
         )
         st.cache_data.clear()
+        ui.clear_caches()  # live runs are shared through gradviz.ui's gate and caches
         yield
     st.cache_data.clear()  # nothing trained the cheap way outlives this module
+    ui.clear_caches()
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p or "home")

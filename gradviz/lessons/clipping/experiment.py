@@ -19,13 +19,15 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import torch
-import torch.nn.functional as F
 
-from gradviz.nets import TanhRNN
+from gradviz import lazy
 from gradviz.results import Result
 from gradviz.tasks import MEAN_PREDICTOR_MSE, adding_problem
 from gradviz.train import ProgressFn, TrainConfig, train
+
+# Imported at first use (a live run): the page that shows precomputed results never loads torch.
+torch = lazy.module("torch")
+F = lazy.module("torch.nn.functional")
 
 RUNS = ("none", "norm", "value")  # the three clip modes, trained side by side with the same seed
 HIDDEN = 32  # units: enough to learn the adding problem at T = 10 below the 1/6 baseline in 300 steps
@@ -79,6 +81,8 @@ def run(cfg: Config, on_step: ProgressFn | None = None) -> Result:
     """Train the same RNN three times (no clipping, clip by norm, clip by value) and return long-form
     tables: "steps" (run, step, quantity ∈ {loss, grad_norm, clipped}, value) and "summary"
     (run, quantity, value)."""
+    from gradviz.nets import TanhRNN  # torch's nn.Module: imported when a run starts
+
     if cfg.T < 2 or cfg.steps < 1 or cfg.lr <= 0 or cfg.threshold <= 0 or cfg.rho <= 0:
         raise ValueError(f"invalid config {cfg}: need T ≥ 2, steps ≥ 1 and positive lr, threshold, ρ")
     x, y = adding_problem(N_TRAIN, cfg.T, torch.Generator().manual_seed(cfg.seed))  # (N, T, 2), (N, 1)

@@ -306,9 +306,9 @@ QUESTIONS: dict[str, dict] = {
             "it stays at the 1/6 baseline",
         ],
         "answer": "it blows up to inf/NaN within 50 steps",
-        # the explanation is read from the preset's result: rnn_question(result)
+        # on the preset's own view the explanation is read from its result: rnn_question(result)
         "explanation": "Each large step lands where the next gradient is larger, and the loss multiplies until it "
-        "overflows.",
+        "overflows. Press **explodes** to see the step at which it does, and what the clipped runs did.",
     },
     "vector": {
         "question": "g = (3, 1) and η = 1. By how much does clipping by value turn its direction?",

@@ -20,14 +20,16 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-import torch
-from torch import nn
 
+from gradviz import lazy
 from gradviz.data import load_dataset
-from gradviz.nets import MLP
 from gradviz.probe import LayerProbe
 from gradviz.results import Result
 from gradviz.train import ProgressFn, TrainConfig, train
+
+# Imported at first use (a live run): the page that shows precomputed results never loads torch.
+torch = lazy.module("torch")
+nn = lazy.module("torch.nn")
 
 N_RECORDS = 32  # recorded steps per run: detailed curves, and probing costs < 15% of training (bench/)
 
@@ -88,6 +90,8 @@ def held_out(x_test: torch.Tensor, y_test: torch.Tensor) -> Callable[[nn.Module]
 
 def run(cfg: Config, on_step: ProgressFn | None = None) -> Result:
     """Train the MLP of `cfg` on the dataset of `cfg`, recording every layer's gradients."""
+    from gradviz.nets import MLP  # torch's nn.Module: imported when a run starts
+
     data = load_dataset(cfg.dataset)
     x_train = torch.from_numpy(np.array(data.x_train, dtype=np.float32))  # (n_train, 784) or (n_train, 64)
     y_train = torch.from_numpy(np.array(data.y_train, dtype=np.int64))  # (n_train,)

@@ -87,7 +87,7 @@ def chain_chart(chain: pd.DataFrame) -> alt.Chart:
     units = ["linear", "tanh"]
     data = _floored(chain)
     base = alt.Chart(data).encode(
-        x=alt.X("t:Q", title="step t (number of factors multiplied)"),
+        x=alt.X("t:Q", title="step t (number of factors multiplied)", axis=alt.Axis(tickMinStep=1)),
         y=alt.Y("shown:Q", scale=log_axis_scale(), axis=sci_axis("|∂h_t / ∂h_0|")),
         color=alt.Color("unit:N", scale=alt.Scale(domain=units, range=palette(2)), title="unit"),
         strokeDash=alt.StrokeDash("unit:N", scale=alt.Scale(domain=units, range=dashes(2)), title="unit"),
@@ -98,8 +98,8 @@ def chain_chart(chain: pd.DataFrame) -> alt.Chart:
             alt.Tooltip("product:Q", title="∂h_t/∂h_0", format=".3e"),
         ],
     )
-    # the products, one line per unit
-    lines = base.mark_line(strokeWidth=2.5)
+    # the products, one line per unit, with a dot per step (so a short chain shows its few steps)
+    lines = base.mark_line(strokeWidth=2.5, point=alt.OverlayMarkDef(size=14))
     # where a product neither grows nor shrinks
     one = alt.Chart(_inline({"y": 1.0})).mark_rule(color="#999999", strokeDash=[2, 2]).encode(y=alt.Y("y:Q"))
     return alt.layer(lines, one, height=CHART_HEIGHT)
@@ -218,7 +218,7 @@ def lyapunov_chart(table: pd.DataFrame, r: float, r_min: float = 2.5) -> alt.Cha
                 title="r",
                 scale=alt.Scale(domain=[float(table["r"].min()), float(table["r"].max())], nice=False),
             ),
-            y=alt.Y("shown:Q", title="Lyapunov exponent λ (drawn ≥ −5)"),
+            y=alt.Y("shown:Q", title="Lyapunov exponent λ"),  # drawn ≥ −5; the tooltip says −∞ where it is
             tooltip=[alt.Tooltip("r:Q", format=".4f"), alt.Tooltip("label:N", title="λ")],
         )
     )

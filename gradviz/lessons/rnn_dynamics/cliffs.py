@@ -131,6 +131,7 @@ def cliff_curves(
     frame["abs_grad_b"] = frame["grad_b"].abs()
     here_loss, here_gw, here_gb = rnn_unit_loss_grad(cfg.w, cfg.b, cfg.T, cfg.target, cfg.h0)
     on_loss = frame[frame["curve"].str.startswith("loss")]
+    on_cost = frame[frame["curve"].str.startswith("cost")]
     has_cliff = math.isfinite(b_star) and b_min <= b_star <= b_max
     meta = {
         "b_boundary": b_star if math.isfinite(b_star) else None,
@@ -139,6 +140,7 @@ def cliff_curves(
         "saddle_node_b": float(saddle_node_bias(cfg.w)) if cfg.w > 1 else None,
         "b_steepest": float(on_loss.loc[on_loss["abs_grad_b"].idxmax(), "b"]),
         "max_abs_grad_b": float(on_loss["abs_grad_b"].max()),
+        "max_abs_cost_slope": float(on_cost["abs_grad_b"].max()),
         "loss": float(here_loss),
         "grad_w": float(here_gw),
         "grad_b": float(here_gb),

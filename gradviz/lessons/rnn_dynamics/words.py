@@ -57,15 +57,24 @@ def _size_word(x: float, small: float = 1e-2, large: float = 1e2) -> str:
 
 def chain_words(cfg: ChainConfig, meta: dict) -> dict:
     lin, tan = meta["linear"], meta["tanh"]
+    zero = cfg.w == 0.0  # every factor is w·(…) = 0: both products are exactly 0, not an underflow
+
+    def size(x: float) -> str:
+        return "0 (exactly)" if zero else format_size(x)
+
+    def tex(x: float) -> str:
+        return "0" if zero else latex_size(x)
+
+    mean = "0" if zero else f"{meta['tanh_mean_factor']:.3f}"
     verdict = (
         f"**Linear unit: {_size_word(lin)}.** {cfg.T} factor{'s' if cfg.T > 1 else ''} of w = {cfg.w:g} multipl{'y' if cfg.T > 1 else 'ies'} to "
-        f"{format_size(lin)}. **tanh unit: {_size_word(tan)}.** The same w, but every factor is also multiplied by "
-        f"1 − h_t² (geometric mean of the factors {meta['tanh_mean_factor']:.3f}), so the product is {format_size(tan)}."
+        f"{size(lin)}. **tanh unit: {_size_word(tan)}.** The same w, but every factor is also multiplied by "
+        f"1 − h_t² (geometric mean of the factors {mean}), so the product is {size(tan)}."
     )
     latex = [
-        rf"\frac{{\partial h_T}}{{\partial h_0}} = \prod_{{t=1}}^{{T}} w = w^{{T}} = {cfg.w:g}^{{{cfg.T}}} = {latex_size(lin)}",
+        rf"\frac{{\partial h_T}}{{\partial h_0}} = \prod_{{t=1}}^{{T}} w = w^{{T}} = {cfg.w:g}^{{{cfg.T}}} = {tex(lin)}",
         rf"\frac{{\partial h_T}}{{\partial h_0}} = \prod_{{t=1}}^{{T}} w\,(1-h_t^2) "
-        rf"= {meta['tanh_mean_factor']:.3f}^{{{cfg.T}}} = {latex_size(tan)} \quad (\tanh\text{{ unit, }} h_0 = {cfg.h0:g})",
+        rf"= {mean}^{{{cfg.T}}} = {tex(tan)} \quad (\tanh\text{{ unit, }} h_0 = {cfg.h0:g})",
         rf"\text{{the lecture's }} w^{{T-1}} \text{{ at }} T = {cfg.T}: \; {cfg.w:g}^{{{cfg.T - 1}}} = {latex_size(meta['lecture_formula'])}",
     ]
     explain = (
@@ -77,8 +86,8 @@ def chain_words(cfg: ChainConfig, meta: dict) -> dict:
     )
     # the headline numbers: (label, value as shown, help)
     readouts = [
-        ("linear: ∂h_T/∂h_0 = w^T", format_size(lin), None),
-        ("tanh: ∂h_T/∂h_0", format_size(tan), f"h_0 = {cfg.h0:g}, b = {cfg.b:g}"),
+        ("linear: ∂h_T/∂h_0 = w^T", size(lin), None),
+        ("tanh: ∂h_T/∂h_0", size(tan), f"h_0 = {cfg.h0:g}, b = {cfg.b:g}"),
         ("lecture's w^(T−1)", format_size(meta["lecture_formula"]), "the lecture's indexing, see below"),
     ]
     return {"verdict": verdict, "latex": latex, "explain": explain, "readouts": readouts}
@@ -343,17 +352,23 @@ def cliff_words(cfg: CliffConfig, meta: dict) -> dict:
         r"\frac{\partial h_t}{\partial b} = (1-h_t^2)\Big(1 + w\,\frac{\partial h_{t-1}}{\partial b}\Big),\qquad "
         rf"\frac{{\partial L}}{{\partial b}} = (h_T - y)\,\frac{{\partial h_T}}{{\partial b}} = {latex_size(meta['grad_b'])}",
     ]
+    steep, cost = meta["max_abs_grad_b"], meta["max_abs_cost_slope"]
+    smoother = (
+        f"is much smoother, as the lecture says (its steepest slope here is {format_size(cost)} against the single "
+        f"start's {format_size(steep)}): each start has its cliff elsewhere, so the average climbs in small steps"
+        if steep > 10 * cost
+        else f"is here about as steep as the single start's loss (steepest slopes {format_size(cost)} and "
+        f"{format_size(steep)}): with no sharp cliff there is nothing for the average to smooth"
+    )
     explain = (
-        "The loss L = ½(h_T − target)² is flat on each side (h_T sits at one attractor or the other) and jumps "
-        "where the start h_0 crosses a basin boundary of section 3, or where the attractor it was heading for "
-        "disappears (1 < w < 1/(1 − h_0²)). The cost, the loss averaged over "
-        f"{len(COST_STARTS)} starts spread across (−0.9, 0.9), is much smoother, as the lecture says: each start "
-        "has its cliff elsewhere, so the average climbs in small steps. Its slope is measured on the averaged "
-        f"curve (differences over b ± {COST_SLOPE_HALF_WIDTH:g}, wider than the steps); averaging the starts' own "
-        "gradients would not do, since each is tiny almost everywhere and huge "
-        "on its cliff. That is why cliffs make the true cost gradient hard to estimate. In the maps, the white "
-        "dashed curve is where the cliff runs in (w, b) (the basin boundary b = atanh(h_0) − w h_0, continued by "
-        "the saddle-node fold) and the cross is your (w, b)."
+        "The loss L = ½(h_T − target)² is flat where h_T sits at an attractor, and jumps where the start h_0 "
+        "crosses a basin boundary of section 3, or where the attractor it was heading for disappears "
+        f"(1 < w < 1/(1 − h_0²)). The cost, the loss averaged over {len(COST_STARTS)} starts spread across "
+        f"(−0.9, 0.9), {smoother}. Its slope is measured on the averaged curve (differences over "
+        f"b ± {COST_SLOPE_HALF_WIDTH:g}, wider than the steps); averaging the starts' own gradients would not do, "
+        "since each is tiny almost everywhere and huge on its cliff. That is why cliffs make the true cost "
+        "gradient hard to estimate. In the maps, the white dashed curve is where the cliff runs in (w, b) (the "
+        "basin boundary b = atanh(h_0) − w h_0, continued by the saddle-node fold) and the cross is your (w, b)."
     )
     readouts = [
         ("loss at your (w, b)", f"{meta['loss']:.4f}", None),
@@ -418,7 +433,8 @@ def many_words(cfg: ManyConfig, meta: dict) -> dict:
         "W is not orthogonal: ‖W‖₂ exceeds ρ, so products can grow or shrink by a modest factor before the "
         "ρ^T trend takes over. **Forward squashes, backward is linear**: tanh keeps every h_t in (−1, 1), but "
         "∂h_T/∂h_0 is a product of matrices diag(tanh′) W, and the state only sets the slopes in it. Above "
-        "ρ = 1 the state grows and its slopes fall, and over a long run ρ⟨tanh′⟩ settles near 1 (the readout); "
+        "ρ = 1 the state grows and its slopes fall; in a wide network (n = 64) ρ⟨tanh′⟩ then settles within a few "
+        "percent of 1 over a long run (the readout), in a narrow one less tightly; "
         "whether the product then grows or shrinks is decided by how the factors line up, not by their average "
         "size. For large random networks with gain above 1 it grows (chaos, Sompolinsky et al. 1988). Try "
         "ρ = 1.5, T = 200 and a few seeds."
