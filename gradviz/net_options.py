@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Literal
 
 Activation = Literal["sigmoid", "tanh", "relu", "gelu"]
-Init = Literal["normal", "default", "xavier", "kaiming", "orthogonal"]
+Init = Literal["normal", "default", "lecun", "glorot", "he", "orthogonal"]
 
 ACTIVATIONS: tuple[str, ...] = ("sigmoid", "tanh", "relu", "gelu")
-INITS: tuple[str, ...] = ("normal", "default", "xavier", "kaiming", "orthogonal")
+INITS: tuple[str, ...] = ("normal", "default", "lecun", "glorot", "he", "orthogonal")

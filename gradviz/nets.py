@@ -3,15 +3,19 @@
 - MLP of any depth and width (the deep-nets lesson; Suresh 2016's MNIST experiment).
 - A tanh RNN whose recurrent matrix is scaled to a chosen spectral radius (the clipping lesson).
 
-Initializations (fan_in = inputs of a layer, fan_out = outputs):
+Initializations, each named for exactly what its paper defines (fan_in = inputs of a layer, fan_out = outputs).
+None is multiplied by an activation-dependent gain: the name alone says what is drawn.
 - "normal":     W ~ N(0, 1), the "Gaussian with standard deviation one" of Suresh (2016).
-- "default":    PyTorch's nn.Linear default, U(-1/sqrt(fan_in), 1/sqrt(fan_in)) (kaiming_uniform with a=sqrt(5)).
-- "xavier":     Glorot & Bengio (2010), U(±sqrt(6/(fan_in+fan_out))), keeps Var roughly constant both ways
-                for tanh-like units near 0. https://proceedings.mlr.press/v9/glorot10a.html
-- "kaiming":    He et al. (2015), N(0, 2/fan_in), compensates ReLU zeroing half its inputs.
-                https://arxiv.org/abs/1502.01852
-- "orthogonal": Saxe et al. (2014), a random orthogonal matrix: every singular value is exactly 1.
-                https://arxiv.org/abs/1312.6120
+- "default":    PyTorch's nn.Linear default, U(±1/sqrt(fan_in)), so Var(W) = 1/(3 fan_in); its bias likewise.
+- "lecun":      LeCun et al. (1998), "Efficient BackProp" §4.6: N(0, 1/fan_in).
+- "glorot":     Glorot & Bengio (2010), eq. 16, "normalized initialization": U(±sqrt(6/(fan_in+fan_out))),
+                so Var(W) = 2/(fan_in+fan_out), the compromise between keeping the forward variance
+                (fan_in Var(W) = 1) and the backward variance (fan_out Var(W) = 1) for units linear near 0.
+                https://proceedings.mlr.press/v9/glorot10a.html
+- "he":         He et al. (2015), eq. 10: N(0, 2/fan_in), which makes up for ReLU zeroing half its inputs
+                (½ fan_in Var(W) = 1). https://arxiv.org/abs/1502.01852
+- "orthogonal": Saxe et al. (2014): a random (semi-)orthogonal matrix with gain 1, every singular value
+                exactly 1. https://arxiv.org/abs/1312.6120
 Biases start at zero for every scheme except "default", which keeps PyTorch's own bias init.
 """
 
@@ -30,14 +34,26 @@ def activation_module(name: str) -> nn.Module:
     return {"sigmoid": nn.Sigmoid, "tanh": nn.Tanh, "relu": nn.ReLU, "gelu": nn.GELU}[name]()
 
 
-def init_linear(layer: nn.Linear, scheme: str, activation: str, generator: torch.Generator) -> None:
-    """Re-initialize one linear layer in place with the named scheme.
+def weight_variance(scheme: str, fan_in: int, fan_out: int) -> float:
+    """Var(W_ij) that `scheme` draws from, as its paper defines it (orthogonal: 1/fan_in for a square matrix)."""
+    return {
+        "normal": 1.0,
+        "default": 1.0 / (3 * fan_in),  # U(-a, a) has variance a²/3, a = 1/sqrt(fan_in)
+        "lecun": 1.0 / fan_in,
+        "glorot": 2.0 / (fan_in + fan_out),
+        "he": 2.0 / fan_in,
+        "orthogonal": 1.0 / max(fan_in, fan_out),  # rows (or columns) of unit length: Σ W_ij² = min(fan_in, fan_out)
+    }[scheme]
+
+
+def init_linear(layer: nn.Linear, scheme: str, generator: torch.Generator) -> None:
+    """Re-initialize one linear layer in place with the named scheme (no activation-dependent gain).
 
     Every draw takes an explicit generator: sessions train in threads of one process, so the global
     RNG would make one student's run depend on another's.
     """
     w = layer.weight  # (fan_out, fan_in)
-    fan_in = w.shape[1]
+    fan_out, fan_in = w.shape
     with torch.no_grad():
         if scheme == "default":
             # W_ij, b_i ~ U(-1/sqrt(fan_in), 1/sqrt(fan_in)): what nn.Linear.reset_parameters draws
@@ -49,26 +65,23 @@ def init_linear(layer: nn.Linear, scheme: str, activation: str, generator: torch
         if scheme == "normal":
             # W_ij ~ N(0, 1)
             nn.init.normal_(w, 0.0, 1.0, generator=generator)
-        elif scheme == "xavier":
-            # W_ij ~ U(-a, a),  a = gain * sqrt(6 / (fan_in + fan_out))
-            nn.init.xavier_uniform_(w, gain=_gain(activation), generator=generator)
-        elif scheme == "kaiming":
-            # W_ij ~ N(0, gain^2 / fan_in); gain^2 = 2 for ReLU
-            nn.init.normal_(w, 0.0, _gain(activation) / math.sqrt(fan_in), generator=generator)
+        elif scheme == "lecun":
+            # W_ij ~ N(0, 1/fan_in)
+            nn.init.normal_(w, 0.0, math.sqrt(1.0 / fan_in), generator=generator)
+        elif scheme == "glorot":
+            # W_ij ~ U(-a, a),  a = sqrt(6 / (fan_in + fan_out)),  so Var(W) = a²/3 = 2 / (fan_in + fan_out)
+            bound = math.sqrt(6.0 / (fan_in + fan_out))
+            w.uniform_(-bound, bound, generator=generator)
+        elif scheme == "he":
+            # W_ij ~ N(0, 2/fan_in)
+            nn.init.normal_(w, 0.0, math.sqrt(2.0 / fan_in), generator=generator)
         elif scheme == "orthogonal":
-            # W = gain * Q,  Q^T Q = I (rows or columns orthonormal)
-            nn.init.orthogonal_(w, gain=_gain(activation), generator=generator)
+            # W = Q,  Q Qᵀ = I or Qᵀ Q = I (gain 1: every singular value is 1)
+            nn.init.orthogonal_(w, gain=1.0, generator=generator)
         else:
             raise ValueError(f"unknown init {scheme!r}; choose from {INITS}")
         if layer.bias is not None:
             layer.bias.zero_()
-
-
-def _gain(activation: str) -> float:
-    """The recommended gain: the factor that undoes the activation's average shrinking of variance."""
-    if activation == "gelu":
-        return math.sqrt(2.0)  # close to ReLU's: GELU passes about half its input for large |z|
-    return nn.init.calculate_gain(activation)
 
 
 class MLP(nn.Module):
@@ -92,7 +105,7 @@ class MLP(nn.Module):
         self.hidden = nn.ModuleList(activation_module(activation) for _ in range(depth))
         self.activation = activation
         for layer in self.linears:
-            init_linear(layer, init, activation, generator)
+            init_linear(layer, init, generator)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:  # x: (batch, n_in)
         h = x

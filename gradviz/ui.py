@@ -14,6 +14,7 @@ import decimal
 import functools
 import inspect
 import math
+import os
 import re
 import textwrap
 import unicodedata
@@ -251,8 +252,10 @@ def number(
 # not a hash. Every cache is bounded by entries (charts, specs and helpers also expire an hour after they
 # were made), so a day of distinct settings cannot grow without limit: at most a few hundred MB.
 
-# Live runs: at most one per core at a time, first come first served, one run per distinct key.
-GATE = gate.Gate(keep=64)
+# Live runs: at most one per core at a time (GRADVIZ_LIVE_RUNS sets another limit), first come first
+# served, one run per distinct key. Runs are threads of this process: small nets spend most of a step in
+# Python, under the GIL, so two at once may train no faster than one after the other (bench/).
+GATE = gate.Gate(slots=int(os.environ.get("GRADVIZ_LIVE_RUNS", "0")) or None, keep=64)
 
 
 def _remember_result(result: Result) -> Result:

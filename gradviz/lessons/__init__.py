@@ -32,8 +32,8 @@ LESSONS: tuple[Lesson, ...] = (
         "app_pages/deep_nets.py",
         "Vanishing gradients in deep nets",
         ":material/stacked_line_chart:",
-        "Train a deep network on real MNIST digits and watch its first layer receive a hundred-thousandth "
-        "of the gradient its last layer gets, then fix it with ReLU and a better initialization.",
+        "Train a deep network on real MNIST digits, measure the factor each layer multiplies the gradient by "
+        "on its way back, and see which activation and initialization keep that factor near 1.",
     ),
     Lesson(
         "app_pages/rnn_dynamics.py",

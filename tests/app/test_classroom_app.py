@@ -22,9 +22,9 @@ from gradviz import lessons
 VISITS = [
     # deep nets: presets (precomputed) and two small live runs, all different
     ("app_pages/deep_nets.py", {}),
-    ("app_pages/deep_nets.py", {"activation": "relu", "init": "kaiming"}),
+    ("app_pages/deep_nets.py", {"activation": "relu", "init": "he"}),
     ("app_pages/deep_nets.py", {"activation": "tanh"}),
-    ("app_pages/deep_nets.py", {"init": "xavier"}),
+    ("app_pages/deep_nets.py", {"init": "glorot"}),
     ("app_pages/deep_nets.py", {"depth": "12"}),
     ("app_pages/deep_nets.py", {"depth": "1", "width": "16", "epochs": "1", "seed": "901"}),
     ("app_pages/deep_nets.py", {"depth": "2", "width": "16", "epochs": "1", "seed": "902"}),

@@ -7,7 +7,7 @@ import pytest
 import torch
 from torch import nn
 
-from gradviz.nets import MLP, TanhRNN, init_linear, scale_to_spectral_radius
+from gradviz.nets import MLP, TanhRNN, scale_to_spectral_radius
 from gradviz.probe import LayerProbe, activation_derivative
 from gradviz.train import TrainConfig, train
 
@@ -19,32 +19,14 @@ def _gen(seed=0):
 # -- initializations ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu", "gelu"])
-def test_init_statistics(activation):
-    fan_in, fan_out = 400, 300
-    layer = nn.Linear(fan_in, fan_out)
-    init_linear(layer, "normal", activation, _gen())
-    assert layer.weight.std().item() == pytest.approx(1.0, rel=0.02)
-    init_linear(layer, "default", activation, _gen())
-    assert layer.weight.abs().max().item() <= 1 / math.sqrt(fan_in)
-    assert layer.weight.std().item() == pytest.approx(1 / math.sqrt(3 * fan_in), rel=0.03)  # U(-a, a): a/√3
-    init_linear(layer, "kaiming", activation, _gen())
-    gain = {"relu": math.sqrt(2), "gelu": math.sqrt(2), "tanh": 5 / 3, "sigmoid": 1.0}[activation]
-    assert layer.weight.std().item() == pytest.approx(gain / math.sqrt(fan_in), rel=0.03)
-    assert layer.bias.abs().max().item() == 0.0
-    init_linear(layer, "xavier", activation, _gen())
-    bound = gain * math.sqrt(6 / (fan_in + fan_out))
-    assert layer.weight.abs().max().item() <= bound + 1e-6
-    init_linear(layer, "orthogonal", activation, _gen())
-    w = layer.weight / gain  # (300, 400): orthonormal rows
-    assert torch.allclose(w @ w.T, torch.eye(fan_out), atol=1e-4)
+# (each scheme against its paper's definition: tests/unit/test_deep_nets_inits.py)
 
 
 def test_models_are_seeded_by_their_generator_not_the_global_rng():
-    a = MLP(20, 8, 3, 4, "tanh", "xavier", _gen(7))
+    a = MLP(20, 8, 3, 4, "tanh", "glorot", _gen(7))
     torch.manual_seed(123)  # disturbing the global RNG must change nothing
-    b = MLP(20, 8, 3, 4, "tanh", "xavier", _gen(7))
-    c = MLP(20, 8, 3, 4, "tanh", "xavier", _gen(8))
+    b = MLP(20, 8, 3, 4, "tanh", "glorot", _gen(7))
+    c = MLP(20, 8, 3, 4, "tanh", "glorot", _gen(8))
     for pa, pb in zip(a.parameters(), b.parameters(), strict=True):
         assert torch.equal(pa, pb)
     assert not torch.equal(a.linears[0].weight, c.linears[0].weight)
@@ -102,7 +84,7 @@ def test_probe_records_what_autograd_computes():
 
 
 def test_dead_relu_units_are_counted():
-    model = MLP(5, 6, 1, 2, "relu", "kaiming", _gen(0))
+    model = MLP(5, 6, 1, 2, "relu", "he", _gen(0))
     with torch.no_grad():
         model.linears[0].bias[:3] = -100.0  # three of six units can never fire
         model.linears[0].bias[3:] = 100.0  # and three always do
@@ -126,7 +108,7 @@ def test_training_is_deterministic_and_learns():
     x, y = _task()
     logs = []
     for _ in range(2):
-        model = MLP(10, 16, 2, 2, "relu", "kaiming", _gen(1))
+        model = MLP(10, 16, 2, 2, "relu", "he", _gen(1))
         logs.append(train(model, x, y, nn.functional.cross_entropy, TrainConfig(lr=0.3, epochs=20, batch=32, seed=3)))
     assert logs[0].steps.equals(logs[1].steps)
     loss = logs[0].steps[logs[0].steps.quantity == "loss"].value
@@ -148,6 +130,6 @@ def test_divergence_is_reported_with_its_step():
 def test_progress_callback_reaches_one():
     x, y = _task()
     seen = []
-    model = MLP(10, 8, 1, 2, "tanh", "xavier", _gen(0))
+    model = MLP(10, 8, 1, 2, "tanh", "glorot", _gen(0))
     train(model, x, y, nn.functional.cross_entropy, TrainConfig(epochs=2, batch=32), on_step=lambda f, m: seen.append(f))
     assert seen == sorted(seen) and seen[-1] == 1.0

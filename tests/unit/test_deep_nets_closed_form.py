@@ -26,7 +26,9 @@ def test_diagonal_chain_gradient_matches_autograd(depth):
     loss = 0.5 * (y_hat - y) ** 2
     loss.backward()
     assert diagonal_chain_output(diag, w_out, x) == pytest.approx(y_hat.item(), rel=1e-12)
-    assert diagonal_chain_grad_w11_first(diag, w_out, x, y) == pytest.approx(ws[0].grad[0, 0].item(), rel=1e-10)
+    assert diagonal_chain_grad_w11_first(diag, w_out, x, y) == pytest.approx(
+        ws[0].grad[0, 0].item(), rel=1e-10
+    )
 
 
 def test_uniform_chain_is_a_power():

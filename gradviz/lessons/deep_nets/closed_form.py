@@ -37,7 +37,9 @@ def diagonal_chain_grad_w11_first(diag: np.ndarray, w_out: np.ndarray, x: np.nda
     return float((y_hat - y) * w_out[0] * np.prod(diag[1:, 0]) * x[0])
 
 
-def diagonal_chain_uniform(depth: int, w: float, x1: float = 1.0, x2: float = 1.0, y: float = 0.0) -> dict[str, float]:
+def diagonal_chain_uniform(
+    depth: int, w: float, x1: float = 1.0, x2: float = 1.0, y: float = 0.0
+) -> dict[str, float]:
     """The chain with every weight equal to w: ŷ = w^L (x₁ + x₂) and ∂L/∂w₁₁⁽¹⁾ = (ŷ − y) w^(L−1) x₁."""
     diag = np.full((depth - 1, 2), w, dtype=float)
     w_out = np.array([w, w], dtype=float)
@@ -67,7 +69,9 @@ def _act(name: str, a: float) -> tuple[float, float]:
     raise ValueError(f"unknown activation {name!r}")
 
 
-def scalar_chain(weights: np.ndarray, activation: str = "sigmoid", x: float = 1.0, y: float = 0.0) -> pd.DataFrame:
+def scalar_chain(
+    weights: np.ndarray, activation: str = "sigmoid", x: float = 1.0, y: float = 0.0
+) -> pd.DataFrame:
     """Per-layer table of the chain z_ℓ = f(W_ℓ z_{ℓ−1}): one row per layer ℓ with columns
     layer, weight, a (pre-activation), fprime = f'(a_ℓ), factor = f'(a_ℓ)·W_ℓ, and grad = ∂L/∂W_ℓ."""
     n = len(weights)
@@ -96,3 +100,10 @@ def scalar_chain(weights: np.ndarray, activation: str = "sigmoid", x: float = 1.
             "grad": grads,
         }
     )
+
+
+def chain_factors(chain: pd.DataFrame) -> tuple[float, float]:
+    """(largest |f'(a_ℓ)·W_ℓ|, Π_{ℓ=2}^{n} f'(a_ℓ)·W_ℓ) of a `scalar_chain` table: the factors the chain rule multiplies."""
+    factors = chain.factor.to_numpy()
+    with np.errstate(over="ignore", under="ignore"):
+        return float(np.abs(factors).max()), float(np.prod(factors[1:]))
