@@ -50,6 +50,13 @@ LESSONS: tuple[Lesson, ...] = (
         "blows up without clipping and keeps training with it, and measure how much it learned.",
     ),
     Lesson(
+        "app_pages/lstm.py",
+        "LSTM gates and the constant error carousel",
+        ":material/memory:",
+        "Slide one LSTM cell's gates, measure how far back the gradient reaches through a tanh RNN, an IRNN and "
+        "an LSTM, and train all three on a task whose answer lies far back in the sequence.",
+    ),
+    Lesson(
         "app_pages/resnet.py",
         "Residual connections",
         ":material/alt_route:",
@@ -65,6 +72,8 @@ LESSONS: tuple[Lesson, ...] = (
 EXPERIMENTS: dict[str, str] = {
     "deep_nets": "gradviz.lessons.deep_nets.experiment",
     "clipping": "gradviz.lessons.clipping.experiment",
+    "lstm": "gradviz.lessons.lstm.experiment",
+    "lstm_reach": "gradviz.lessons.lstm.reach_experiment",
     "resnet": "gradviz.lessons.resnet.experiment",
     "resnet_jacobian": "gradviz.lessons.resnet.jacobian",
 }

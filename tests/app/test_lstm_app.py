@@ -1,0 +1,164 @@
+"""The "LSTM gates" lesson through Streamlit's AppTest: the default view renders from precomputed results
+with its verdicts, every control is moved to its extremes (live runs kept small), the over-budget settings
+are refused with an estimate instead of training, the question reveals its computed answer, and malformed
+links fall back to the defaults with a notice. After every run: no exception element, no error."""
+
+from __future__ import annotations
+
+import pytest
+from apptest_support import open_page
+from streamlit.testing.v1 import AppTest
+
+PAGE = "app_pages/lstm.py"
+CELL = {"i": (0.0, 1.0), "f": (0.0, 1.0), "o": (0.0, 1.0), "g": (-1.0, 1.0), "c_prev": (-3.0, 3.0)}
+
+
+def _assert_clean(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def _open(**params: str) -> AppTest:
+    at = open_page(PAGE, timeout=900, **params)
+    _assert_clean(at)
+    return at
+
+
+def _text(at: AppTest) -> str:
+    return " ".join(m.value for m in at.markdown)
+
+
+def _metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+@pytest.fixture(scope="module")
+def page() -> AppTest:
+    return _open()
+
+
+def test_default_view(page):
+    text, m = _text(page), _metrics(page)
+    headers = [h.value.split(" · ")[0] for h in page.header]
+    assert headers == ["1", "2", "3"]
+    assert any(s.value.startswith("4 · Inside") for s in page.subheader)
+    # section 1: i = f = 1 is "add": c = 1 + 0.5
+    assert m["new cell c"] == "1.500" and m["regime"] == "add" and m["∂c/∂c_prev"] == "1.00"
+    # section 2: σ(1) and its half-life
+    assert m["retention σ(b_f)"] == "0.731" and m["half-life"].endswith("steps")
+    # section 3 in its regime: the LSTM solved the adding problem, the tanh RNN stayed at the baseline
+    assert "**LSTM** solved it" in text and "**tanh RNN** stayed at the baseline" in text
+    assert "Marked positions" in text and "The forget-bias trick" not in text  # a subheader, not markdown
+    assert len(page.get("vega_lite_chart")) == 6
+    assert len(page.latex) >= 10
+
+
+def test_cell_controls_at_their_extremes():
+    at = _open()
+    for end in (0, 1):
+        for key, bounds in CELL.items():
+            at.slider(key=key).set_value(bounds[end])
+        at.run()
+        _assert_clean(at)
+    # the lecture's exercise: i = 0, f = 1 passes the cell and its gradient unchanged
+    at.slider(key="i").set_value(0.0)
+    at.slider(key="f").set_value(1.0)
+    at.radio(key="notation").set_value("notes")
+    at.run()
+    _assert_clean(at)
+    assert "unchanged" in _text(at) and _metrics(at)["regime"] == "remember"
+    assert any("rem" in x.value for x in at.latex)
+    at.slider(key="f").set_value(0.0).run()
+    _assert_clean(at)
+    assert "**nothing**" in _text(at) and _metrics(at)["regime"] == "erase"
+
+
+@pytest.mark.parametrize("end", [0, 1], ids=["minimum", "maximum"])
+def test_reach_controls_at_their_extremes(end):
+    at = _open()
+    at.slider(key="reach_T").set_value(400 if end else 5)
+    at.slider(key="forget_bias").set_value(5.0 if end else -2.0)
+    at.select_slider(key="hidden").set_value(64 if end else 8)
+    at.number_input(key="reach_seed").set_value(9999 if end else 0)
+    at.run()
+    _assert_clean(at)
+    assert _metrics(at)["retention σ(b_f)"] == ("0.993" if end else "0.119")
+    assert "Measured over T = " + ("400" if end else "5") in _text(at)
+
+
+def test_small_live_runs_and_both_tasks():
+    at = _open()
+    at.slider(key="learn_T").set_value(10)
+    at.slider(key="steps").set_value(100)
+    at.select_slider(key="lr").set_value(0.05)
+    at.number_input(key="learn_seed").set_value(9999)
+    at.select_slider(key="learn_forget_bias").set_value(-1.0)
+    at.run()
+    _assert_clean(at)
+    assert "T = 10" in _text(at)
+    at.selectbox(key="task").set_value("order")
+    at.selectbox(key="models").set_value("rnn+irnn")
+    at.select_slider(key="lr").set_value(0.002)
+    at.run()
+    _assert_clean(at)
+    assert "temporal-order task" in _text(at) and any("Add the LSTM" in i.value for i in at.info)
+
+
+def test_large_settings_show_an_estimate_and_are_capped():
+    at = _open()
+    at.slider(key="learn_T").set_value(200)
+    at.slider(key="steps").set_value(3000)
+    at.run()
+    _assert_clean(at)
+    assert any("largest run this shared server trains live" in i.value for i in at.info)
+    assert not any(b.key == "lstm-train" for b in at.button)
+    at.slider(key="learn_T").set_value(100)
+    at.slider(key="steps").set_value(1500)
+    at.selectbox(key="models").set_value("lstm")
+    at.run()
+    _assert_clean(at)
+    info = " ".join(i.value for i in at.info)
+    assert "larger than the default" in info and at.button(key="lstm-train").label.startswith(
+        "Train live (about"
+    )
+
+
+def test_presets_and_question():
+    at = _open()
+    next(b for b in at.button if b.label == "PyTorch's zero bias").click().run()
+    _assert_clean(at)
+    assert at.slider(key="forget_bias").value == 0.0 and _metrics(at)["retention σ(b_f)"] == "0.500"
+    next(b for b in at.button if b.label == "temporal order").click().run()
+    _assert_clean(at)
+    assert at.selectbox(key="task").value == "order" and "temporal-order task" in _text(at)
+    radio = next(r for r in at.radio if r.key == "predict-lstm-cell-guess")
+    radio.set_value("It passes unchanged: exactly 1").run()
+    _assert_clean(at)
+    assert any(s.value.startswith("Right") for s in at.success)
+
+
+def test_malformed_links_fall_back_with_a_notice():
+    at = _open(
+        i="banana",
+        f="2",
+        reach_T="99999",
+        hidden="7",
+        task="copy",
+        models="gru",
+        learn_seed="-3",
+        notation="x",
+    )
+    notices = " ".join(w.value for w in at.warning)
+    for bad in (
+        "i=banana",
+        "f=2",
+        "reach_T=99999",
+        "hidden=7",
+        "task=copy",
+        "models=gru",
+        "learn_seed=-3",
+        "notation=x",
+    ):
+        assert bad in notices
+    assert at.slider(key="i").value == 1.0 and at.slider(key="reach_T").value == 100
+    assert at.selectbox(key="task").value == "adding" and "**LSTM** solved it" in _text(at)

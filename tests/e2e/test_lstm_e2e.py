@@ -1,0 +1,60 @@
+"""The LSTM lesson in a real browser: a shared link with the lecture's exercise (i = 0, f = 1) shows the
+"remember" regime and the unchanged gradient, a reach preset lands in the URL and re-measures only its
+section, and no exception appears; light and dark screenshots of the default view are saved."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from e2e_support import SCRIPT_DONE, VIEWPORT, full_screenshot
+from test_browser import EXCEPTION, RENDER_TIMEOUT_MS
+
+pytestmark = pytest.mark.e2e
+
+
+def _open(browser, url: str, scheme: str = "light"):
+    context = browser.new_context(viewport=VIEWPORT, color_scheme=scheme)
+    page = context.new_page()
+    page.goto(url, wait_until="domcontentloaded")
+    page.wait_for_selector(SCRIPT_DONE, timeout=RENDER_TIMEOUT_MS)
+    page.locator("[data-testid='stHeading'] h1").first.wait_for(timeout=RENDER_TIMEOUT_MS)
+    _settle(page)
+    return context, page
+
+
+def _settle(page) -> None:
+    page.wait_for_timeout(400)
+    page.wait_for_selector(SCRIPT_DONE, timeout=RENDER_TIMEOUT_MS)
+
+
+def test_exercise_link_and_reach_preset(app_url, browser, screenshots_dir):
+    context, page = _open(browser, app_url + "/lstm?i=0.0&f=1.0")
+    try:
+        assert page.locator(EXCEPTION).count() == 0
+        regime = page.locator("[data-testid='stMetric']", has_text="regime").first
+        assert "remember" in regime.inner_text()
+        assert page.get_by_text("passes back unchanged", exact=False).count() >= 1
+        button = page.locator(
+            ".st-key-reach-PyTorch\\'s\\ zero\\ bias button, button:has-text(\"PyTorch's zero bias\")"
+        ).first
+        button.scroll_into_view_if_needed()
+        button.click()
+        _settle(page)
+        params = {k: v[0] for k, v in parse_qs(urlparse(page.url).query).items()}
+        assert float(params.get("forget_bias", "nan")) == 0.0, page.url
+        retention = page.locator("[data-testid='stMetric']", has_text="retention").first
+        assert "0.500" in retention.inner_text()
+        assert page.locator(EXCEPTION).count() == 0
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_default_view_screenshots(app_url, browser, screenshots_dir, scheme):
+    context, page = _open(browser, app_url + "/lstm", scheme)
+    try:
+        assert page.locator(EXCEPTION).count() == 0
+        full_screenshot(page, screenshots_dir / f"lstm-default-{scheme}.png")
+    finally:
+        context.close()
