@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import importlib
 import os
 import signal
 import socket
@@ -81,14 +82,31 @@ def _literal_pages(app_source: str) -> list[tuple[str, bool]]:
 
 
 def page_heading(path: Path) -> str | None:
-    """The first literal string passed to `page_header(...)` or `st.title(...)` in a page file."""
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    """The title passed to `page_header(...)` or `st.title(...)` in a page file: a literal string, or a
+    constant of a gradviz module the page imports (e.g. `words.TITLE`), read from that module."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    modules = {}  # local name -> module path, for `from gradviz.x import words [as w]`
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("gradviz"):
+            for alias in node.names:
+                modules[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+    for node in ast.walk(tree):
         if not isinstance(node, ast.Call) or not node.args:
             continue
         name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", None)
         first = node.args[0]
-        if name in ("page_header", "title") and isinstance(first, ast.Constant):
+        if name not in ("page_header", "title"):
+            continue
+        if isinstance(first, ast.Constant):
             return str(first.value)
+        if isinstance(first, ast.Attribute) and isinstance(first.value, ast.Name) and first.value.id in modules:
+            sys.path.insert(0, str(REPO_ROOT))
+            try:
+                module = importlib.import_module(modules[first.value.id])  # a words module: numpy only
+            finally:
+                sys.path.remove(str(REPO_ROOT))
+            value = getattr(module, first.attr, None)
+            return str(value) if isinstance(value, str) else None
     return None
 
 
