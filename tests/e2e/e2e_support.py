@@ -217,3 +217,9 @@ def full_screenshot(page, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(path), full_page=True)
     page.set_viewport_size(size)
+
+
+def settle(page, timeout_ms: int = 120_000) -> None:
+    """After an interaction: give the rerun a moment to start, then wait until the script is done again."""
+    page.wait_for_timeout(400)
+    page.wait_for_selector(SCRIPT_DONE, timeout=timeout_ms)

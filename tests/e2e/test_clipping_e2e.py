@@ -7,25 +7,10 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from e2e_support import SCRIPT_DONE, VIEWPORT, full_screenshot
-from test_browser import EXCEPTION, RENDER_TIMEOUT_MS
+from e2e_support import full_screenshot, settle
+from test_browser import EXCEPTION, open_page
 
 pytestmark = pytest.mark.e2e
-
-
-def _open(browser, url: str):
-    context = browser.new_context(viewport=VIEWPORT)
-    page = context.new_page()
-    page.goto(url, wait_until="domcontentloaded")
-    page.wait_for_selector(SCRIPT_DONE, timeout=RENDER_TIMEOUT_MS)
-    page.locator("[data-testid='stHeading'] h1").first.wait_for(timeout=RENDER_TIMEOUT_MS)
-    _settle(page)
-    return context, page
-
-
-def _settle(page) -> None:
-    page.wait_for_timeout(400)
-    page.wait_for_selector(SCRIPT_DONE, timeout=RENDER_TIMEOUT_MS)
 
 
 def _params(page) -> dict[str, str]:
@@ -39,11 +24,11 @@ def _click_chart(page, key: str, fx: float, fy: float) -> None:
     chart.scroll_into_view_if_needed()
     box = chart.bounding_box()
     page.mouse.click(box["x"] + fx * box["width"], box["y"] + fy * box["height"])
-    _settle(page)
+    settle(page)
 
 
 def test_clicks_set_the_controls_and_the_url(app_url, browser, screenshots_dir):
-    context, page = _open(browser, app_url + "/clipping")
+    context, page = open_page(browser, app_url + "/clipping")
     try:
         assert page.locator(EXCEPTION).count() == 0
         # the loss map: a click inside the plot picks a new start (w0, b0), shown in the URL
@@ -64,7 +49,7 @@ def test_clicks_set_the_controls_and_the_url(app_url, browser, screenshots_dir):
         button.scroll_into_view_if_needed()
         label = button.inner_text()
         button.click()
-        _settle(page)
+        settle(page)
         assert _params(page).get("threshold") == label.split("=")[1].strip()
         assert page.locator(EXCEPTION).count() == 0
         full_screenshot(page, screenshots_dir / "clipping-after-clicks.png")

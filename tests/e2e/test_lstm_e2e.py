@@ -7,29 +7,14 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from e2e_support import SCRIPT_DONE, VIEWPORT, full_screenshot
-from test_browser import EXCEPTION, RENDER_TIMEOUT_MS
+from e2e_support import full_screenshot, settle
+from test_browser import EXCEPTION, open_page
 
 pytestmark = pytest.mark.e2e
 
 
-def _open(browser, url: str, scheme: str = "light"):
-    context = browser.new_context(viewport=VIEWPORT, color_scheme=scheme)
-    page = context.new_page()
-    page.goto(url, wait_until="domcontentloaded")
-    page.wait_for_selector(SCRIPT_DONE, timeout=RENDER_TIMEOUT_MS)
-    page.locator("[data-testid='stHeading'] h1").first.wait_for(timeout=RENDER_TIMEOUT_MS)
-    _settle(page)
-    return context, page
-
-
-def _settle(page) -> None:
-    page.wait_for_timeout(400)
-    page.wait_for_selector(SCRIPT_DONE, timeout=RENDER_TIMEOUT_MS)
-
-
 def test_exercise_link_and_reach_preset(app_url, browser, screenshots_dir):
-    context, page = _open(browser, app_url + "/lstm?i=0.0&f=1.0")
+    context, page = open_page(browser, app_url + "/lstm?i=0.0&f=1.0")
     try:
         assert page.locator(EXCEPTION).count() == 0
         regime = page.locator("[data-testid='stMetric']", has_text="regime").first
@@ -40,7 +25,7 @@ def test_exercise_link_and_reach_preset(app_url, browser, screenshots_dir):
         ).first
         button.scroll_into_view_if_needed()
         button.click()
-        _settle(page)
+        settle(page)
         params = {k: v[0] for k, v in parse_qs(urlparse(page.url).query).items()}
         assert float(params.get("forget_bias", "nan")) == 0.0, page.url
         retention = page.locator("[data-testid='stMetric']", has_text="retention").first
@@ -52,7 +37,7 @@ def test_exercise_link_and_reach_preset(app_url, browser, screenshots_dir):
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_default_view_screenshots(app_url, browser, screenshots_dir, scheme):
-    context, page = _open(browser, app_url + "/lstm", scheme)
+    context, page = open_page(browser, app_url + "/lstm", scheme)
     try:
         assert page.locator(EXCEPTION).count() == 0
         full_screenshot(page, screenshots_dir / f"lstm-default-{scheme}.png")
