@@ -79,3 +79,8 @@ def grid_cells(
             y2=alt.Y2("cell_y1:Q"),
         )
     )
+
+
+def accuracy_y(field: str = "value", title: str = "held-out accuracy") -> alt.Y:
+    """The y encoding of an accuracy in [0, 1], shown in percent: the same axis in every lesson."""
+    return alt.Y(f"{field}:Q", title=title, scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%"))

@@ -7,7 +7,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from gradviz.charts.style import CHART_HEIGHT, LAYER_SCHEME, dashes, palette, top_legend
+from gradviz.charts.style import CHART_HEIGHT, LAYER_SCHEME, accuracy_y, dashes, palette, top_legend
 
 QUANTITY_TITLES = {
     "weight_grad": "‖∂L/∂W_ℓ‖ (weight-gradient norm)",
@@ -290,12 +290,7 @@ def accuracy_curves(training: pd.DataFrame) -> alt.Chart:
         alt.Chart(acc)
         .mark_line(point=True)
         .encode(
-            y=alt.Y(
-                "value:Q",
-                title="held-out accuracy",
-                scale=alt.Scale(domain=[0, 1]),
-                axis=alt.Axis(format="%"),
-            ),
+            y=accuracy_y(),
             tooltip=[
                 alt.Tooltip("run:N"),
                 alt.Tooltip("step:Q"),

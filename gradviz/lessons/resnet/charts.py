@@ -7,7 +7,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from gradviz.charts.style import CHART_HEIGHT, LAYER_SCHEME, dashes, palette, top_legend
+from gradviz.charts.style import CHART_HEIGHT, LAYER_SCHEME, accuracy_y, dashes, palette, top_legend
 from gradviz.lessons.resnet.jacobian import ZERO_BELOW
 
 NET_ORDER = ["plain", "residual"]
@@ -93,12 +93,7 @@ def degradation_chart(final: pd.DataFrame) -> alt.HConcatChart:
         alt.Chart(df[df.quantity == "held_out_accuracy"])
         .mark_line(point=alt.OverlayMarkDef(size=60))
         .encode(
-            y=alt.Y(
-                "value:Q",
-                title="held-out accuracy",
-                scale=alt.Scale(domain=[0, 1]),
-                axis=alt.Axis(format="%"),
-            ),
+            y=accuracy_y(),
             tooltip=[
                 alt.Tooltip("net:N"),
                 alt.Tooltip("depth:Q", title="blocks"),
@@ -255,12 +250,7 @@ def lesion_chart(lesion: pd.DataFrame, depth: int) -> alt.Chart:
         .mark_line(point=True)
         .encode(
             x=alt.X("block:Q", title="deleted block", axis=alt.Axis(tickMinStep=1, format="d")),
-            y=alt.Y(
-                "accuracy:Q",
-                title="held-out accuracy",
-                scale=alt.Scale(domain=[0, 1]),
-                axis=alt.Axis(format="%"),
-            ),
+            y=accuracy_y("accuracy"),
             color=enc_colour,
             strokeDash=alt.StrokeDash("net:N", scale=dash, legend=None),
             tooltip=[
