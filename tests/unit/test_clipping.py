@@ -17,7 +17,7 @@ from gradviz.lessons.clipping import charts, cliff, words
 from gradviz.lessons.clipping import experiment as exp
 from gradviz.lessons.clipping.nets import TanhRNN
 
-# -- gradviz.clipping equals torch.nn.utils ----------------------------------------------------------
+# -- gradviz.clip equals torch.nn.utils ----------------------------------------------------------
 
 
 def _params(seed: int, scale: float) -> list[torch.nn.Parameter]:
