@@ -7,7 +7,7 @@ from gradviz import tasks, ui
 from gradviz.lessons.clipping import charts, cliff, words
 from gradviz.lessons.clipping import experiment as exp
 
-ui.page_header("Gradient clipping", words.PROMISE)
+ui.lesson_header("clipping", words.PROMISE)
 grid, boundary = ui.cached(cliff.cliff_grid), ui.cached(cliff.cliff_boundary)
 # the numpy sections' results, computed once per distinct setting for every visitor
 descent, vector = ui.cached(cliff.cliff_descent), ui.cached(cliff.clip_vector)

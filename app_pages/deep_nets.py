@@ -12,7 +12,7 @@ from gradviz.lessons.deep_nets.closed_form import diagonal_chain_uniform, scalar
 from gradviz.lessons.deep_nets.summary import CHANCE, Summary, summarize
 from gradviz.net_options import ACTIVATIONS, INITS
 
-ui.page_header(words.TITLE, words.PROMISE)
+ui.lesson_header("deep_nets", words.PROMISE)
 
 
 @ui.cached

@@ -82,8 +82,16 @@ def _literal_pages(app_source: str) -> list[tuple[str, bool]]:
 
 
 def page_heading(path: Path) -> str | None:
-    """The title passed to `page_header(...)` or `st.title(...)` in a page file: a literal string, or a
-    constant of a gradviz module the page imports (e.g. `words.TITLE`), read from that module."""
+    """The page's title: a lesson's from the catalogue (its page calls `ui.lesson_header(name, ...)`);
+    otherwise the one passed to `page_header(...)` or `st.title(...)`, a literal string or a constant of a
+    gradviz module the page imports (e.g. home's `words.TITLE`), read from that module."""
+    sys.path.insert(0, str(REPO_ROOT))
+    try:
+        from gradviz import lessons  # stdlib only: cheap
+    finally:
+        sys.path.remove(str(REPO_ROOT))
+    if path.stem in {lesson.name for lesson in lessons.LESSONS}:
+        return lessons.lesson(path.stem).title
     tree = ast.parse(path.read_text(encoding="utf-8"))
     modules = {}  # local name -> module path, for `from gradviz.x import words [as w]`
     for node in ast.walk(tree):

@@ -100,7 +100,7 @@ def test_app_lists_its_pages(pages_found):
     assert "/deep_nets" in paths
     for p in pages_found:
         assert p.url_path.startswith("/")
-        assert p.heading, f"{p.file}: no literal title in ui.page_header(...) or st.title(...)"
+        assert p.heading, f"{p.file}: no title in the catalogue, ui.page_header(...) or st.title(...)"
 
 
 def nav_paths(page) -> set[str]:

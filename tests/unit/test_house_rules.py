@@ -96,3 +96,20 @@ def test_ruff_is_clean():
         pytest.skip("ruff is not installed (it is in requirements-dev.txt)")
     out = subprocess.run([ruff, "check", "."], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_a_lessons_title_is_written_once_in_the_catalogue():
+    """Pages, words and charts read a lesson's title from gradviz.lessons; none writes it as a literal."""
+    from gradviz import lessons
+
+    files = [*sorted((ROOT / "app_pages").glob("*.py")), *sorted((ROOT / "gradviz").rglob("*.py")), ROOT / "app.py"]
+    for path in files:
+        if path == ROOT / "gradviz" / "lessons" / "__init__.py":
+            continue
+        strings = {
+            node.value
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+            if isinstance(node, ast.Constant) and isinstance(node.value, str)
+        }
+        for lesson in lessons.LESSONS:
+            assert lesson.title not in strings, f"{path.relative_to(ROOT)} writes {lesson.title!r}: read the catalogue"

@@ -15,7 +15,6 @@ from gradviz.fmt import power, sci, sig
 from gradviz.lessons.deep_nets.closed_form import chain_factors
 from gradviz.lessons.deep_nets.summary import CHANCE, HUGE_GRADIENT, Summary
 
-TITLE = "Vanishing gradients in deep nets"
 PROMISE = (
     "A real network trained on real MNIST digits: measure, layer by layer, the gradient on its way back from "
     "the output to the first layer, and the factor each layer multiplies it by. Change the activation, the "
