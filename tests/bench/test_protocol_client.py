@@ -8,7 +8,6 @@ that fragment with the new value) and that its exception detector can fail: the 
 
 from __future__ import annotations
 
-import asyncio
 import shutil
 import sys
 from pathlib import Path
@@ -45,7 +44,7 @@ def server(tmp_path_factory) -> str:
 
 
 def test_two_sessions_at_once_finish_without_exception(server):
-    runs, _ = asyncio.run(sc.visits_at_once([f"{server}/", f"{server}/?n=7"], timeout=60))
+    runs, _ = sc.run_sync(sc.visits_at_once([f"{server}/", f"{server}/?n=7"], timeout=60))
     assert [r.status for r in runs] == ["FINISHED_SUCCESSFULLY"] * 2
     assert [r.exceptions for r in runs] == [[], []]
     assert all(r.ok for r in runs)
@@ -63,14 +62,14 @@ def test_a_slider_moved_reruns_its_fragment_with_the_new_value(server):
         await session.close()
         return first, moved
 
-    first, moved = asyncio.run(move())
+    first, moved = sc.run_sync(move())
     assert first.ok and moved.ok
     assert moved.status == "FINISHED_FRAGMENT_RUN_SUCCESSFULLY"
     assert moved.metrics == ["n squared=121"]  # 10 moved one step to 11
 
 
 def test_an_exception_on_the_page_is_detected(server):
-    run, _ = asyncio.run(sc.visit(f"{server}/boom", timeout=60))
+    run, _ = sc.run_sync(sc.visit(f"{server}/boom", timeout=60))
     assert not run.ok
     assert any("ValueError" in e and "the detector must see this" in e for e in run.exceptions), (
         run.exceptions
@@ -78,5 +77,5 @@ def test_an_exception_on_the_page_is_detected(server):
 
 
 def test_an_unknown_page_is_not_a_success(server):
-    run, _ = asyncio.run(sc.visit(f"{server}/no_such_page", timeout=60))
+    run, _ = sc.run_sync(sc.visit(f"{server}/no_such_page", timeout=60))
     assert not run.ok

@@ -9,7 +9,6 @@ backends share one cookie secret, and that stopping run.sh stops every process i
 
 from __future__ import annotations
 
-import asyncio
 import os
 import shutil
 import signal
@@ -123,7 +122,7 @@ def test_each_session_sticks_to_one_backend_over_http_and_websocket(recipe):
             assert all(r.ok for r in runs), [(r.status, r.exceptions) for r in runs]
             return s
 
-        s = asyncio.run(session())
+        s = sc.run_sync(session())
         assert s.http_upstream == backend and s.upstream == backend  # the websocket's handshake too
 
 
@@ -131,7 +130,7 @@ def test_a_lesson_renders_through_nginx_without_exception(recipe):
     from gradviz.lessons import available
 
     lesson = Path(available()[0].path).stem
-    runs, _ = asyncio.run(sc.visits_at_once([f"{recipe['url']}/", f"{recipe['url']}/{lesson}"], timeout=300))
+    runs, _ = sc.run_sync(sc.visits_at_once([f"{recipe['url']}/", f"{recipe['url']}/{lesson}"], timeout=300))
     for run in runs:
         assert run.ok, (run.status, run.exceptions)
         assert run.elements > 5
