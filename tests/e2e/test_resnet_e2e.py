@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 from e2e_support import AppPage, full_screenshot
-from test_browser import CHART, EXCEPTION, _luminance, assert_healthy, open_page
+from test_browser import CHART, CHART_TIMEOUT_MS, EXCEPTION, _luminance, assert_healthy, open_page
 
 pytestmark = pytest.mark.e2e
 
@@ -30,7 +30,7 @@ def test_default_view(resnet_url, browser, screenshots_dir, scheme):
     context, page = open_page(browser, resnet_url + LESSON.url_path, scheme=scheme)
     try:
         # all nine charts (a warm server can report the script done before the last fragments are drawn)
-        page.wait_for_function(f"document.querySelectorAll({CHART!r}).length >= 9", timeout=30_000)
+        page.wait_for_function(f"document.querySelectorAll({CHART!r}).length >= 9", timeout=CHART_TIMEOUT_MS)
         assert_healthy(page, LESSON)
         assert page.locator(CHART).count() == 9
         bg = page.locator("[data-testid='stApp']").evaluate("e => getComputedStyle(e).backgroundColor")
