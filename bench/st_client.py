@@ -269,10 +269,11 @@ async def visits_at_once(urls: list[str], timeout: float = DEFAULT_TIMEOUT_S) ->
 
 async def class_at_once(urls: list[str], timeout: float = DEFAULT_TIMEOUT_S) -> list[Run]:
     """A class opening `urls` at the same moment, strictly: every session first loads its page over HTTP
-    and connects its websocket, then every session's first rerun request is sent, and only then are the
-    answers read. So every script run is requested before the server has answered any, as on a freshly
-    started server that a whole class opens together. One Run per URL, in the URLs' order; its `seconds`
-    count from the moment the last request was sent."""
+    and connects its websocket (the server runs nothing until a session asks), then every session's first
+    rerun request is sent, back to back, and only then are the answers read. So no request waits for
+    another's answer and the script runs overlap, as when a whole class opens a link on a freshly started
+    server. One Run per URL, in the URLs' order; its `seconds` count from the moment the last request was
+    sent."""
     parsed = [parse_url(u) for u in urls]
     sessions = [Session(base, timeout) for base, _, _ in parsed]
     runs: list[Run | None] = [None] * len(urls)

@@ -3,9 +3,10 @@
 Runs where the app runs: a real `streamlit run app.py` process, freshly started (nothing computed, an empty
 user cache, no source watcher), and one websocket session per student speaking Streamlit's own protocol
 (bench/st_client.py). Every session loads its page and connects first; then every session's rerun request
-is sent before the server has answered any, so all of them miss together what a fresh server has not yet
-computed: code versions, precomputed results, built charts and specs, cached helpers, and live runs (the
-gate). Each session's page must finish (script_finished) with no exception element in its deltas.
+is sent, back to back, before any answer is read, so their script runs overlap and miss together what a
+fresh server has not yet computed: code versions, precomputed results, built charts and specs, cached
+helpers, and live runs (the gate). Each session's page must finish (script_finished) with its title and no
+exception element in its deltas.
 
 The check can fail on a concurrency-only bug: a fixture page of this folder (racy_app/, not in the app)
 raises only when two sessions interleave, and is made to interleave for certain. The same check passes
