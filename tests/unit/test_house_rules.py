@@ -113,3 +113,39 @@ def test_a_lessons_title_is_written_once_in_the_catalogue():
         }
         for lesson in lessons.LESSONS:
             assert lesson.title not in strings, f"{path.relative_to(ROOT)} writes {lesson.title!r}: read the catalogue"
+
+
+@pytest.mark.parametrize("lesson", sorted(p.name for p in (ROOT / "gradviz" / "lessons").iterdir() if (p / "__init__.py").is_file()))
+def test_no_lesson_imports_another(lesson):
+    """A lesson's package imports shared machinery and itself only: what two lessons teach alike lives at the
+    top of gradviz (nets.py, unit_rnn.py, fmt.py, sources.py), so a change in one lesson touches no other."""
+    others = {p.name for p in (ROOT / "gradviz" / "lessons").iterdir() if (p / "__init__.py").is_file()} - {lesson}
+    for path in sorted((ROOT / "gradviz" / "lessons" / lesson).rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+            for name in names:
+                parts = name.split(".")
+                assert not (parts[:2] == ["gradviz", "lessons"] and len(parts) > 2 and parts[2] in others), (
+                    f"{path.relative_to(ROOT)} imports {name}: lessons share through gradviz's top-level modules"
+                )
+
+
+def test_shared_machinery_imports_no_lesson():
+    for path in sorted((ROOT / "gradviz").rglob("*.py")):
+        if "lessons" in path.relative_to(ROOT / "gradviz").parts or path.parent.name == "ui":
+            continue
+        assert not any(m.startswith("gradviz.lessons.") for m in _all_imports(path)), path.relative_to(ROOT)
+
+
+def _all_imports(path: Path) -> set[str]:
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            found.add(node.module)
+    return found
