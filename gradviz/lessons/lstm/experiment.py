@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import math
 
-from gradviz.lessons.lstm.configs import LEARN_PRESETS, LearnConfig
+from gradviz.lessons.lstm.configs import FORGET_TRICK_PRESETS, LEARN_PRESETS, LearnConfig
 from gradviz.results import Result
 
 Config = LearnConfig
-PRESETS = LEARN_PRESETS
+PRESETS = {**LEARN_PRESETS, **FORGET_TRICK_PRESETS}  # the page's buttons show LEARN_PRESETS only
 
 
 def run(cfg: LearnConfig, on_step=None) -> Result:
