@@ -218,12 +218,17 @@ def why_plain(
     if g.regime == "exploding":
         return f"In the {g.depth}-block plain net, {measured}: **exploding** towards the input."
     if plain.degrades and norm == "batch":
-        after = ""
+        after, within = "", "within"
         if end is not None and math.isfinite(end.ratio):
-            after = f", and {sci(end.ratio)} at the end of training ({end.regime})"
+            after = f", and {sci(end.ratio)} at the end of training"
+            within = (
+                "both within"
+                if end.regime == "healthy"
+                else f"at initialization within (at the end: {end.regime})"
+            )
         return (
-            f"Yet the {g.depth}-block plain net is not starved of gradient: {measured}{after}; at initialization "
-            f"within a factor {EXPLODING_ABOVE:g} either way. With batch norm the deep plain net's trouble is "
+            f"Yet the {g.depth}-block plain net is not starved of gradient: {measured}{after}; {within} a factor "
+            f"{EXPLODING_ABOVE:g} either way. With batch norm the deep plain net's trouble is "
             "**not** a vanishing gradient, as He et al. argue: the gradient arrives, but the deeper plain net is "
             "harder to optimize. Balduzzi et al. (2017) measured one reason beyond norms: in deep plain nets the "
             "gradients *shatter* — their correlation between nearby inputs decays with depth towards white noise "
