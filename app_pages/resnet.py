@@ -55,17 +55,8 @@ def sweep_section() -> None:
     plain, residual = degradation(result, "plain"), degradation(result, "residual")
     diverged = {(dep, net): s for dep, net, s in exp.diverged_runs(result)}
     acc = float(t.loc[(deepest, "plain"), "held_out_accuracy"])
-    st.markdown(
-        words.sweep_verdict(
-            plain,
-            residual,
-            norm,
-            flow(result, "plain", deepest, "init"),
-            diverged,
-            acc,
-            flow(result, "plain", deepest, "end"),
-        )
-    )
+    init, end = flow(result, "plain", deepest, "init"), flow(result, "plain", deepest, "end")
+    st.markdown(words.sweep_verdict(plain, residual, norm, init, diverged, acc, end))
     if note := words.sweep_budget_note(norm, plain):
         st.info(note, icon=":material/info:")
     st.subheader("Training loss during training")

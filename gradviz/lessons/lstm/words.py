@@ -581,10 +581,15 @@ def irnn_text(summary: pd.DataFrame, mark_grads: pd.DataFrame, baseline: float, 
     before, after = mark_ratio(mark_grads, "irnn", "init"), mark_ratio(mark_grads, "irnn", "trained")
     setting = f"Adam, lr {cfg.lr:g}, {cfg.steps} steps, clipping at norm 1"
     if final <= SOLVED_SHARE * baseline:
-        return (
-            f"The IRNN solved it here ({setting}), as Le, Jaitly & Hinton (2015) report for the adding problem: its "
-            "gain of 1 at initialization (section 2) let the first mark's gradient through."
+        text = f"The IRNN solved it here ({setting})"
+        text += (
+            ", as Le, Jaitly & Hinton (2015) report for the adding problem in their own regime."
+            if cfg.task == "adding"
+            else "."
         )
+        if math.isfinite(before) and math.isfinite(after):
+            text += f" Its first/second-mark gradient ratio was {_ratio(before)} at initialization and {_ratio(after)} after training."
+        return text
     text = (
         "The IRNN passes the gradient back with gain exactly 1 at initialization (section 2), yet "
         + (
@@ -712,8 +717,9 @@ def inside_text(inside: pd.DataFrame, example: pd.DataFrame, meta_lstm: dict, ta
     else:
         why = []
         if m["i_at"] - m["i_else"] < SELECTIVE_BY:
+            how = "less open" if m["i_at"] < m["i_else"] else "barely more open"
             why.append(
-                f"its input gate is barely more open at the marks ({m['i_at']:.2f} vs {m['i_else']:.2f})"
+                f"its input gate is {how} at the marks ({m['i_at']:.2f} vs {m['i_else']:.2f} elsewhere)"
             )
         if m["held"] < RETAINS_FROM:
             why.append(f"its cell keeps only Π f = {sci(m['held'])} of its first-mark content")
