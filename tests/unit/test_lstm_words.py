@@ -320,3 +320,10 @@ def test_forget_trick_text_lists_every_seed_and_says_what_is_missing():
     )
     assert "not precomputed yet" in text and "b_f = 0 seed 2" in text
     assert "not precomputed" not in words.forget_trick_text([], learn_runs, [])
+    # the reach presets: a gain above 1 (b_f = 3 at T = 100 measures 1.78) is called growth
+    reach_runs = [(c, reach.measure(c)) for c in configs.REACH_PRESETS.values()]
+    text = words.forget_trick_text(reach_runs, [], [])
+    for c, res in reach_runs:
+        dc = words.gain_at(res.tables["curves"], "lstm", "dc", c.T)
+        line = next(x for x in text.splitlines() if x.startswith(f"- at init, b_f = {c.forget_bias:g}:"))
+        assert ("**grew**" in line) == (dc > 1 + 1e-9)

@@ -752,6 +752,7 @@ def forget_trick_text(reach_results: list, learn_results: list, missing: list) -
         lines.append(
             f"- at init, b_f = {cfg.forget_bias:g}: forget gates average {res.meta['mean_forget']:.3f}; "
             f"‖∂c_T/∂c_0‖ over {cfg.T} steps = {size_text(dc)}"
+            + (" — above 1: it **grew**" if gain_word(dc) == "grew" else "")
         )
     by_bias: dict[float, list] = {}
     for cfg, res in learn_results:
