@@ -40,7 +40,7 @@ def _definitions(path: Path) -> dict[str, str]:
                 for child in ast.iter_child_nodes(node):
                     if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
                         name = prefix + child.name
-                        table.setdefault(name, textwrap.dedent(ast.get_source_segment(text, child) or ""))
+                        table.setdefault(name, textwrap.dedent(ast.get_source_segment(text, child, padded=True) or ""))
                         walk(child, name + ".")
 
             walk(ast.parse(text), "")
