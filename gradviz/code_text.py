@@ -13,6 +13,7 @@ object works too (`code_text.of(fn)`), found by its file and `__qualname__`.
 from __future__ import annotations
 
 import ast
+import inspect
 import textwrap
 import threading
 import tokenize
@@ -73,8 +74,17 @@ def name_of(item: str | Callable[..., Any]) -> str:
 
 
 def of(item: str | Callable[..., Any]) -> str:
-    """The source of a named definition or of a gradviz function/class object."""
-    return source(name_of(item))
+    """The source of a named definition or of a function/class object. An object defined outside gradviz's
+    files (e.g. a test's stand-in) is read by `inspect`; a definition that cannot be found says so."""
+    try:
+        return source(name_of(item))
+    except (KeyError, OSError, SyntaxError):
+        if isinstance(item, str):
+            return f"# {item}: source not found"
+    try:
+        return textwrap.dedent(inspect.getsource(item))
+    except (OSError, TypeError):
+        return f"# {label(item)}: source not available"
 
 
 def label(item: str | Callable[..., Any]) -> str:
