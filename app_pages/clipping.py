@@ -11,6 +11,9 @@ ui.page_header("Gradient clipping", words.PROMISE)
 grid, boundary = ui.cached(cliff.cliff_grid), ui.cached(cliff.cliff_boundary)
 # the numpy sections' results, computed once per distinct setting for every visitor
 descent, vector = ui.cached(cliff.cliff_descent), ui.cached(cliff.clip_vector)
+# the sentences and numbers read from a run's tables: once per result for every visitor
+said = ui.cached_words(words, "run_status", "rnn_verdict", "rnn_latex", "rnn_question", "vector_latex")
+summary_value = ui.cached(exp.summary_value)
 
 
 def click_sets(chart_key: str, param: str, widgets: dict[str, str]):
@@ -83,11 +86,11 @@ def real_rnn() -> None:
     st.caption("Dots mark the steps at which a run was clipped; the dashed line is η; the shaded band, when the heuristic can be trusted, its range (section 4).")
     for col, (run, name) in zip(st.columns(3), words.RUN_NAMES.items(), strict=True):
         with col.container(border=True):
-            st.markdown(f"**{name}**: {words.run_status(summary, run)}")
-            st.metric("final loss", ui.sci(exp.summary_value(res, run, "final_loss")), help="mean of the last 10% of steps")
-            st.metric("steps clipped", f"{exp.summary_value(res, run, 'share_clipped'):.0%}")
-            st.metric("largest ‖g‖", ui.sci(exp.summary_value(res, run, "max_grad_norm")), help="before clipping")
-    st.markdown(words.rnn_verdict(rho, tasks.MEAN_PREDICTOR_MSE, summary))
+            st.markdown(f"**{name}**: {said.run_status(summary, run)}")
+            st.metric("final loss", ui.sci(summary_value(res, run, "final_loss")), help="mean of the last 10% of steps")
+            st.metric("steps clipped", f"{summary_value(res, run, 'share_clipped'):.0%}")
+            st.metric("largest ‖g‖", ui.sci(summary_value(res, run, "max_grad_norm")), help="before clipping")
+    st.markdown(said.rnn_verdict(rho, tasks.MEAN_PREDICTOR_MSE, summary))
 
     st.subheader("4 · Choosing the threshold")
     st.markdown(words.heuristic_text(h, eta))
@@ -102,9 +105,9 @@ def real_rnn() -> None:
         "Backprop through time multiplies one Jacobian per step. Clipping does not change that product; it only "
         "caps how far a single step can move the weights, so one huge gradient cannot throw them away. "
         "Below: the step of the chosen run with the largest gradient.",
-        words.rnn_latex(eta, lr, s, run, res.meta["n_params"]),
+        said.rnn_latex(eta, lr, s, run, res.meta["n_params"]),
     )
-    asked = words.rnn_question(res) if cfg == exp.PRESETS["explodes"] else words.QUESTIONS["rnn"]  # its numbers, once on screen
+    asked = said.rnn_question(res) if cfg == exp.PRESETS["explodes"] else words.QUESTIONS["rnn"]  # its numbers, once on screen
     ui.predict_then_reveal(**asked, key="predict-rnn")
     ui.code(clip_torch.clip_by_norm_, clip_torch.clip_by_value_, exp.threshold_heuristic, tasks.adding_problem)
 
@@ -130,7 +133,7 @@ def norm_vs_value() -> None:
         st.markdown(words.vector_verdict(m, eta))
     ui.explain("The dashed circle holds every vector of length η; the dotted box every vector whose components "
                "are all within ±η. Norm clipping pulls g straight back to the circle; value clipping squashes it "
-               "into the box, corner-wards.", words.vector_latex(gx, gy, eta, t["vectors"]))  # fmt: skip
+               "into the box, corner-wards.", said.vector_latex(gx, gy, eta, t["vectors"]))  # fmt: skip
     ui.predict_then_reveal(**words.QUESTIONS["vector"], key="predict-vector")
     ui.code(cliff.clip_vector_by_value, cliff.angle_between)
 

@@ -8,6 +8,10 @@ from gradviz.lessons.lstm import experiment as exp
 
 ui.page_header("LSTM gates and the constant error carousel", words.PROMISE)
 RC, LC = configs.ReachConfig, configs.LearnConfig
+# the sentences and numbers read from a result's tables: computed once per result for every visitor
+said = ui.cached_words(words, "gain_at", "reach_verdict", "forget_bias_text", "reach_latex", "forget_trick_text",
+                       "learn_verdict", "input_grad_text", "learn_latex", "inside_text")  # fmt: skip
+summary_value = ui.cached(exp.summary_value)
 
 
 @st.fragment
@@ -73,11 +77,11 @@ def how_far_back() -> None:
     ui.readouts([("retention σ(b_f)", f"{m['retention']:.3f}", "a forget gate with no other input"),
                  ("half-life", words.half_life_text(m["retention"]), "ln ½ / ln σ(b_f)"),
                  ("mean forget gate (measured)", f"{m['mean_forget']:.3f}", "over units and steps, at init"),
-                 ("LSTM ‖∂c_T/∂c_0‖", ui.sci(words.gain_at(curves, "lstm", "dc", T)), "measured, all paths"),
-                 ("tanh RNN ‖∂h_T/∂h_0‖", ui.sci(words.gain_at(curves, "rnn", "dh", T)), "measured")])  # fmt: skip
-    st.markdown(words.reach_verdict(curves, m))
-    st.markdown(words.forget_bias_text(curves, m))
-    ui.explain(latex=words.reach_latex(m, curves))
+                 ("LSTM ‖∂c_T/∂c_0‖", ui.sci(said.gain_at(curves, "lstm", "dc", T)), "measured, all paths"),
+                 ("tanh RNN ‖∂h_T/∂h_0‖", ui.sci(said.gain_at(curves, "rnn", "dh", T)), "measured")])  # fmt: skip
+    st.markdown(said.reach_verdict(curves, m))
+    st.markdown(said.forget_bias_text(curves, m))
+    ui.explain(latex=said.reach_latex(m, curves))
     ui.code("gradviz.lessons.lstm.reach:jacobian_norms", "gradviz.lessons.lstm.unroll:lstm_unroll")
 
 
@@ -89,7 +93,7 @@ def forget_trick() -> None:
         for n, cfg in configs.LEARN_PRESETS.items()
         if n != "temporal order"
     ]
-    st.markdown(words.forget_trick_text(reach, learn))  # fmt: skip
+    st.markdown(said.forget_trick_text(reach, learn))  # fmt: skip
 
 
 def approve(cfg: configs.LearnConfig) -> None:
@@ -146,19 +150,19 @@ def learned(cfg: configs.LearnConfig, res) -> None:
     st.markdown(words.task_text(cfg.task, cfg.T, base))
     ui.chart(charts.loss_chart, t["curves"], base, words.LOSS_NAMES[cfg.task], filename="lstm_learning_curves.csv")
     for col, kind in zip(st.columns(len(cfg.kinds)), cfg.kinds, strict=True):
-        final = exp.summary_value(res, kind, "final_loss")
+        final = summary_value(res, kind, "final_loss")
         col.metric(f"{configs.MODEL_NAMES[kind]}: final held-out loss", ui.sci(final), help=words.status(final, base))  # fmt: skip
-    st.markdown(words.learn_verdict(t["summary"], base, cfg.kinds, cfg.task))
+    st.markdown(said.learn_verdict(t["summary"], base, cfg.kinds, cfg.task))
     ui.chart(charts.input_grad_chart, t["input_grads"], filename="lstm_input_gradients.csv")
-    st.markdown(words.input_grad_text(t["input_grads"], cfg.T))
-    ui.explain(latex=words.learn_latex(cfg.task, base, t["input_grads"], cfg.T))
+    st.markdown(said.input_grad_text(t["input_grads"], cfg.T))
+    ui.explain(latex=said.learn_latex(cfg.task, base, t["input_grads"], cfg.T))
     ui.code("gradviz.lessons.lstm.learn:train_models", "gradviz.lessons.lstm.learn:input_gradients")
     st.subheader("4 · Inside the trained LSTM")
     if "inside" not in t:
         st.info("Add the LSTM to the models to see its gates.", icon=":material/visibility_off:")
         return
     ui.chart(charts.inside_chart, t["inside"], t["example"], filename="lstm_inside.csv", width="content")
-    st.markdown(words.inside_text(t["inside"], t["example"], res.meta["runs"]["lstm"], cfg.task))
+    st.markdown(said.inside_text(t["inside"], t["example"], res.meta["runs"]["lstm"], cfg.task))
 
 
 def reach() -> None:

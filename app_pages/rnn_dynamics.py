@@ -19,14 +19,14 @@ bifurcation, lyapunov_curve, doubling = ui.cached(dyn.bifurcation_table), ui.cac
 mandelbrot, stable_map, surface = ui.cached(dyn.mandelbrot_table), ui.cached(dyn.stable_count_table), ui.cached(dyn.cliff_surface)
 # each section's numbers, computed once per distinct setting for every visitor
 chain_run, map_run, unit_run = ui.cached(dyn.scalar_chain), ui.cached(dyn.iterated_map), ui.cached(dyn.unit_dynamics)
-cliff_run, many_run = ui.cached(dyn.cliff_curves), ui.cached(dyn.many_units)
+cliff_run, many_run, question = ui.cached(dyn.cliff_curves), ui.cached(dyn.many_units), ui.cached(dyn.question)
 
 
 def close(m: dict, section: str, *code) -> None:
     """Every section ends alike: its verdict, "What is going on" with its numbers, its question, its code."""
     st.markdown(m["verdict"])
     ui.explain(m["explain"], m["latex"])
-    ui.predict_then_reveal(**dyn.question(section), key=f"predict-{section}")
+    ui.predict_then_reveal(**question(section), key=f"predict-{section}")
     ui.code(*code)
 
 

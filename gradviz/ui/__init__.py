@@ -40,6 +40,7 @@ from gradviz.ui.links import number, preset_buttons, select, slider, toggle
 from gradviz.ui.runs import (
     GATE,
     cached,
+    cached_words,
     dataset_status,
     live_seconds,
     precomputed,
@@ -60,7 +61,7 @@ def clear_caches() -> None:
 
 
 __all__ = [
-    "GATE", "altair", "built", "cached", "chart", "chart_with_data", "clear_caches", "code", "compat",
+    "GATE", "altair", "built", "cached", "cached_words", "chart", "chart_with_data", "clear_caches", "code", "compat",
     "dataset_status", "diverged_notice", "explain", "download_csv", "lesson_link", "live_seconds", "number", "page_header",
     "precomputed", "predict_then_reveal", "preset_buttons", "provenance", "provenance_caption", "readouts",
     "run_cached", "sci", "sections", "select", "show_code", "slider", "sources", "toggle",
