@@ -40,9 +40,11 @@ def altair(chart: Any, key: str | None = None, width: str | int = "stretch", **k
 
 
 def download_csv(frame: Any, filename: str, label: str = "Download the data (CSV)", key: str | None = None) -> None:
+    """A download button for a long-form table (or a function returning one): the CSV is written only when
+    the button is clicked, so a rerun does not pay for formatting tables nobody downloads."""
     st.download_button(
         label,
-        lambda: frame.to_csv(index=False).encode(),  # written on click, not on every visit
+        lambda: (frame() if callable(frame) else frame).to_csv(index=False).encode(),
         file_name=filename,
         mime="text/csv",
         key=key or f"dl-{filename}",
@@ -65,17 +67,34 @@ def built(builder: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     return _chart(_key_of("built", builder, args, kwargs), functools.partial(builder, *args, **kwargs))
 
 
-def chart_with_data(chart: Any, frame: Any, filename: str, width: str = "stretch") -> None:
-    """A chart and, under it, the download of the long-form table it was drawn from. The CSV is written
-    only when the button is clicked, so a rerun does not pay for formatting tables nobody downloads."""
-    altair(chart, key=f"chart-{filename}", width=width)
-    st.download_button(
-        "Download the data (CSV)",
-        lambda: frame.to_csv(index=False).encode(),
-        file_name=filename,
-        mime="text/csv",
-        key=f"dl-{filename}",
-        icon=":material/download:",
-        on_click="ignore",
-    )
+def chart(
+    builder: Callable[..., Any],
+    frame: Any,
+    *args: Any,
+    filename: str | None = None,
+    download: Any = None,
+    key: str | None = None,
+    width: str | int = "stretch",
+    on_select: Any = None,
+    **kwargs: Any,
+) -> Any:
+    """A lesson's chart: `builder(frame, *args, **kwargs)` built once per distinct data for every visitor
+    (`built`), drawn from a Vega-Lite spec converted once (`altair`), and, when `filename` is given, the
+    download of the long-form table under it: `frame` itself, or `download` (a frame, or a function that
+    returns one, called only when the button is clicked). The data is passed once.
 
+    Chart builders down-sample long curves to what the chart can draw (gradviz.charts.downsample), once per
+    result; the download keeps every row."""
+    shown = built(builder, frame, *args, **kwargs)
+    key = key or (f"chart-{filename}" if filename else None)
+    extra = {} if on_select is None else {"on_select": on_select}
+    event = altair(shown, key=key, width=width, **extra)
+    if filename:
+        download_csv(frame if download is None else download, filename)
+    return event
+
+
+def chart_with_data(chart: Any, frame: Any, filename: str, width: str = "stretch") -> None:
+    """A chart built elsewhere and, under it, the download of its table (prefer `chart`)."""
+    altair(chart, key=f"chart-{filename}", width=width)
+    download_csv(frame, filename)

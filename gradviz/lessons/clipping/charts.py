@@ -10,6 +10,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from gradviz.charts.downsample import m4
 from gradviz.charts.style import (
     CHART_HEIGHT,
     DASHES,
@@ -195,7 +196,7 @@ def step_size_chart(trajectories: pd.DataFrame, bound: float) -> alt.Chart:
 def loss_chart(steps: pd.DataFrame, summary: pd.DataFrame, baseline: float) -> alt.Chart:
     """Minibatch loss per step for the three runs (log scale), the mean-predictor baseline, and a label
     at the step where a run diverged. A run that blew up leaves through the top of the chart."""
-    data = steps[steps["quantity"] == "loss"]
+    data = m4(steps[steps["quantity"] == "loss"], "step", "value", ["run"])
     scale, top = _survivors_scale(data, "value")
     lines = (
         alt.Chart(data)
@@ -263,7 +264,7 @@ def grad_norm_chart(
     norms = norms.assign(shown=np.maximum(norms["grad_norm"].to_numpy(dtype=float), FLOOR))
     scale, _ = _survivors_scale(norms, "shown")  # an exploding run leaves through the top
     lines = (
-        alt.Chart(norms)
+        alt.Chart(m4(norms, "step", "shown", ["run"]))
         .mark_line(strokeWidth=1.4, clip=True)
         .encode(
             x=alt.X("step:Q", title="training step"),
