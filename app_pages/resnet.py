@@ -11,9 +11,10 @@ from gradviz.lessons.resnet import jacobian as jac
 
 ui.lesson_header("resnet", words.PROMISE)
 # the summaries, once per result for every visitor (ui.cached keys a result by its key)
-degradation, flow, summary, final_table = (
-    ui.cached(f) for f in (exp.degradation, exp.gradient_flow, jac.summary, exp.final_table)
+degradation, flow, summary, final_table, diverged_runs = (
+    ui.cached(f) for f in (exp.degradation, exp.gradient_flow, jac.summary, exp.final_table, exp.diverged_runs)
 )
+by_depth_and_net = ui.cached(lambda result: final_table(result).set_index(["depth", "net"]))
 
 # -- the sweep's controls: every section below reads this one result ----------------------------------
 d, bar = exp.Config(), st.sidebar
@@ -46,14 +47,14 @@ def sweep_section() -> None:
         return
     final = result.tables["final"]
     ui.chart(charts.degradation_chart, final, filename="resnet_final.csv")
-    t = final_table(result).set_index(["depth", "net"])
+    t = by_depth_and_net(result)
     n_train, n_test = result.meta["n_train"], result.meta["n_test"]
     ui.readouts([(f"training loss, {deepest}-block plain", ui.sci(t.loc[(deepest, "plain"), "train_loss"]), f"final, on all {n_train:,} training digits"),
                  (f"training loss, {deepest}-block residual", ui.sci(t.loc[(deepest, "residual"), "train_loss"]), None),
                  (f"held-out acc., {deepest}-block plain", fmt.pct(t.loc[(deepest, "plain"), "held_out_accuracy"]), f"{n_test:,} digits never trained on"),
                  (f"held-out acc., {deepest}-block residual", fmt.pct(t.loc[(deepest, "residual"), "held_out_accuracy"]), None)])  # fmt: skip
     plain, residual = degradation(result, "plain"), degradation(result, "residual")
-    diverged = {(dep, net): s for dep, net, s in exp.diverged_runs(result)}
+    diverged = {(dep, net): s for dep, net, s in diverged_runs(result)}
     acc = float(t.loc[(deepest, "plain"), "held_out_accuracy"])
     init, end = flow(result, "plain", deepest, "init"), flow(result, "plain", deepest, "end")
     st.markdown(words.sweep_verdict(plain, residual, norm, init, diverged, acc, end))
