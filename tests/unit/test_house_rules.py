@@ -27,6 +27,10 @@ def _imports(path: Path) -> set[str]:
 def test_only_ui_imports_streamlit(path):
     if path.name == "ui.py" and path.parent.name == "gradviz":
         return
+    # ui_poll.py and ui_share.py: ui's own parts (the class poll, view links and figures), until they move into
+    # the gradviz/ui package
+    if path.name in ("ui_poll.py", "ui_share.py") and path.parent.name == "gradviz":
+        return
     assert "streamlit" not in _imports(path)
 
 

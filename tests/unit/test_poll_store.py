@@ -205,3 +205,18 @@ def test_the_tables_hold_no_name_address_or_cookie(db):
     }
     assert columns["poll_answers"] == {"class_code", "question_id", "round", "session_id", "choice", "at"}
     assert columns["poll_classes"] == {"code", "key_hash", "created"}
+
+
+def test_the_histogram_shows_every_choice_in_order_and_marks_the_answer_only_when_given():
+    from gradviz.poll import charts
+
+    t = store.Tally(round=1, revealed=True, counts=(("vanish", 3), ("explode", 1), ("stay the same", 0)))
+    frame = charts.tally_frame(t, answer="vanish")
+    assert list(frame["choice"]) == list(CHOICES) and list(frame["answers"]) == [3, 1, 0]
+    assert list(frame["share"]) == [0.75, 0.25, 0.0]
+    assert list(frame["result"]) == ["right answer", "answer", "answer"]
+    assert set(charts.tally_frame(t)["result"]) == {"answer"}
+    empty = charts.tally_frame(store.Tally(1, False, (("a", 0), ("b", 0))))
+    assert list(empty["share"]) == [0.0, 0.0]
+    spec = charts.answers_chart(frame).to_dict()  # validates against the Vega-Lite schema
+    assert spec["layer"][0]["encoding"]["x"]["field"] == "answers"
