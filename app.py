@@ -21,8 +21,11 @@ st.set_page_config(
 PAGES = [st.Page("app_pages/home.py", title="Home", icon=":material/home:", default=True)] + [
     st.Page(lesson.path, title=lesson.title, icon=lesson.icon) for lesson in available()
 ]
-# For instructors: start a class (its code, link and key).
-TEACH = [st.Page("app_pages/teach.py", title="Teach", icon=":material/co_present:")]
+# For instructors: start a class (its code, link and key) and the 50-minute lesson plan.
+TEACH = [
+    st.Page("app_pages/teach.py", title="Teach", icon=":material/co_present:"),
+    st.Page("app_pages/plan.py", title="Lesson plan", icon=":material/checklist:"),
+]
 
 page = st.navigation(PAGES + TEACH)
 

@@ -59,6 +59,10 @@ if code and ui_poll.instructor_key(code):
             st.page_link(
                 lesson.path, label=lesson.title, icon=lesson.icon, query_params={ui_poll.PARAM: code}
             )
+        st.page_link(
+            "app_pages/plan.py", label="The 50-minute lesson plan", icon=":material/checklist:",
+            query_params={ui_poll.PARAM: code},
+        )  # fmt: skip
     with right:
         st.image(qr_png(link), caption=f"QR code of {link}", width=280)
     st.divider()
