@@ -25,6 +25,7 @@ from datetime import timedelta
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
+from gradviz import ui_share
 from gradviz.poll import charts as poll_charts
 from gradviz.poll import codes
 from gradviz.poll import store as poll_store
@@ -164,10 +165,16 @@ def question(
     if code is None:
         return
     options = list(options)
+    key = question_id(key)
     if instructor_key(code):
         st.fragment(_instructor_view, run_every=REFRESH)(code, prompt, options, answer, key)
     else:
         st.fragment(_student_view, run_every=REFRESH)(code, prompt, options, answer, key, feedback)
+
+
+def question_id(key: str) -> str:
+    """The poll's id of a question: its page and its key there (two lessons may both have a "q-depth")."""
+    return f"{ui_share.page_path() or 'home'}/{key}"[: poll_store.MAX_ID_CHARS]
 
 
 def _histogram(tally: poll_store.Tally, answer: str | None, key: str) -> None:

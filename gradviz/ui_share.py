@@ -17,7 +17,7 @@ SECTION = "section"  # the query parameter naming a section of a page (issue 16'
 FALLBACK_BASE = "http://localhost:8501"  # outside a browser session (AppTest, bare mode): Streamlit's default
 
 
-def _page_path() -> str:
+def page_path() -> str:
     """The current page's URL path below the app ("" for the default page)."""
     ctx = get_script_run_ctx()
     if ctx is None:
@@ -37,7 +37,7 @@ def app_base_url() -> str:
     if not url:
         return FALLBACK_BASE
     url = url.removesuffix("/")
-    page = _page_path()
+    page = page_path()
     return url.removesuffix(f"/{page}") if page else url
 
 
@@ -53,7 +53,7 @@ def view_url(section: str | None = None) -> str:
     params = {k: st.query_params.get_all(k) for k in st.query_params}
     if section:
         params[SECTION] = [section]
-    return page_url(_page_path(), params)
+    return page_url(page_path(), params)
 
 
 def copy_link(section: str | None = None, label: str = "Copy link to this view") -> None:
