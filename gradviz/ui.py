@@ -25,7 +25,7 @@ from typing import Any
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
-from gradviz import fingerprint, gate, lessons, ui_poll
+from gradviz import fingerprint, gate, lessons, ui_poll, ui_share
 from gradviz import results as results_store
 from gradviz.fmt import sci  # noqa: F401 - pages call ui.sci
 from gradviz.progress import ProgressFn
@@ -33,7 +33,11 @@ from gradviz.results import Result
 
 try:  # Streamlit's own Altair -> Vega-Lite conversion, so a chart is converted once, not once per visit
     from streamlit.dataframe_util import convert_anything_to_arrow_bytes
-    from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec, _patch_null_legend_titles
+    from streamlit.elements.vega_charts import (
+        _convert_altair_to_vega_lite_spec,
+        _patch_null_legend_titles,
+        _prepare_vega_lite_spec,
+    )
 except ImportError:  # a Streamlit without these private helpers: every visit converts (correct, slower)
     _convert_altair_to_vega_lite_spec = None
 
@@ -364,6 +368,8 @@ def run_cached(name: str, cfg: Any) -> Result:
 def page_header(title: str, promise: str) -> None:
     st.title(title)
     st.markdown(promise)
+    # -- view-link hook (gradviz/ui_share.py): the exact URL of this view (controls, class, section) --
+    ui_share.copy_link()
 
 
 @st.cache_resource(show_spinner=False, max_entries=512, ttl=3600)
@@ -580,18 +586,36 @@ def built(builder: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
 
 
 def chart_with_data(chart: Any, frame: Any, filename: str, width: str = "stretch") -> None:
-    """A chart and, under it, the download of the long-form table it was drawn from. The CSV is written
-    only when the button is clicked, so a rerun does not pay for formatting tables nobody downloads."""
+    """A chart and, under it, the download of the long-form table it was drawn from and of the figure (PNG,
+    SVG). The CSV and the figures are made only when a button is clicked, so a rerun does not pay for them."""
     altair(chart, key=f"chart-{filename}", width=width)
-    st.download_button(
-        "Download the data (CSV)",
-        lambda: frame.to_csv(index=False).encode(),
-        file_name=filename,
-        mime="text/csv",
-        key=f"dl-{filename}",
-        icon=":material/download:",
-        on_click="ignore",
-    )
+    with st.container(horizontal=True):
+        st.download_button(
+            "Download the data (CSV)",
+            lambda: frame.to_csv(index=False).encode(),
+            file_name=filename,
+            mime="text/csv",
+            key=f"dl-{filename}",
+            icon=":material/download:",
+            on_click="ignore",
+        )
+        # -- figures hook (gradviz/ui_share.py): PNG and SVG from the spec drawn above, made on a click --
+        ui_share.figure_downloads(functools.partial(page_spec, chart, width), filename, key=f"fig-{filename}")
+
+
+def page_spec(chart: Any, width: str | int = "stretch") -> dict[str, Any]:
+    """The Vega-Lite spec the browser receives for `chart` drawn by `altair` (data as Arrow bytes): the spec
+    converted once for a chart from `built` (the same conversion, done now, for any other), with the sizing
+    Streamlit adds for that width."""
+    if _convert_altair_to_vega_lite_spec is None:  # no private helpers: Altair's own spec, data inline
+        return chart.to_dict(validate=False)
+    chart_key = fingerprint.known(chart)
+    if chart_key is None:
+        spec = _convert_altair_to_vega_lite_spec(_fast(chart))
+        _patch_null_legend_titles(spec)
+    else:
+        spec = _vega_spec(chart_key, chart)
+    return _prepare_vega_lite_spec(spec, use_container_width=width == "stretch")
 
 
 def lesson_link(path: str, label: str, icon: str, why: str) -> None:
