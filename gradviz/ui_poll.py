@@ -180,6 +180,8 @@ def question_id(key: str) -> str:
 def _histogram(tally: poll_store.Tally, answer: str | None, key: str) -> None:
     frame = poll_charts.tally_frame(tally, answer)
     st.altair_chart(poll_charts.answers_chart(frame), key=f"poll-chart-{key}", width="stretch")
+    # the same counts in words, for screen readers and for reading off a projector at the back of the room
+    st.caption(" · ".join(f"{choice}: **{n}**" for choice, n in tally.counts))
 
 
 def _count(tally: poll_store.Tally) -> str:
@@ -245,8 +247,8 @@ def _instructor_view(code: str, prompt: str, options: list[str], answer: str, ke
         notice = st.session_state.pop("gradviz-poll-notice", None)
         if notice:
             st.error(notice, icon=":material/key_off:")
-        state = "revealed to the class" if tally.revealed else "students see it after you reveal"
-        st.caption(f"{_count(tally)} · the right answer, **{answer}**, is {state}.")
+        state = "revealed to the class" if tally.revealed else "students see it after you reveal it"
+        st.caption(f"{_count(tally)} · the right answer is **{answer}**; {state}.")
         _histogram(tally, answer if tally.revealed else None, key)
         with st.container(horizontal=True):
             st.button(

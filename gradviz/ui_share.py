@@ -70,7 +70,9 @@ _COPY_HTML = """
 <div class="gv-view-link" style="display:flex;gap:.5rem;align-items:center;flex-wrap:wrap">
   <button type="button" class="gv-view-link-button" title="Copies the address of this view: every control and the section"
     style="font:inherit;cursor:pointer;border:1px solid rgba(128,128,128,.45);border-radius:.5rem;padding:.2rem .7rem;background:transparent;color:inherit">
-    &#128279; @LABEL@</button>
+    <svg aria-hidden="true" width="14" height="14" viewBox="0 0 24 24" style="vertical-align:-2px"><path fill="currentColor"
+      d="M10.6 13.4a1 1 0 0 1 0-1.4l3.5-3.5a3 3 0 1 1 4.2 4.2l-2 2a1 1 0 0 1-1.4-1.4l2-2a1 1 0 1 0-1.4-1.4l-3.5 3.5a1 1 0 0 1-1.4 0zm2.8-2.8a1 1 0 0 1 0 1.4l-3.5 3.5a3 3 0 1 1-4.2-4.2l2-2a1 1 0 0 1 1.4 1.4l-2 2a1 1 0 1 0 1.4 1.4l3.5-3.5a1 1 0 0 1 1.4 0z"/></svg>
+    @LABEL@</button>
   <code class="gv-view-link-url" style="font-size:.8rem;word-break:break-all"></code>
 </div>
 <script>

@@ -31,7 +31,12 @@ def tally_frame(tally: Tally, answer: str | None = None) -> pd.DataFrame:
 def answers_chart(frame: pd.DataFrame) -> alt.Chart:
     """Horizontal bars, one per choice in the question's order; the right answer green once revealed."""
     base = alt.Chart(frame).encode(
-        y=alt.Y("choice:N", sort=alt.EncodingSortField("order"), title=None, axis=alt.Axis(labelLimit=360)),
+        y=alt.Y(
+            "choice:N",
+            sort=list(frame.sort_values("order")["choice"]),
+            title=None,
+            axis=alt.Axis(labelLimit=360),
+        ),
         tooltip=[
             alt.Tooltip("choice:N"),
             alt.Tooltip("answers:Q"),

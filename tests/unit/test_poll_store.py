@@ -220,3 +220,4 @@ def test_the_histogram_shows_every_choice_in_order_and_marks_the_answer_only_whe
     assert list(empty["share"]) == [0.0, 0.0]
     spec = charts.answers_chart(frame).to_dict()  # validates against the Vega-Lite schema
     assert spec["layer"][0]["encoding"]["x"]["field"] == "answers"
+    assert all(layer["encoding"]["y"]["sort"] == list(CHOICES) for layer in spec["layer"])  # top to bottom
