@@ -8,8 +8,8 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import streamlit as st  # noqa: E402
 
-from gradviz import ui_poll  # noqa: E402
 from gradviz.lessons import available  # noqa: E402
+from gradviz.ui import poll as ui_poll  # noqa: E402
 
 st.set_page_config(
     page_title="gradviz: vanishing & exploding gradients", page_icon=":material/ssid_chart:", layout="wide"
@@ -40,7 +40,7 @@ with st.sidebar:
     )
     st.caption("MIT licence · the README explains how to run gradviz locally or from a notebook.")
 
-# The class poll: a link's ?class= code (notice if it is not one) and the class in the sidebar (gradviz/ui_poll.py).
+# The class poll: a link's ?class= code (notice if it is not one) and the class in the sidebar (gradviz/ui/poll.py).
 ui_poll.class_bar()
 
 page.run()

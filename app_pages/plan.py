@@ -2,8 +2,10 @@
 
 import streamlit as st
 
-from gradviz import plan, ui_poll, ui_share
+from gradviz import plan
 from gradviz.lessons import available
+from gradviz.ui import poll as ui_poll
+from gradviz.ui import share as ui_share
 
 # Browser print: no sidebar, toolbar or buttons; one step never split across two sheets; links printed as text.
 PRINT_CSS = """

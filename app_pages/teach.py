@@ -6,8 +6,9 @@ import segno
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from gradviz import ui_poll, ui_share
 from gradviz.lessons import available
+from gradviz.ui import poll as ui_poll
+from gradviz.ui import share as ui_share
 
 st.title("Teach with gradviz")
 st.markdown(

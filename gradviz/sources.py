@@ -16,3 +16,20 @@ PASCANU_2013 = ("R. Pascanu, T. Mikolov & Y. Bengio (2013), On the difficulty of
 CS231N = ("CS231n notes, Neural Networks Part 3 (the ~1e-3 update-ratio rule of thumb)", "https://cs231n.github.io/neural-networks-3/")
 MNIST = ("Y. LeCun, C. Cortes & C. J. C. Burges, The MNIST database (CC BY-SA 3.0); test set used here", "http://yann.lecun.com/exdb/mnist/")
 UCI_DIGITS = ("E. Alpaydin & C. Kaynak, Optical Recognition of Handwritten Digits, UCI (CC BY 4.0): the bundled 8×8 fallback", "https://doi.org/10.24432/C50P49")
+HOCHREITER_1997 = (
+    "S. Hochreiter & J. Schmidhuber (1997), Long short-term memory, Neural Computation 9(8): the constant error "
+    "carousel (§4), the adding problem and the temporal-order task (§5.4, §5.6)",
+    "https://doi.org/10.1162/neco.1997.9.8.1735",
+)
+GERS_2000 = (
+    "F. Gers, J. Schmidhuber & F. Cummins (2000), Learning to forget: continual prediction with LSTM, "
+    "Neural Computation 12(10): the forget gate",
+    "https://doi.org/10.1162/089976600300015015",
+)
+LE_2015 = (
+    "Q. Le, N. Jaitly & G. Hinton (2015), A simple way to initialize recurrent networks of rectified linear units "
+    "(IRNN: ReLU, W_hh = I, zero biases; their adding problem is the version the LSTM lesson trains)",
+    "https://arxiv.org/abs/1504.00941",
+)
+LSTM_QA = ("“How does LSTM prevent the vanishing gradient problem?” (Q&A thread; seed text)", None)
+RNN_GRADIENT_BLOG = ("“The gradient problem in RNN” (blog post, 2019; seed text)", None)

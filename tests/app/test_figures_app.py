@@ -84,7 +84,7 @@ def test_png_and_svg_downloads_render_the_pages_spec_only_when_clicked(downloads
 
 
 def test_every_lesson_page_offers_the_copy_link_and_its_script_is_constant():
-    from gradviz import ui_share
+    from gradviz.ui import share as ui_share
 
     at = open_page("app_pages/lstm.py", **LINK)
     shown = [h for h in at.get("html") if "gv-view-link" in h.proto.body]
