@@ -42,11 +42,12 @@ def _state() -> dict:
     return st.session_state[_STATE]
 
 
-def _has_sql_secret() -> bool:
+def _sql_secret() -> dict:
+    """The `[connections.sql]` section of .streamlit/secrets.toml ({} when there is none)."""
     try:
-        return bool(st.secrets.load_if_toml_exists()) and "sql" in st.secrets.get("connections", {})
-    except Exception:  # noqa: BLE001 - an unreadable secrets file: use the default database
-        return False
+        return dict(st.secrets["connections"]["sql"])
+    except Exception:  # noqa: BLE001 - no secrets file, no such section, or an unreadable file
+        return {}
 
 
 @st.cache_resource(show_spinner=False)
@@ -57,8 +58,11 @@ def _store(url: str, _engine) -> poll_store.Store:
 
 def store() -> poll_store.Store:
     """The poll's store on the app's database."""
-    # a URL given as a keyword would override the secrets' one: pass the default only when there is none
-    conn = st.connection("sql") if _has_sql_secret() else st.connection("sql", url=poll_store.default_url())
+    secret = _sql_secret()
+    if secret and "url" not in secret:  # dialect, host, username, ... in the secrets: Streamlit builds the URL
+        conn = st.connection("sql")
+    else:
+        conn = st.connection("sql", url=secret.get("url") or poll_store.default_url())
     return _store(conn.engine.url.render_as_string(hide_password=True), conn.engine)
 
 

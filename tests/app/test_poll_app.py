@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from apptest_support import APP, open_page
+from pg_support import postgres_url  # noqa: F401 - the fixture
 from streamlit.testing.v1 import AppTest
 
 from gradviz.lessons.lstm import words as lstm_words
@@ -133,3 +134,22 @@ def test_an_unknown_class_code_gets_a_notice_and_the_page_works(db):
     assert any(f"There is no class {other}" in w.value for w in at.warning)
     assert [r for r in at.radio if r.key == f"{KEY}-guess"]
     assert db.answer_count(other) == 0
+
+
+def test_a_secrets_url_points_the_poll_at_postgresql(postgres_url, monkeypatch, tmp_path):  # noqa: F811
+    """`[connections.sql] url = "postgresql://…"` in .streamlit/secrets.toml: the class lives in PostgreSQL
+    (and the SQLite default, here GRADVIZ_POLL_URL, is not used)."""
+    sqlite_url = f"sqlite:///{tmp_path / 'unused.sqlite'}"
+    monkeypatch.setenv(poll_store.URL_ENV, sqlite_url)
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.secrets["connections"] = {"sql": {"url": postgres_url}}
+    at.switch_page("app_pages/teach.py").run()
+    [start] = [b for b in at.button if b.label == "Start a new class"]
+    start.click().run()
+    code = next(h.value for h in at.header if h.value.startswith("Class ")).removeprefix("Class ")
+    engine = poll_store.make_engine(postgres_url)
+    try:
+        assert poll_store.Store(engine).class_exists(code)
+    finally:
+        engine.dispose()
+    assert not (tmp_path / "unused.sqlite").exists()
