@@ -47,4 +47,4 @@ for start, end, step in plan.schedule():
         st.caption(ui_share.page_url(step.page, params))
         st.markdown(f"**Say:** {step.say}")
         if step.question:
-            st.markdown(f"**Poll:** {step.question} *(the predict-then-reveal question of that section)*")
+            st.markdown(f"**Poll:** {step.question} *(a predict-then-reveal question on that page)*")

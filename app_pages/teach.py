@@ -4,7 +4,6 @@ import io
 
 import segno
 import streamlit as st
-from sqlalchemy.exc import SQLAlchemyError
 
 from gradviz.lessons import available
 from gradviz.ui import poll as ui_poll
@@ -21,7 +20,7 @@ st.markdown(
 def start() -> None:
     try:
         code, key = ui_poll.store().create_class()
-    except SQLAlchemyError:
+    except ui_poll.db_error():
         st.session_state["teach-error"] = ui_poll.UNAVAILABLE
         return
     ui_poll.become_instructor(code, key)

@@ -21,18 +21,32 @@ import contextlib
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import streamlit as st
-from sqlalchemy.exc import SQLAlchemyError
 
-from gradviz.poll import charts as poll_charts
 from gradviz.poll import codes
-from gradviz.poll import store as poll_store
 from gradviz.ui import share
+
+if TYPE_CHECKING:
+    from gradviz.poll.store import Store, Tally
+
+# SQLAlchemy (about half a second to import here) and the poll's store load on first use, i.e. when a link
+# carries a class or the Teach page runs: an ordinary visit never pays for them.
+
+
+def db_error() -> type[Exception]:
+    """The database's error type (SQLAlchemy's), for `except db_error():`."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    return SQLAlchemyError
+
 
 PARAM = "class"  # the query parameter of a class link
 REFRESH = timedelta(seconds=3)  # how often an open question asks the database for news
 _STATE = "gradviz-poll"  # session state: {"code": active class or None, "keys": {code: key}, "voter": id}
+MAX_ID_CHARS = 64  # = gradviz.poll.store.MAX_ID_CHARS (tests/unit/test_poll_store.py checks)
+RECORDED, CLOSED = "recorded", "closed"  # = gradviz.poll.store's outcomes (checked there too)
 UNAVAILABLE = "The class poll cannot reach its database right now; the page works as without a class."
 
 
@@ -51,15 +65,21 @@ def _sql_secret() -> dict:
 
 
 @st.cache_resource(show_spinner=False)
-def _store(url: str, _engine) -> poll_store.Store:
+def _store(url: str, _engine) -> Store:
     """One Store (tables created if missing) per database per process."""
-    return poll_store.Store(_engine)
+    from gradviz.poll.store import Store
+
+    return Store(_engine)
 
 
-def store() -> poll_store.Store:
+def store() -> Store:
     """The poll's store on the app's database."""
+    from gradviz.poll import store as poll_store
+
     secret = _sql_secret()
-    if secret and "url" not in secret:  # dialect, host, username, ... in the secrets: Streamlit builds the URL
+    if (
+        secret and "url" not in secret
+    ):  # dialect, host, username, ... in the secrets: Streamlit builds the URL
         conn = st.connection("sql")
     else:
         conn = st.connection("sql", url=secret.get("url") or poll_store.default_url())
@@ -89,7 +109,7 @@ def become_instructor(code: str, key: str) -> bool:
     """Remember `key` for `code` in this session if it is the class's key (checked by the store)."""
     try:
         ok = store().key_matches(code, key)
-    except SQLAlchemyError:
+    except db_error():
         ok = False
     if ok:
         _state()["keys"][code] = key.strip()
@@ -121,7 +141,7 @@ def class_bar() -> None:
         elif code != state["code"] or raw[0] != code:
             try:
                 known = store().class_exists(code)
-            except SQLAlchemyError:
+            except db_error():
                 st.warning(UNAVAILABLE, icon=":material/cloud_off:")
                 known = False
             if known:
@@ -178,17 +198,19 @@ def question(
 
 def question_id(key: str) -> str:
     """The poll's id of a question: its page and its key there (two lessons may both have a "q-depth")."""
-    return f"{share.page_path() or 'home'}/{key}"[: poll_store.MAX_ID_CHARS]
+    return f"{share.page_path() or 'home'}/{key}"[:MAX_ID_CHARS]
 
 
-def _histogram(tally: poll_store.Tally, answer: str | None, key: str) -> None:
+def _histogram(tally: Tally, answer: str | None, key: str) -> None:
+    from gradviz.poll import charts as poll_charts
+
     frame = poll_charts.tally_frame(tally, answer)
     st.altair_chart(poll_charts.answers_chart(frame), key=f"poll-chart-{key}", width="stretch")
     # the same counts in words, for screen readers and for reading off a projector at the back of the room
     st.caption(" · ".join(f"{choice}: **{n}**" for choice, n in tally.counts))
 
 
-def _count(tally: poll_store.Tally) -> str:
+def _count(tally: Tally) -> str:
     n = tally.total
     return f"{n} answer{'s' if n != 1 else ''} · round {tally.round}"
 
@@ -201,7 +223,7 @@ def _student_view(code: str, prompt: str, options: list[str], answer: str, key: 
         try:
             tally = db.tally(code, key, options)
             mine = db.my_answer(code, key, voter)
-        except SQLAlchemyError:
+        except db_error():
             st.warning(UNAVAILABLE, icon=":material/cloud_off:")
             return
         widget = f"{key}-class-{code}-r{tally.round}"  # a new round starts from no answer
@@ -212,8 +234,8 @@ def _student_view(code: str, prompt: str, options: list[str], answer: str, key: 
             )
             if guess is not None and guess != mine:
                 outcome = db.answer(code, key, voter, guess, options)
-                mine = guess if outcome == poll_store.RECORDED else mine
-                if outcome == poll_store.CLOSED:
+                mine = guess if outcome == RECORDED else mine
+                if outcome == CLOSED:
                     st.info("The instructor revealed the answer just now: that change was not counted.")
             if mine is None:
                 st.caption("Answer to take part: the class's answers and the right one appear when the instructor reveals them.")  # fmt: skip
@@ -245,7 +267,7 @@ def _instructor_view(code: str, prompt: str, options: list[str], answer: str, ke
         st.markdown(f"**Predict, then reveal** (class {code}, your instructor view). {prompt}")
         try:
             tally = store().tally(code, key, options)
-        except SQLAlchemyError:
+        except db_error():
             st.warning(UNAVAILABLE, icon=":material/cloud_off:")
             return
         notice = st.session_state.pop("gradviz-poll-notice", None)

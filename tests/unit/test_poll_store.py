@@ -221,3 +221,15 @@ def test_the_histogram_shows_every_choice_in_order_and_marks_the_answer_only_whe
     spec = charts.answers_chart(frame).to_dict()  # validates against the Vega-Lite schema
     assert spec["layer"][0]["encoding"]["x"]["field"] == "answers"
     assert all(layer["encoding"]["y"]["sort"] == list(CHOICES) for layer in spec["layer"])  # top to bottom
+
+
+def test_the_apps_poll_module_agrees_with_the_store_and_imports_no_database():
+    import subprocess
+    import sys
+
+    from gradviz.ui import poll as ui_poll
+
+    assert (ui_poll.MAX_ID_CHARS, ui_poll.RECORDED, ui_poll.CLOSED) == (store.MAX_ID_CHARS, RECORDED, CLOSED)
+    code = "import sys, gradviz.ui.poll; print('sqlalchemy' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"  # a visit without a class never loads SQLAlchemy
