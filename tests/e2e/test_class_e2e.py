@@ -25,6 +25,7 @@ from e2e_support import (
     wait_healthy,
 )
 
+from gradviz import figures
 from gradviz.lessons.lstm import words as lstm_words
 from gradviz.poll import store as poll_store
 
@@ -133,5 +134,24 @@ def test_copy_link_gives_the_views_address_and_png_downloads_are_named_after_it(
         assert download.suggested_filename == "lstm_cell__i-0.0_light.png"
         with open(download.path(), "rb") as f:
             assert f.read(8) == b"\x89PNG\r\n\x1a\n"
+    finally:
+        context.close()
+
+
+def test_a_dark_theme_viewer_downloads_a_dark_figure(browser, class_server):
+    """st.context.theme follows the browser's colour scheme: the figure is rendered in the dark theme."""
+    base, _ = class_server
+    context = browser.new_context(
+        viewport={"width": 1400, "height": 1000}, accept_downloads=True, color_scheme="dark"
+    )
+    try:
+        page = _open(context, f"{base}/lstm?i=0.0")
+        with page.expect_download(timeout=120_000) as info:
+            page.get_by_role("button", name="SVG").first.click()
+        download = info.value
+        assert download.suggested_filename == "lstm_cell__i-0.0_dark.svg"
+        with open(download.path(), encoding="utf-8") as f:
+            svg = f.read()
+        assert svg.startswith("<svg") and figures.DARK.background.lower() in svg.lower()
     finally:
         context.close()
