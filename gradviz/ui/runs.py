@@ -13,6 +13,7 @@ import streamlit as st
 
 from gradviz import fingerprint, gate, lessons
 from gradviz import results as results_store
+from gradviz.progress import ProgressFn
 from gradviz.results import Result
 from gradviz.ui import compat
 
@@ -50,7 +51,7 @@ def _precomputed(key: str, name: str, _cfg: Any) -> Result | None:
     return None if found is None else _remember_result(found)
 
 
-def _train(name: str, cfg: Any, key: str, on_step: gate.ProgressFn) -> Result:
+def _train(name: str, cfg: Any, key: str, on_step: ProgressFn) -> Result:
     """One live run, in a gate worker thread (no Streamlit calls here: progress goes to the gate)."""
     result = lessons.get_experiment(name).run(cfg, on_step=on_step)
     return _remember_result(dataclasses.replace(result, key=key))
