@@ -85,7 +85,7 @@ STEPS: tuple[Step, ...] = (
         "With i = 0 and f = 1, how much of a gradient reaches the old cell?", "predict-lstm-cell", 6,
     ),
     Step(
-        "Residual connections", "resnet", (), "1 · Deeper and deeper: plain vs residual",
+        "Plain vs residual nets", "resnet", (), "1 · Deeper and deeper: plain vs residual",
         "A residual block computes x + F(x), so the gradient has a path through the identity at every block.",
         "Plain and residual twins, same start and minibatches: which ends with the lower training loss?",
         "q-depth", 6,
