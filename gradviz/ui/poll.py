@@ -237,7 +237,11 @@ def _student_view(code: str, prompt: str, options: list[str], answer: str, key: 
                 "Your prediction", options, index=index, key=widget, label_visibility="collapsed"
             )
             if guess is not None and guess != mine:
-                outcome = db.answer(code, key, voter, guess, options)
+                try:
+                    outcome = db.answer(code, key, voter, guess, options)
+                except db_error():
+                    outcome = None
+                    st.warning("Your answer could not be saved just now: choose it again in a moment.", icon=":material/cloud_off:")  # fmt: skip
                 mine = guess if outcome == RECORDED else mine
                 if outcome == CLOSED:
                     st.info("The instructor revealed the answer just now: that change was not counted.")
@@ -256,14 +260,27 @@ def _set_notice(text: str | None) -> None:
     st.session_state["gradviz-poll-notice"] = text
 
 
+REFUSED = "Refused: this session does not hold the class's instructor key."
+
+
 def _reveal(code: str, key: str) -> None:
-    if not store().reveal(code, key, instructor_key(code)):
-        _set_notice("Refused: this session does not hold the class's instructor key.")
+    try:
+        done = store().reveal(code, key, instructor_key(code))
+    except db_error():
+        _set_notice(UNAVAILABLE)
+        return
+    if not done:
+        _set_notice(REFUSED)
 
 
 def _new_round(code: str, key: str) -> None:
-    if store().new_round(code, key, instructor_key(code)) is None:
-        _set_notice("Refused: this session does not hold the class's instructor key.")
+    try:
+        done = store().new_round(code, key, instructor_key(code)) is not None
+    except db_error():
+        _set_notice(UNAVAILABLE)
+        return
+    if not done:
+        _set_notice(REFUSED)
 
 
 def _instructor_view(code: str, prompt: str, options: list[str], answer: str, key: str) -> None:

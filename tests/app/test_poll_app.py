@@ -153,3 +153,31 @@ def test_a_secrets_url_points_the_poll_at_postgresql(postgres_url, monkeypatch, 
     finally:
         engine.dispose()
     assert not (tmp_path / "unused.sqlite").exists()
+
+
+def test_a_session_whose_key_no_longer_matches_is_refused_on_click(db):
+    """The store checks the key on every click: a session holding a wrong key (here: put there by hand) gets
+    a refusal, and nothing changes."""
+    code, key = db.create_class()
+    db.answer(code, QID, "s0", Q["options"][0], Q["options"])
+    at = open_page(LESSON, **{"class": code})
+    at.session_state["gradviz-poll"]["keys"][code] = key + "x"  # as if the session held a wrong key
+    at.run()
+    [reveal] = [b for b in at.button if b.key == f"poll-reveal-{QID}"]
+    reveal.click().run()
+    assert any("Refused" in e.value for e in at.error)
+    assert not db.tally(code, QID, Q["options"]).revealed
+
+
+def test_a_database_that_fails_gives_a_notice_not_an_exception(db, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    code, _ = db.create_class()
+    at = open_page(LESSON, **{"class": code})
+
+    def broken(*args, **kwargs):
+        raise OperationalError("SELECT", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(poll_store.Store, "tally", broken)
+    at.run()  # the harness fails the test on any exception element
+    assert any("cannot reach its database" in w.value for w in at.warning)
