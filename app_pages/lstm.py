@@ -87,11 +87,7 @@ def how_far_back() -> None:
     curves, m = res.tables["curves"], res.meta
     ui.chart_with_data(ui.built(charts.reach_chart, curves), curves, "lstm_reach.csv")
     st.caption(words.REACH_CAPTION)
-    ui.readouts([("retention σ(b_f)", f"{m['retention']:.3f}", "a forget gate with no other input"),
-                 ("half-life", words.half_life_text(m["retention"]), "ln ½ / ln σ(b_f)"),
-                 ("mean forget gate (measured)", f"{m['mean_forget']:.3f}", "over units and steps, at init"),
-                 ("LSTM ‖∂c_T/∂c_0‖", ui.sci(words.gain_at(curves, "lstm", "dc", T)), "measured, all paths"),
-                 ("tanh RNN ‖∂h_T/∂h_0‖", ui.sci(words.gain_at(curves, "rnn", "dh", T)), "measured")])  # fmt: skip
+    ui.readouts(words.reach_readouts(curves, m))
     st.markdown(words.reach_verdict(curves, m))
     st.markdown(words.forget_bias_text(curves, m))
     explain(words.reach_latex(m, curves))
@@ -101,12 +97,14 @@ def how_far_back() -> None:
 def forget_trick() -> None:
     st.subheader("The forget-bias trick, measured")
     reach = [(cfg, ui.run_cached("lstm_reach", cfg)) for cfg in configs.REACH_PRESETS.values()]
-    learn = [
-        (cfg, ui.run_cached("lstm", configs.LEARN_PRESETS[n]))
-        for n, cfg in configs.LEARN_PRESETS.items()
-        if n != "temporal order"
-    ]
-    st.markdown(words.forget_trick_text(reach, learn))  # fmt: skip
+    runs = {
+        (b, s): configs.forget_trick_config(b, s)
+        for b in configs.FORGET_TRICK_BIASES
+        for s in configs.FORGET_TRICK_SEEDS
+    }
+    found = {k: ui.precomputed("lstm", cfg) for k, cfg in runs.items()}  # never trains: missing runs are said
+    learn = [(runs[k], res) for k, res in found.items() if res is not None]
+    st.markdown(words.forget_trick_text(reach, learn, [k for k, res in found.items() if res is None]))  # fmt: skip
 
 
 def approve(cfg: configs.LearnConfig) -> None:
@@ -167,8 +165,10 @@ def learned(cfg: configs.LearnConfig, res) -> None:
         col.metric(f"{configs.MODEL_NAMES[kind]}: final held-out loss", ui.sci(final), help=words.status(final, base))  # fmt: skip
     st.markdown(words.learn_verdict(t["summary"], base, cfg.kinds, cfg.task))
     ui.chart_with_data(ui.built(charts.input_grad_chart, t["input_grads"]), t["input_grads"], "lstm_input_gradients.csv")  # fmt: skip
-    st.markdown(words.input_grad_text(t["input_grads"], cfg.T))
-    explain(words.learn_latex(cfg.task, base, t["input_grads"], cfg.T))
+    st.markdown(words.input_grad_text(t["mark_grads"], t["summary"], base, cfg.kinds))
+    if irnn := words.irnn_text(t["summary"], t["mark_grads"], base, cfg):
+        st.markdown(irnn)
+    explain(words.learn_latex(cfg.task, base, t["mark_grads"], cfg.kinds))
     show_code(("learn", "train_models"), ("learn", "input_gradients"))
     st.subheader("4 · Inside the trained LSTM")
     if "inside" not in t:

@@ -21,7 +21,7 @@ bar.header("Depth sweep")
 depths = ui.select("Depths (blocks)", "depths", list(exp.DEPTH_CHOICES), exp.depth_key(d.depths), container=bar,
                    help="Each block has two weight layers. One depth: a single live run of both twins.")  # fmt: skip
 norm = ui.select("Normalization", "norm", ("none", "batch"), d.norm, container=bar, widget="radio",
-                 help="batch: BatchNorm1d after each block's first layer, as in He et al.")  # fmt: skip
+                 help="batch: BatchNorm1d after each block's first layer, in the spirit of He et al. (who put batch norm after every convolution, before its activation)")  # fmt: skip
 width = ui.select("Width", "width", exp.WIDTHS, d.width, container=bar, widget="select_slider")
 steps = ui.slider("SGD steps per net", "steps", *exp.STEPS_RANGE, d.steps, step=50, container=bar)
 lr = ui.select("Learning rate", "lr", exp.LRS, d.lr, container=bar, widget="select_slider")
@@ -55,9 +55,8 @@ def sweep_section() -> None:
     plain, residual = degradation(result, "plain"), degradation(result, "residual")
     diverged = {(dep, net): s for dep, net, s in exp.diverged_runs(result)}
     acc = float(t.loc[(deepest, "plain"), "held_out_accuracy"])
-    st.markdown(
-        words.sweep_verdict(plain, residual, norm, flow(result, "plain", deepest, "init"), diverged, acc)
-    )
+    init, end = flow(result, "plain", deepest, "init"), flow(result, "plain", deepest, "end")
+    st.markdown(words.sweep_verdict(plain, residual, norm, init, diverged, acc, end))
     if note := words.sweep_budget_note(norm, plain):
         st.info(note, icon=":material/info:")
     st.subheader("Training loss during training")
@@ -113,7 +112,8 @@ def jacobian_section() -> None:
     ui.readouts(
         [(f"{r.net}: largest σ", ui.sci(r.largest), f"median {ui.sci(r.median)}") for r in s.itertuples()]
     )
-    st.markdown(words.jacobian_sentence(s, depth, act, dj.width, jac.ZERO_BELOW))
+    sweep_plain = flow(result, "plain", deepest, "init") if result is not None else None
+    st.markdown(words.jacobian_sentence(s, depth, act, dj.width, jac.ZERO_BELOW, norm, sweep_plain))
     st.latex(
         r"\frac{\partial \mathbf{x}^{(n)}}{\partial \mathbf{x}^{(0)}} = \prod_{\ell=n}^{1}\Big(\mathbf{I} + "
         r"\frac{\partial \mathcal{F}_\ell}{\partial \mathbf{x}}\Big)\ \text{(residual)}\qquad\text{vs.}\qquad"

@@ -18,7 +18,8 @@ MNIST = ("Y. LeCun, C. Cortes & C. J. C. Burges, The MNIST database (CC BY-SA 3.
 UCI_DIGITS = ("E. Alpaydin & C. Kaynak, Optical Recognition of Handwritten Digits, UCI (CC BY 4.0): the bundled 8×8 fallback", "https://doi.org/10.24432/C50P49")
 HOCHREITER_1997 = (
     "S. Hochreiter & J. Schmidhuber (1997), Long short-term memory, Neural Computation 9(8): the constant error "
-    "carousel (§4), the adding problem and the temporal-order task (§5.4, §5.6)",
+    "carousel (§4), the original adding problem (§5.4; the one trained here is Le et al.'s variant) and the "
+    "temporal-order task (§5.6)",
     "https://doi.org/10.1162/neco.1997.9.8.1735",
 )
 GERS_2000 = (

@@ -35,7 +35,6 @@ from gradviz.ui.runs import (
     GATE,
     cached,
     dataset_status,
-    live_seconds,
     precomputed,
     provenance,
     run_cached,
@@ -54,7 +53,7 @@ def clear_caches() -> None:
 
 __all__ = [
     "GATE", "altair", "built", "cached", "chart_with_data", "clear_caches", "compat", "dataset_status",
-    "diverged_notice", "download_csv", "lesson_link", "live_seconds", "number", "lesson_header", "page_header",
+    "diverged_notice", "download_csv", "lesson_link", "number", "lesson_header", "page_header",
     "precomputed", "predict_then_reveal", "preset_buttons", "provenance", "provenance_caption", "readouts",
     "run_cached", "sci", "select", "show_code", "slider", "sources", "toggle",
 ]  # fmt: skip

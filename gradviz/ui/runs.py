@@ -96,10 +96,6 @@ def precomputed(name: str, cfg: Any) -> Result | None:
     return _precomputed(lessons.result_key(name, cfg), name, cfg)
 
 
-def live_seconds(name: str) -> float | None:
-    """About how long one live run of experiment `name` takes here (measured, else a prior guess)."""
-    return GATE.estimate(name)
-
 def run_cached(name: str, cfg: Any) -> Result:
     """The result for this config: committed if precomputed, else trained once (through the gate) and
     shared with everyone. The result carries its key; treat it as read-only."""

@@ -45,7 +45,7 @@ def test_default_view(page):
     # section 1: i = f = 1 is "add": c = 1 + 0.5
     assert m["new cell c"] == "1.500" and m["regime"] == "add" and m["∂c/∂c_prev"] == "1.00"
     # section 2: σ(1) and its half-life
-    assert m["retention σ(b_f)"] == "0.731" and m["half-life"].endswith("steps")
+    assert m["direct-path factor σ(b_f)"] == "0.731" and m["σ(b_f)ⁿ halves every"].endswith("steps")
     # section 3 in its regime: the LSTM solved the adding problem, the tanh RNN stayed at the baseline
     assert "**LSTM** solved it" in text and "**tanh RNN** stayed at the baseline" in text
     assert "Marked positions" in text and "The forget-bias trick" not in text  # a subheader, not markdown
@@ -82,7 +82,7 @@ def test_reach_controls_at_their_extremes(end):
     at.number_input(key="reach_seed").set_value(9999 if end else 0)
     at.run()
     _assert_clean(at)
-    assert _metrics(at)["retention σ(b_f)"] == ("0.993" if end else "0.119")
+    assert _metrics(at)["direct-path factor σ(b_f)"] == ("0.993" if end else "0.119")
     assert "Measured over T = " + ("400" if end else "5") in _text(at)
 
 
@@ -127,7 +127,7 @@ def test_presets_and_question():
     at = _open()
     next(b for b in at.button if b.label == "PyTorch's zero bias").click().run()
     _assert_clean(at)
-    assert at.slider(key="forget_bias").value == 0.0 and _metrics(at)["retention σ(b_f)"] == "0.500"
+    assert at.slider(key="forget_bias").value == 0.0 and _metrics(at)["direct-path factor σ(b_f)"] == "0.500"
     next(b for b in at.button if b.label == "temporal order").click().run()
     _assert_clean(at)
     assert at.selectbox(key="task").value == "order" and "temporal-order task" in _text(at)

@@ -28,7 +28,7 @@ def test_exercise_link_and_reach_preset(app_url, browser, screenshots_dir):
         settle(page)
         params = {k: v[0] for k, v in parse_qs(urlparse(page.url).query).items()}
         assert float(params.get("forget_bias", "nan")) == 0.0, page.url
-        retention = page.locator("[data-testid='stMetric']", has_text="retention").first
+        retention = page.locator("[data-testid='stMetric']", has_text="direct-path factor").first
         assert "0.500" in retention.inner_text()
         assert page.locator(EXCEPTION).count() == 0
     finally:

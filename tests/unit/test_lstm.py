@@ -286,43 +286,6 @@ def test_question_answer_is_what_the_cell_computes():
     assert q["answer"] == "It passes unchanged: exactly 1" and q["answer"] in q["options"]
 
 
-@pytest.mark.parametrize(
-    "cfg",
-    [
-        configs.ReachConfig(T=5),
-        configs.ReachConfig(T=400),
-        configs.ReachConfig(forget_bias=-2.0),
-        configs.ReachConfig(forget_bias=5.0),
-    ],
-    ids=["T-min", "T-max", "bias-min", "bias-max"],
-)
-def test_reach_words_at_the_extremes(cfg):
-    res = reach.measure(cfg)
-    c, m = res.tables["curves"], res.meta
-    verdict, bias = words.reach_verdict(c, m), words.forget_bias_text(c, m)
-    for text in (verdict, bias):
-        assert "nan" not in text.lower()
-    # the model named furthest-reaching has the largest measured gain at distance T
-    gains = {
-        "tanh RNN": ("rnn", "dh"),
-        "IRNN": ("irnn", "dh"),
-        "LSTM cell": ("lstm", "dc"),
-        "LSTM": ("lstm", "dh"),
-    }
-    best = max(gains, key=lambda k: words.gain_at(c, *gains[k], cfg.T))
-    assert f"furthest through the **{best}**" in verdict
-    dh, dc = words.gain_at(c, "lstm", "dh", cfg.T), words.gain_at(c, "lstm", "dc", cfg.T)
-    assert ("still shrink" in verdict) == (0 < dh < dc)
-    full, prod = words.gain_at(c, "lstm", "dc", cfg.T), words.gain_at(c, "lstm", "forget_product", cfg.T)
-    if prod > 0 and full > 0:
-        assert ("agrees with the product" in bias) == (0.5 <= full / prod <= 2)
-    assert all("nan" not in line for line in words.reach_latex(m, c))
-    # the half-life readout
-    assert words.half_life_text(m["retention"]).endswith("steps") or "step" in words.half_life_text(
-        m["retention"]
-    )
-
-
 def test_status_bands():
     assert words.status(0.005, 1 / 6).startswith("solved")
     assert words.status(0.1, 1 / 6).startswith("learned part")
@@ -353,10 +316,11 @@ def test_words_on_a_trained_run(small_run, small_order_run):
         t, base = res.tables, res.meta["baseline"]
         for text in (
             words.learn_verdict(t["summary"], base, cfg.kinds, cfg.task),
-            words.input_grad_text(t["input_grads"], cfg.T),
+            words.input_grad_text(t["mark_grads"], t["summary"], base, cfg.kinds),
+            words.irnn_text(t["summary"], t["mark_grads"], base, cfg) or "none",
             words.inside_text(t["inside"], t["example"], res.meta["runs"]["lstm"], cfg.task),
             words.task_text(cfg.task, cfg.T, base),
-            " ".join(words.learn_latex(cfg.task, base, t["input_grads"], cfg.T)),
+            " ".join(words.learn_latex(cfg.task, base, t["mark_grads"], cfg.kinds)),
         ):
             assert text and "nan" not in text.replace("n/a", "")
 

@@ -318,7 +318,10 @@ def test_jacobian_sentence_counts_zeros_and_names_the_regime():
     s = pd.DataFrame({"net": ["plain", "residual", "plain, orthogonal"], "largest": [1e-10, 4.0, 1.0],
                       "median": [1e-12, 1.0, 1.0], "smallest": [1e-14, 0.3, 1.0], "zeros": [30, 0, 0]})  # fmt: skip
     text = words.jacobian_sentence(s, 16, "linear", 64, jac.ZERO_BELOW)
-    assert "30 of 64 are below 1e-12 × the largest" in text and "every direction shrinks: vanishing" in text
+    assert (
+        "30 of 64 are below 1e-12 × the largest" in text
+        and "every direction shrinks (the largest σ is below 1): vanishing" in text
+    )
     assert "within a factor 10 of unchanged" in text and "every σ equals 1" in text
 
 

@@ -41,10 +41,9 @@ def _no_clamp_constants(meta: dict) -> None:
 def test_chain_verdict_names_the_measured_products(w, T):
     m = dyn.scalar_chain(dyn.ChainConfig(w=w, T=T)).meta
     v = m["verdict"]
-    assert (
-        f"**Linear unit: {_size_word(m['linear'])}.**" in v
-        and f"**tanh unit: {_size_word(m['tanh'])}.**" in v
-    )
+    # |w| = 1, b = 0 is the marginal case: the tanh product shrinks polynomially, whatever its size at T
+    tanh_word = "it shrinks only polynomially (the marginal case)" if abs(w) == 1.0 else _size_word(m["tanh"])
+    assert f"**Linear unit: {_size_word(m['linear'])}.**" in v and f"**tanh unit: {tanh_word}.**" in v
     assert m["linear"] == pytest.approx(w**T, rel=1e-12, abs=0.0) or (w**T < 1e-300 and m["linear"] == 0.0)
     if w == 0.0:  # exactly zero, said so; not "< 1e-300"
         assert v.count("0 (exactly)") == 2 and "1e-300" not in v
@@ -272,7 +271,9 @@ def test_oscillation_thresholds_differ_between_forms():
 
 MAP_GRID = list(
     itertools.product(
-        (1.0, 1.5, 2.0, 2.001, 2.8, 3.0, 3.2, 3.5, 3.83, 3.9, 4.0), (0.0, 0.2, 0.5, 1.0), (1, 200)
+        (1.0, 1.5, 2.0, 2.001, 2.8, 3.0, 3.2, 3.449, 3.5, 3.5699, 3.56995, 3.83, 3.9, 4.0),
+        (0.0, 0.2, 0.5, 1.0),
+        (1, 200),
     )
 )
 
@@ -286,6 +287,22 @@ def _passes_through_half(r: float, x0: float, steps: int = 4500) -> bool:
     return False
 
 
+def _lyapunov_band(r: float, x0: float, transient: int = 500, window: int = 4000, blocks: int = 20) -> float:
+    """Twice the standard error of the mean of `blocks` consecutive block averages of ln|f'(x_k)|."""
+    x = x0
+    for _ in range(transient):
+        x = r * x * (1 - x)
+    logs = []
+    for _ in range(window):
+        slope = abs(r * (1 - 2 * x))
+        if slope == 0:
+            return 0.0
+        logs.append(math.log(slope))
+        x = r * x * (1 - x)
+    means = np.array(logs).reshape(blocks, -1).mean(axis=1)
+    return float(2 * means.std(ddof=1) / math.sqrt(blocks))
+
+
 @pytest.mark.parametrize(("r", "x0", "n"), MAP_GRID)
 def test_map_verdict_agrees_with_the_orbit(r, x0, n):
     m = dyn.iterated_map(dyn.MapConfig(r=r, x0=x0, n=n)).meta
@@ -295,9 +312,24 @@ def test_map_verdict_agrees_with_the_orbit(r, x0, n):
         assert lam == -math.inf and shown == "−∞" and "λ = −∞" in v
     elif r in (1.0, 3.0) and x0 not in (0.0, 1.0) or (r == 1.0):
         assert lam == 0.0 and shown == "0.000" and "bifurcation point" in v
-    else:
-        assert math.isfinite(lam) and shown == f"{lam:.3f}"
-        assert ("amplified" in v) == (lam >= 5e-4) and ("forgotten" in v) == (lam <= -5e-4)
+    else:  # the finite average, with its error band recomputed here from the orbit (batch means)
+        band = _lyapunov_band(r, x0) if lam == m["lyapunov_average"] else 0.0
+        band = band if band >= 1e-9 else 0.0
+        assert m["lyapunov_band"] == pytest.approx(_lyapunov_band(r, x0), rel=1e-9, abs=1e-15)
+        suffix = "" if band == 0 else f" ± {band:.3f}" if band >= 5e-4 else f" ± {band:.1e}"
+        assert math.isfinite(lam) and shown == f"{lam:.3f}{suffix}"
+        measured = 0.0 if m["exact_zero_at"] is not None else abs(m["dxn_dx0"])
+        if abs(lam) <= max(band, 5e-4):
+            assert (
+                "≈ 0 within its error band" in v and "**neither forgotten nor amplified exponentially**" in v
+            )
+            assert "vanishes" not in v and "explodes" not in v
+        elif lam < 0:
+            assert "forgotten" in v and ("vanishes" in v) == (measured <= 1)
+        else:
+            assert "amplified" in v and ("explodes" in v) == (measured >= 1)
+    # never "vanishes" beside a measured |dxₙ/dx₀| > 1, never "explodes" beside one < 1
+    assert not ("vanishes" in v and abs(m["dxn_dx0"]) > 1) and not ("explodes" in v and abs(m["dxn_dx0"]) < 1)
     # an exact zero in the product is said as such; a float underflow as a bound
     if m["exact_zero_at"] is not None:
         assert m["exact_zero_at"] <= n and "0 (exactly)" in v and m["dxn_dx0"] == 0.0
@@ -372,3 +404,57 @@ def test_every_question_is_answered_by_the_page_at_its_settings():
 def test_lstm_aside_says_what_the_forget_gate_starts_at():
     lstm = next(why for name, why in dyn.FIXES if name == "lstm")
     assert "σ(0) = ½" in lstm and "Gers" in lstm and "1997" in lstm and "near 1 by default" not in lstm
+
+
+# == issue 17: three edges ====================================================================================
+
+
+def test_onset_of_chaos_is_zero_within_its_band_not_vanishing():
+    m = dyn.iterated_map(dyn.MapConfig(r=3.5699, n=200)).meta
+    assert abs(m["lyapunov"]) <= m["lyapunov_band"] and abs(m["dxn_dx0"]) > 1
+    assert "≈ 0 within its error band" in m["verdict"] and "vanishes" not in m["verdict"]
+    assert "±" in dict((k, v) for k, v, _ in m["readouts"])["Lyapunov exponent λ"]
+
+
+@pytest.mark.parametrize("w", [-1.0, 1.0])
+@pytest.mark.parametrize("T", [5, 50, 400])
+def test_marginal_chain_shrinks_polynomially(w, T):
+    m = dyn.scalar_chain(dyn.ChainConfig(w=w, T=T)).meta
+    assert "**tanh unit: it shrinks only polynomially (the marginal case).**" in m["verdict"]
+    assert "t^(−3/2)" in m["verdict"] and "neither vanishing nor exploding.** The same w" not in m["verdict"]
+    # independently: iterate h ← tanh(w h) and multiply the factors w (1 − h²); the log-log slope → −3/2
+    h, prod, logs = 0.5, 1.0, {}
+    for t in range(1, 4 * T + 1):
+        h = math.tanh(w * h)
+        prod *= w * (1 - h * h)
+        logs[t] = math.log(abs(prod))
+    assert abs(prod) > 0
+    if T >= 50:
+        slope = (logs[4 * T] - logs[2 * T]) / math.log(2)
+        assert slope == pytest.approx(-1.5, abs=0.1)
+        assert abs(m["h_T"]) == pytest.approx(math.sqrt(3 / (2 * T)), rel=0.15)
+    for other in (0.9, 1.1):  # not marginal: the size word, not "polynomially"
+        assert "polynomially" not in dyn.scalar_chain(dyn.ChainConfig(w=other, T=T)).meta["verdict"]
+
+
+@pytest.mark.parametrize(("w", "b"), [(1.0, 0.0), (2.0, 0.0), (0.5, 0.0), (-1.0, 0.0)])
+def test_unit_readout_says_a_marginal_point_attracts(w, b):
+    m = dyn.unit_dynamics(dyn.UnitConfig(w=w, b=b, T=20)).meta
+    value, help_ = next((v, h) for k, v, h in m["readouts"] if k == "stable fixed points")
+    if m["n_marginal"]:
+        # independently: from both sides of h* = 0 the orbit of tanh(w h) creeps towards it
+        ends = []
+        for h0 in (-0.5, 0.5):
+            h = h0
+            for _ in range(200):
+                h = math.tanh(w * h)
+            ends.append(abs(h))
+        attracts = max(ends) < 0.5
+        assert attracts == m["approaches_marginal"]
+        assert (
+            value
+            == f"{m['n_stable']} + {m['n_marginal']} marginal ({'attracting' if attracts else 'not attracting'})"
+        )
+        assert "non-hyperbolic" in help_ and "non-hyperbolic, attracting" in m["verdict"]
+    else:
+        assert value == str(m["n_stable"]) and "marginal" not in value

@@ -19,7 +19,7 @@ class ReachConfig:
 REACH_PRESETS: dict[str, ReachConfig] = {
     "default": ReachConfig(),
     "PyTorch's zero bias": ReachConfig(forget_bias=0.0),  # σ(0) = ½: the cell halves every step
-    "forget bias 3": ReachConfig(forget_bias=3.0),  # σ(3) ≈ 0.95: a half-life of about 13 steps
+    "forget bias 3": ReachConfig(forget_bias=3.0),  # σ(3) = 0.953: a half-life of ln ½ / ln σ(3) = 14.3 steps
 }
 REACH_T_RANGE = (5, 400)
 REACH_FORGET_BIAS_RANGE = (-2.0, 5.0)
@@ -65,6 +65,26 @@ LEARN_PRESETS: dict[str, LearnConfig] = {
     "temporal order": LearnConfig(task="order", steps=1500, lr=0.01),
     "zero forget bias": LearnConfig(forget_bias=0.0),  # PyTorch's default: the trick's measured effect
 }
+# "The forget-bias trick, measured" compares b_f = 0 with b_f = 1 on seeds 0–2: seed 0 is the "default" and
+# "zero forget bias" presets above (all three models); seeds 1 and 2 train the LSTM alone (the same LSTM, data
+# and minibatches as in an all-models run of that seed: each model has its own generator).
+FORGET_TRICK_SEEDS = (0, 1, 2)
+FORGET_TRICK_BIASES = (0.0, 1.0)
+FORGET_TRICK_PRESETS: dict[str, LearnConfig] = {
+    f"forget trick, b_f {b:g}, seed {s}": LearnConfig(models="lstm", seed=s, forget_bias=b)
+    for b in FORGET_TRICK_BIASES
+    for s in FORGET_TRICK_SEEDS
+    if s != 0
+}
+
+
+def forget_trick_config(forget_bias: float, seed: int) -> LearnConfig:
+    """The run behind one (b_f, seed) entry of the forget-bias comparison."""
+    if seed == 0:
+        return LEARN_PRESETS["default" if forget_bias == 1.0 else "zero forget bias"]
+    return LearnConfig(models="lstm", seed=seed, forget_bias=forget_bias)
+
+
 LEARN_T_RANGE = (10, 200)
 LEARN_STEPS_RANGE = (100, 3000)
 

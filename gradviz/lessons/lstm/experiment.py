@@ -8,12 +8,12 @@ page can look up a precomputed result (and estimate a live run's time) without l
 from __future__ import annotations
 
 from gradviz import results
-from gradviz.lessons.lstm.configs import LEARN_PRESETS, LearnConfig
+from gradviz.lessons.lstm.configs import FORGET_TRICK_PRESETS, LEARN_PRESETS, LearnConfig
 from gradviz.progress import ProgressFn
 from gradviz.results import Result
 
 Config = LearnConfig
-PRESETS = LEARN_PRESETS
+PRESETS = {**LEARN_PRESETS, **FORGET_TRICK_PRESETS}  # the page's buttons show LEARN_PRESETS only
 
 
 def run(cfg: LearnConfig, on_step: ProgressFn | None = None) -> Result:

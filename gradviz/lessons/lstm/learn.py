@@ -4,7 +4,8 @@ seed, with the same optimizer and clipping, on the shared loop (gradviz.train.tr
 Tasks (gradviz.tasks): the adding problem (regression, MSE; a net that ignores the sequence scores 1/6) and
 the temporal-order task of Hochreiter & Schmidhuber (1997, §5.6; 4 classes, cross-entropy; ignoring the
 sequence scores ln 4). Measured for every model: the held-out loss during training, the final held-out loss,
-‖∂L/∂x_t‖ over input positions t at initialization and after training (how far back the model looks), the
+‖∂L/∂x_t‖ over input positions t and at the two marked positions, at initialization and after training
+(how far back the model looks), the
 CPU time per step (for estimating live runs); and, inside the trained LSTM, its gates and cell over one
 example sequence.
 """
@@ -59,15 +60,24 @@ def make_data(cfg: LearnConfig) -> tuple[torch.Tensor, torch.Tensor, torch.Tenso
     return x, y, xt, yt
 
 
-def input_gradients(model: SequenceModel, task: Task, x: torch.Tensor, y: torch.Tensor) -> np.ndarray:
-    """‖∂L_n/∂x_{n,t}‖ averaged over the sequences n, for every position t: (T,).
+def input_gradients(
+    model: SequenceModel, task: Task, x: torch.Tensor, y: torch.Tensor, marked: torch.Tensor
+) -> tuple[np.ndarray, tuple[float, float]]:
+    """‖∂L_n/∂x_{n,t}‖ averaged over the sequences n, for every position t: (T,); and the same norm at each
+    sequence's first and second marked position t₁(n) < t₂(n), averaged over n: (first, second).
 
-    L_n is sequence n's own loss, so the gradient of Σ_n L_n with respect to x_n is exactly ∂L_n/∂x_n."""
+    L_n is sequence n's own loss, so the gradient of Σ_n L_n with respect to x_n is exactly ∂L_n/∂x_n. The
+    marked positions are the inputs the target depends on (in the temporal-order task x_0 is always the start
+    symbol and x_{T−1} the trigger: constants, whose gradient says nothing about reach)."""
     x = x.clone().requires_grad_(True)
     out = model(x)
     total = task.loss(out, y) * x.shape[0]  # mean over n × n = Σ_n L_n (for MSE with one output too)
     (grad,) = torch.autograd.grad(total, x)  # (n, T, n_in)
-    return torch.linalg.vector_norm(grad.double(), dim=2).mean(dim=0).numpy()  # (T,)
+    norms = torch.linalg.vector_norm(grad.double(), dim=2)  # (n, T)
+    pos = torch.nonzero(marked)[:, 1].reshape(-1, 2)  # (n, 2): t₁, t₂ of each sequence (two marks each)
+    rows = torch.arange(x.shape[0])
+    marks = (float(norms[rows, pos[:, 0]].mean()), float(norms[rows, pos[:, 1]].mean()))
+    return norms.mean(dim=0).numpy(), marks
 
 
 def first_marked_value(task_name: str, x: torch.Tensor, marked: torch.Tensor) -> torch.Tensor:
@@ -134,20 +144,23 @@ def example_table(task_name: str, x: torch.Tensor, marked: torch.Tensor) -> pd.D
 
 def train_models(cfg: LearnConfig, on_step: ProgressFn | None = None) -> Result:
     """Train every model of `cfg.kinds` and return the long-form tables "curves" (model, step, quantity,
-    value), "summary" (model, quantity, value), "input_grads" (model, phase, t, value) and, when an LSTM
+    value), "summary" (model, quantity, value), "input_grads" (model, phase, t, value), "mark_grads" (model,
+    phase, mark, value: ‖∂L/∂x‖ at the first and second marked position) and, when an LSTM
     was trained, "inside" and "example"."""
     task = TASKS[cfg.task]
     if task.min_T > cfg.T or cfg.steps < 1 or cfg.lr <= 0:
         raise ValueError(f"invalid config {cfg}: need T ≥ {task.min_T}, steps ≥ 1, lr > 0")
     x, y, xt, yt = make_data(cfg)
     marked = tasks.marked_positions(cfg.task, xt)  # (N_TEST, T)
-    curves, summary, grads, meta_runs = [], [], [], {}
+    curves, summary, grads, mark_grads, meta_runs = [], [], [], [], {}
     inside = example = None
     kinds = cfg.kinds
     for i, kind in enumerate(kinds):
         model = SequenceModel(kind, task.n_in, HIDDEN, task.n_out, torch.Generator().manual_seed(cfg.seed + 1),
                               cfg.forget_bias)  # fmt: skip
-        grads.append(("init", kind, input_gradients(model, task, xt[:N_GRAD], yt[:N_GRAD])))
+        profile, marks = input_gradients(model, task, xt[:N_GRAD], yt[:N_GRAD], marked[:N_GRAD])
+        grads.append(("init", kind, profile))
+        mark_grads += [(kind, "init", "first", marks[0]), (kind, "init", "second", marks[1])]
 
         def evaluate(m: SequenceModel) -> dict[str, float]:
             out = m(xt)
@@ -168,7 +181,9 @@ def train_models(cfg: LearnConfig, on_step: ProgressFn | None = None) -> Result:
         log = train(model, x, y, task.loss, tcfg, evaluate=evaluate, eval_every=EVAL_EVERY, on_step=report)
         cpu = time.thread_time() - cpu
         model.eval()
-        grads.append(("trained", kind, input_gradients(model, task, xt[:N_GRAD], yt[:N_GRAD])))
+        profile, marks = input_gradients(model, task, xt[:N_GRAD], yt[:N_GRAD], marked[:N_GRAD])
+        grads.append(("trained", kind, profile))
+        mark_grads += [(kind, "trained", "first", marks[0]), (kind, "trained", "second", marks[1])]
         steps = log.steps[log.steps["quantity"].isin(["loss", "grad_norm", "clipped"])]
         curves.append(steps[["step", "quantity", "value"]].assign(model=kind))
         curves.append(log.evals[["step", "quantity", "value"]].assign(model=kind))
@@ -212,6 +227,7 @@ def train_models(cfg: LearnConfig, on_step: ProgressFn | None = None) -> Result:
             [pd.DataFrame({"model": k, "phase": p, "t": np.arange(cfg.T), "value": g}) for p, k, g in grads],
             ignore_index=True,
         ),
+        "mark_grads": pd.DataFrame(mark_grads, columns=["model", "phase", "mark", "value"]),
     }
     if inside is not None:
         tables["inside"], tables["example"] = inside, example

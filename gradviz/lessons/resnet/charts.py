@@ -281,6 +281,7 @@ def imagenet_chart(table: pd.DataFrame, human: float) -> alt.Chart:
                 alt.Tooltip("year:O"),
                 alt.Tooltip("model:N"),
                 alt.Tooltip("top5_error:Q", title="top-5 error %", format=".1f"),
+                alt.Tooltip("what:N", title="exactly"),
             ],
         )
     )

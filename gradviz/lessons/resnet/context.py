@@ -26,15 +26,17 @@ RUSSAKOVSKY_2015 = (
     "https://arxiv.org/abs/1409.0575",
 )
 
-# (year, model, top-5 error in %): the lecture's table, row for row
-IMAGENET_TOP5: tuple[tuple[int, str, float], ...] = (
-    (2010, "hand-designed descriptors + SVM", 28.2),
-    (2011, "compressed Fisher vectors + SVM", 25.8),
-    (2012, "AlexNet", 16.4),
-    (2013, "a variant of AlexNet", 11.7),
-    (2014, "GoogLeNet", 6.6),
-    (2015, "deep residual nets", 4.5),
-)
+# (year, model, top-5 error in %, what the figure is exactly): the lecture's table, row for row, with what each
+# row's number measures (the lecture mixes winning entries with single models)
+IMAGENET_TOP5: tuple[tuple[int, str, float, str], ...] = (
+    (2010, "hand-designed descriptors + SVM", 28.2, "the winning entry of ILSVRC 2010, as the lecture gives it"),
+    (2011, "compressed Fisher vectors + SVM", 25.8, "the winning entry of ILSVRC 2011, as the lecture gives it"),
+    (2012, "AlexNet", 16.4, "AlexNet without extra data (5 CNNs); its winning entry, pre-trained on extra data, scored 15.3 %"),
+    (2013, "a variant of AlexNet", 11.7, "the 2013 winner, a variant of AlexNet, as the lecture gives it"),
+    (2014, "GoogLeNet", 6.6, "GoogLeNet's winning entry (an ensemble), 6.67 %"),
+    (2015, "deep residual nets", 4.5, "ResNet-152 as a single model (4.49 %, validation); the winning entry, an "
+     "ensemble of residual nets, scored 3.57 % on the test set"),
+)  # fmt: skip
 HUMAN_TOP5 = 5.1  # % (the lecture; Russakovsky et al. 2015)
 
 # (layers, CIFAR-10 test error in %): He et al. 2016, Table 6, the residual nets of the Fig. 6 comparison
@@ -42,8 +44,8 @@ CIFAR10_RESNET: tuple[tuple[int, float], ...] = ((20, 8.75), (32, 7.51), (44, 7.
 
 
 def imagenet_table() -> pd.DataFrame:
-    """year, model, top5_error (%), one row per year."""
-    return pd.DataFrame(IMAGENET_TOP5, columns=["year", "model", "top5_error"])
+    """year, model, top5_error (%), what (exactly what the figure is), one row per year."""
+    return pd.DataFrame(IMAGENET_TOP5, columns=["year", "model", "top5_error", "what"])
 
 
 def cifar_table() -> pd.DataFrame:

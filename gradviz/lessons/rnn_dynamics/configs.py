@@ -99,3 +99,6 @@ MANY_PRESETS: dict[str, ManyConfig] = {
     "ρ = 1.0": ManyConfig(rho=1.0),
     "ρ = 1.1": ManyConfig(rho=1.1),
 }
+
+
+LYAPUNOV_BLOCKS = 20  # λ's error band: the averaging window is cut into this many consecutive blocks

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from gradviz.bounded import _clip
-from gradviz.lessons.rnn_dynamics.configs import MapConfig
+from gradviz.lessons.rnn_dynamics.configs import LYAPUNOV_BLOCKS, MapConfig
 from gradviz.lessons.rnn_dynamics.words import map_words
 from gradviz.results import Result
 
@@ -88,6 +88,25 @@ def lyapunov_exponent(r, x0=0.3, n_transient: int = 500, n_average: int = 4000) 
             total += np.log(np.abs(logistic_prime(x, r)))
             x = logistic(x, r)
     return total / n_average
+
+
+def lyapunov_band(r: float, x0: float, n_transient: int = 500, n_average: int = 4000) -> float:
+    """The error band of the finite-N λ from the orbit itself: twice the standard error of the mean over
+    LYAPUNOV_BLOCKS consecutive block averages of ln|f'(x_k)| (batch means). 0 on an orbit that meets
+    f' = 0 (λ = −∞ exactly). Near the onset of chaos (r∞ ≈ 3.56995, λ = 0) the band holds 0."""
+    x = float(x0)
+    for _ in range(n_transient):
+        x = r * x * (1.0 - x)
+    terms = np.empty(n_average)
+    for k in range(n_average):
+        slope = abs(r * (1.0 - 2.0 * x))
+        if slope == 0.0:
+            return 0.0
+        terms[k] = math.log(slope)
+        x = r * x * (1.0 - x)
+    blocks = terms[: n_average - n_average % LYAPUNOV_BLOCKS].reshape(LYAPUNOV_BLOCKS, -1).mean(axis=1)
+    # 2 · s(block means) / √B
+    return float(2.0 * blocks.std(ddof=1) / math.sqrt(LYAPUNOV_BLOCKS))
 
 
 GENERIC_X0 = 0.3  # the start of the λ(r) panel: "a typical orbit" (any start but 0, ½, 1 and their preimages)
@@ -339,6 +358,7 @@ def iterated_map(cfg: MapConfig) -> Result:
         "lyapunov": own["lyapunov"],
         "lyapunov_average": own["average"],
         "lyapunov_typical": typical,
+        "lyapunov_band": lyapunov_band(cfg.r, cfg.x0),  # ± two standard errors of this orbit's finite average
         "half_at": own["half_at"],
         "marginal_x": own["marginal_x"],
         # the first step (1-based: dx_k/dx_0 with k = step) whose product contains the factor f'(½) = 0

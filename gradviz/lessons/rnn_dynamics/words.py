@@ -11,6 +11,7 @@ from gradviz.fmt import latex_sci_bounded, sci_bounded
 from gradviz.lessons.rnn_dynamics.configs import (
     COST_SLOPE_HALF_WIDTH,
     COST_STARTS,
+    LYAPUNOV_BLOCKS,
     ChainConfig,
     CliffConfig,
     ManyConfig,
@@ -49,11 +50,28 @@ def chain_words(cfg: ChainConfig, meta: dict) -> dict:
         return "0" if zero else latex_sci_bounded(x)
 
     mean = "0" if zero else f"{meta['tanh_mean_factor']:.3f}"
+    # |w| = 1, b = 0: tanh's fixed point 0 has slope ±1 (marginal), so h_t → 0 only polynomially:
+    # h_t − h_{t+1} ≈ h_t³/3 ⇒ h_t² ≈ 3/(2t), and Π (1 − h_t²) ≈ Π (1 − 3/(2t)) ∝ t^(−3/2)
+    marginal = abs(abs(cfg.w) - 1.0) < 1e-12 and cfg.b == 0.0 and cfg.h0 != 0.0
+    tanh_word = (
+        "it shrinks only polynomially (the marginal case)" if marginal and not zero else _size_word(tan)
+    )
     verdict = (
         f"**Linear unit: {_size_word(lin)}.** {cfg.T} factor{'s' if cfg.T > 1 else ''} of w = {cfg.w:g} multipl{'y' if cfg.T > 1 else 'ies'} to "
-        f"{size(lin)}. **tanh unit: {_size_word(tan)}.** The same w, but every factor is also multiplied by "
+        f"{size(lin)}. **tanh unit: {tanh_word}.** The same w, but every factor is also multiplied by "
         f"1 − h_t² (geometric mean of the factors {mean}), so the product is {size(tan)}."
     )
+    if marginal and not zero:
+        verdict += (
+            f" At |w| = 1 with b = 0 the fixed point h* = 0 has slope f′(0) = {cfg.w:g}, neither attracting nor "
+            "repelling exponentially: the orbit decays polynomially, |h_t| ≈ √(3/(2t)) for large t"
+            + (
+                f" (here |h_T| = {abs(meta['h_T']):.3f}; √(3/(2T)) = {math.sqrt(3 / (2 * cfg.T)):.3f})"
+                if cfg.T >= 20
+                else ""
+            )
+            + ", so the product Π (1 − h_t²) falls like t^(−3/2): no exponential rate, but it keeps shrinking."
+        )
     latex = [
         rf"\frac{{\partial h_T}}{{\partial h_0}} = \prod_{{t=1}}^{{T}} w = w^{{T}} = {cfg.w:g}^{{{cfg.T}}} = {tex(lin)}",
         rf"\frac{{\partial h_T}}{{\partial h_0}} = \prod_{{t=1}}^{{T}} w\,(1-h_t^2) "
@@ -80,8 +98,18 @@ def _lyapunov_text(lam: float) -> str:
     return "−∞" if lam == -math.inf else f"{lam:.3f}"
 
 
+def _band_text(band: float) -> str:
+    """λ's error band in as many digits as it needs (0.003, or 1.3e-04 when smaller than 0.0005)."""
+    return f"{band:.3f}" if band >= 5e-4 else f"{band:.1e}"
+
+
 def map_words(cfg: MapConfig, meta: dict) -> dict:
     lam, p = meta["lyapunov"], meta["period"]
+    # the band belongs to the finite average only: a closed-form λ (marginal point, stable fixed point) is exact
+    estimated = math.isfinite(lam) and lam == meta.get("lyapunov_average")
+    band = float(meta.get("lyapunov_band", 0.0)) if estimated else 0.0
+    band = band if band >= 1e-9 else 0.0  # below 1e-9: the rounding noise of an exactly periodic orbit
+    measured = 0.0 if meta["exact_zero_at"] is not None else abs(meta["dxn_dx0"])  # |dxₙ/dx₀| on screen
     if meta["marginal_x"] is not None:
         found = (
             f"the marginal fixed point {meta['marginal_x']:.4f} (f′ = {2 - cfg.r if cfg.r > 1 else 1:.3g}), which it "
@@ -114,12 +142,23 @@ def map_words(cfg: MapConfig, meta: dict) -> dict:
             "forgotten faster than any exponential: ½ is a superstable fixed point (f′(½) = 0 at r = 2), "
             "and the orbit approaches it with its error squared at every step"
         )
-    elif abs(lam) < 5e-4:  # shown as 0.000: next to a bifurcation point the derivative changes only slowly
-        sign, effect = "zero to three decimals", "neither forgotten nor amplified exponentially"
+    elif abs(lam) <= max(band, 5e-4):  # within its error band (or 0.000): at r∞ ≈ 3.56995 λ is 0
+        sign = f"≈ 0 within its error band ± {_band_text(band)} from this orbit's own block averages"
+        effect = "neither forgotten nor amplified exponentially"
     elif lam < 0:
-        sign, effect = "negative", "forgotten: its derivative vanishes"
+        sign = f"negative (error band ± {_band_text(band)})"
+        effect = (
+            "forgotten: its derivative vanishes"
+            if measured <= 1
+            else f"eventually forgotten, but not yet: the derivative has not shrunk below 1 in {cfg.n} steps"
+        )
     else:
-        sign, effect = "positive", "amplified: its derivative explodes"
+        sign = f"positive (error band ± {_band_text(band)})"
+        effect = (
+            "amplified: its derivative explodes"
+            if measured >= 1
+            else f"eventually amplified, but not yet: the derivative has not grown above 1 in {cfg.n} steps"
+        )
     settles = (
         f"settles on {found}"
         if found
@@ -153,7 +192,9 @@ def map_words(cfg: MapConfig, meta: dict) -> dict:
     explain = (
         "Moving x₀ a little moves xₙ by dxₙ/dx₀, a product of one factor f′(x_k) per step, exactly like "
         "backprop through time. Where λ < 0 (a stable cycle) the product vanishes; where λ > 0 (chaos) it "
-        "explodes. λ is the long-run average of ln|f′| (4,000 steps after a 500-step transient); the first "
+        "explodes. λ is the long-run average of ln|f′| (4,000 steps after a 500-step transient), with an error "
+        f"band of twice the standard error of its {LYAPUNOV_BLOCKS} block averages; where the band holds 0 (as at "
+        "the onset of chaos, r∞ ≈ 3.56995, where λ = 0) the page says ≈ 0. The first "
         "line's average over your n steps approaches it. An orbit through x = ½ meets f′ = 0 and λ = −∞; at a "
         "bifurcation point (|f′(x*)| = 1, e.g. r = 1 or r = 3) λ = 0 and the orbit converges only polynomially. "
         "In the diagram, dashed rules mark the period-doubling points r₁ = 3, r₂ = 1 + √6 and r₃ (computed here) "
@@ -174,8 +215,9 @@ def map_words(cfg: MapConfig, meta: dict) -> dict:
     readouts = [
         (
             "Lyapunov exponent λ",
-            _lyapunov_text(lam),
-            f"this orbit's; from a typical start: {_lyapunov_text(typical)}",
+            _lyapunov_text(lam) + (f" ± {_band_text(band)}" if math.isfinite(lam) and band > 0 else ""),
+            f"this orbit's (± two standard errors of its {LYAPUNOV_BLOCKS} block averages); from a typical start: "
+            f"{_lyapunov_text(typical)}",
         ),
         ("|dxₙ/dx₀|", size, None),
         ("attractor period", "none ≤ 64" if p is None else str(p), None),
@@ -203,9 +245,15 @@ def unit_words(cfg: UnitConfig, meta: dict, fixed: pd.DataFrame) -> dict:
     elif meta["n_marginal"]:
         h, d = meta["marginal_h"][0], meta["marginal_slope"][0]
         moves = "creep towards it" if meta["approaches_marginal"] else "drift away from it"
+        kind = (
+            "a non-hyperbolic, attracting"
+            if meta["approaches_marginal"]
+            else "a non-hyperbolic, non-attracting"
+        )
         head = (
-            f"A marginal fixed point, h* = {h:.3f} with f′(h*) = {d:.3f}: a bifurcation point, neither attracting nor "
-            f"repelling exponentially. Orbits {moves} only polynomially slowly, so the derivative changes slowly too."
+            f"A marginal fixed point, h* = {h:.3f} with f′(h*) = {d:.3f}: {kind} fixed point at a bifurcation "
+            f"point, neither attracting nor repelling exponentially. Orbits {moves} only polynomially slowly, so "
+            "the derivative changes slowly too."
         )
     elif meta["two_cycle"] is not None:
         a, c = meta["two_cycle"]
@@ -252,8 +300,16 @@ def unit_words(cfg: UnitConfig, meta: dict, fixed: pd.DataFrame) -> dict:
         "are drawn at 1e-300. The map at the bottom counts the stable fixed points for every (w, b) of the "
         "sliders' range; the cross is yours."
     )
+    marginal_note = None
+    stable_value = str(meta["n_stable"])
+    if meta["n_marginal"]:
+        kind = "attracting" if meta["approaches_marginal"] else "not attracting"
+        stable_value += f" + {meta['n_marginal']} marginal ({kind})"
+        marginal_note = "non-hyperbolic: |f′(h*)| = 1, so orbits " + (
+            "creep towards it polynomially" if meta["approaches_marginal"] else "drift away from it slowly"
+        )
     readouts = [
-        ("stable fixed points", str(meta["n_stable"]), None),
+        ("stable fixed points", stable_value, marginal_note),
         (
             "median |∂h_T/∂h_0|",
             "0 (exactly)" if meta["exact_zero"] else sci_bounded(median),
