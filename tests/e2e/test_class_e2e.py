@@ -166,3 +166,21 @@ def test_a_dark_theme_viewer_downloads_a_dark_figure(browser, class_server):
         assert svg.startswith("<svg") and figures.DARK.background.lower() in svg.lower()
     finally:
         context.close()
+
+
+def test_the_lesson_plan_prints_without_the_apps_furniture(browser, class_server):
+    """Browser print (print media): the plan's steps are there, the sidebar, header and buttons are not, and
+    Chromium prints it to PDF."""
+    base, _ = class_server
+    context = _context(browser, viewport={"width": 1200, "height": 1000})
+    try:
+        page = _open(context, f"{base}/plan")
+        page.emulate_media(media="print")
+        assert page.locator("[data-testid='stSidebar']").is_hidden()
+        assert page.locator("[data-testid='stHeader']").is_hidden()
+        assert page.get_by_text("0–3 min").is_visible() and page.get_by_text("Say:").first.is_visible()
+        pdf = page.pdf(format="A4")
+        assert pdf[:5] == b"%PDF-" and len(pdf) > 10_000
+        page.screenshot(path=str(SCREENSHOTS / "lesson-plan-print.png"))
+    finally:
+        context.close()
