@@ -28,15 +28,25 @@ def _fast(chart: Any) -> Any:
     return fast
 
 
-def altair(chart: Any, key: str | None = None, width: str | int = "stretch", **kwargs: Any) -> Any:
+def altair(
+    chart: Any, key: str | None = None, width: str | int = "stretch", figures: bool = True, **kwargs: Any
+) -> Any:
     """Draw an Altair chart. A chart from `built` is converted to Vega-Lite once for every visitor (the
     conversion costs 5-40 ms and holds Streamlit's Altair lock, so it would serialise a class); any other
     chart is converted on each call, without schema validation. `width="content"` keeps a chart's own
-    width (e.g. a square plane); kwargs go to st.vega_lite_chart / st.altair_chart (e.g. on_select)."""
+    width (e.g. a square plane); kwargs go to st.vega_lite_chart / st.altair_chart (e.g. on_select).
+    A chart with a key gets its PNG and SVG downloads under it (`figures=False`: the caller places them)."""
     chart_key = fingerprint.known(chart)
     if chart_key is None or not compat.can_convert():
-        return st.altair_chart(_fast(chart), width=width, key=key, **kwargs)
-    return st.vega_lite_chart(_vega_spec(chart_key, chart), width=width, key=key, **kwargs)
+        event = st.altair_chart(_fast(chart), width=width, key=key, **kwargs)
+    else:
+        event = st.vega_lite_chart(_vega_spec(chart_key, chart), width=width, key=key, **kwargs)
+    if figures and key:
+        # -- figures hook (gradviz/ui/share.py): PNG and SVG of this chart, made on a click --
+        with st.container(horizontal=True):
+            name = f"{share.page_path() or 'home'}_{key}"
+            share.figure_downloads(functools.partial(page_spec, chart, width), name, key=f"fig-{key}")
+    return event
 
 
 def download_csv(
@@ -71,7 +81,7 @@ def built(builder: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
 def chart_with_data(chart: Any, frame: Any, filename: str, width: str = "stretch") -> None:
     """A chart and, under it, the download of the long-form table it was drawn from and of the figure (PNG,
     SVG). The CSV and the figures are made only when a button is clicked, so a rerun does not pay for them."""
-    altair(chart, key=f"chart-{filename}", width=width)
+    altair(chart, key=f"chart-{filename}", width=width, figures=False)
     with st.container(horizontal=True):
         download_csv(frame, filename)
         # -- figures hook (gradviz/ui/share.py): PNG and SVG from the spec drawn above, made on a click --

@@ -1,4 +1,4 @@
-"""Figures for slides and the view link, through the app (AppTest): every chart drawn with its CSV download also offers
+"""Figures for slides and the view link, through the app (AppTest): every chart on a page offers
 a PNG (2x) and an SVG; rendering runs only when one is clicked (never on a visit); the file is rendered from
 the very spec the page sent to the browser (compared with a rendering of the chart element's own spec and
 data); file names carry the view's settings; every lesson page has its "Copy link to this view" button (its
@@ -62,6 +62,9 @@ def test_png_and_svg_downloads_render_the_pages_spec_only_when_clicked(downloads
     figs = {k for k in seen if k.startswith("fig-")}
     charted = {k.removeprefix("dl-") for k in csvs if f"fig-{k.removeprefix('dl-')}-png" in figs}
     assert "lstm_cell.csv" in charted
+    pngs = [k for k in seen if k.startswith("fig-") and k.endswith("-png")]
+    assert len(pngs) == len(at.get("vega_lite_chart")), "every chart on the page has its PNG (and SVG)"
+    assert seen["fig-lstm-regimes-png"][1] == "lstm_lstm-regimes__i-0.0_light.png"  # a chart without a CSV
 
     png_data, png_name = seen["fig-lstm_cell.csv-png"]
     svg_data, svg_name = seen["fig-lstm_cell.csv-svg"]
