@@ -10,7 +10,7 @@ drawn with width="stretch") is drawn `WIDTH` pixels wide, since a file has no co
 
 from __future__ import annotations
 
-import json
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -58,8 +58,19 @@ def _rows(data: Any) -> Any:
     import pyarrow as pa
 
     table = pa.ipc.open_stream(bytes(data)).read_all()
-    # NaN and infinities become null (JSON has neither); dates become ISO strings, as Vega-Lite parses them
-    return json.loads(table.to_pandas().to_json(orient="records", date_format="iso"))
+    # Every value at full precision (pandas' to_json would round to 10 decimal places: a gradient of 7e-11
+    # would become 0 and vanish from a log axis); NaN and infinities become null, as JSON has neither.
+    return [{k: _json_value(v) for k, v in row.items()} for row in table.to_pylist()]
+
+
+def _json_value(v: Any) -> Any:
+    if isinstance(v, float) and not math.isfinite(v):
+        return None
+    if hasattr(v, "isoformat"):  # dates and times: ISO strings, as Vega-Lite parses them
+        return v.isoformat()
+    if isinstance(v, (int, float, str, bool)) or v is None:
+        return v
+    return str(v)
 
 
 def inline_spec(spec: Mapping[str, Any]) -> dict[str, Any]:

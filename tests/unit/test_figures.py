@@ -53,3 +53,19 @@ def test_file_names_carry_the_settings_safely():
     odd = figures.file_stem("x.csv", {"a/b": "../../etc", "c": "1 2"})
     assert "/" not in odd and " " not in odd
     assert len(figures.file_stem("x.csv", {f"k{i}": "v" * 20 for i in range(40)})) == figures.MAX_NAME_CHARS
+
+
+def test_arrow_data_comes_back_at_full_precision():
+    """Streamlit sends a chart's data as Arrow bytes; the rows are read back without rounding (gradients of
+    1e-11 must stay on a log axis), with NaN and infinities as null."""
+    from streamlit.dataframe_util import convert_anything_to_arrow_bytes
+
+    frame = pd.DataFrame({"v": [7.370981e-11, float("nan"), float("inf"), 2.5], "k": ["a", "b", "c", "d"]})
+    spec = {"data": {"name": "d"}, "mark": "point", "datasets": {"d": convert_anything_to_arrow_bytes(frame)}}
+    rows = figures.inline_spec(spec)["datasets"]["d"]
+    assert rows == [
+        {"v": 7.370981e-11, "k": "a"},
+        {"v": None, "k": "b"},
+        {"v": None, "k": "c"},
+        {"v": 2.5, "k": "d"},
+    ]
