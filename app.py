@@ -9,8 +9,11 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 import streamlit as st  # noqa: E402
 
 from gradviz.lessons import available  # noqa: E402
+from gradviz.ui import poll as ui_poll  # noqa: E402
 
-st.set_page_config(page_title="gradviz: vanishing & exploding gradients", page_icon=":material/ssid_chart:", layout="wide")
+st.set_page_config(
+    page_title="gradviz: vanishing & exploding gradients", page_icon=":material/ssid_chart:", layout="wide"
+)
 
 # Lessons are listed once, in the catalogue gradviz/lessons/__init__.py (not here): a lesson appears when its page file exists.
 # The page files live in app_pages/, not pages/: a folder named pages/ beside app.py makes Streamlit run a
@@ -18,8 +21,13 @@ st.set_page_config(page_title="gradviz: vanishing & exploding gradients", page_i
 PAGES = [st.Page("app_pages/home.py", title="Home", icon=":material/home:", default=True)] + [
     st.Page(lesson.path, title=lesson.title, icon=lesson.icon) for lesson in available()
 ]
+# For instructors: start a class (its code, link and key) and the 50-minute lesson plan.
+TEACH = [
+    st.Page("app_pages/teach.py", title="Teach", icon=":material/co_present:"),
+    st.Page("app_pages/plan.py", title="Lesson plan", icon=":material/checklist:"),
+]
 
-page = st.navigation(PAGES)
+page = st.navigation(PAGES + TEACH)
 
 with st.sidebar:
     st.caption(
@@ -31,5 +39,8 @@ with st.sidebar:
         "Pascanu, Mikolov & Bengio (2013); Glorot & Bengio (2010). Each lesson lists its own."
     )
     st.caption("MIT licence · the README explains how to run gradviz locally or from a notebook.")
+
+# The class poll: a link's ?class= code (notice if it is not one) and the class in the sidebar (gradviz/ui/poll.py).
+ui_poll.class_bar()
 
 page.run()

@@ -10,7 +10,7 @@ from typing import Any
 import streamlit as st
 
 from gradviz import fingerprint
-from gradviz.ui import compat
+from gradviz.ui import compat, share
 from gradviz.ui.runs import _key_of
 
 
@@ -28,15 +28,25 @@ def _fast(chart: Any) -> Any:
     return fast
 
 
-def altair(chart: Any, key: str | None = None, width: str | int = "stretch", **kwargs: Any) -> Any:
+def altair(
+    chart: Any, key: str | None = None, width: str | int = "stretch", figures: bool = True, **kwargs: Any
+) -> Any:
     """Draw an Altair chart. A chart from `built` is converted to Vega-Lite once for every visitor (the
     conversion costs 5-40 ms and holds Streamlit's Altair lock, so it would serialise a class); any other
     chart is converted on each call, without schema validation. `width="content"` keeps a chart's own
-    width (e.g. a square plane); kwargs go to st.vega_lite_chart / st.altair_chart (e.g. on_select)."""
+    width (e.g. a square plane); kwargs go to st.vega_lite_chart / st.altair_chart (e.g. on_select).
+    A chart with a key gets its PNG and SVG downloads under it (`figures=False`: the caller places them)."""
     chart_key = fingerprint.known(chart)
     if chart_key is None or not compat.can_convert():
-        return st.altair_chart(_fast(chart), width=width, key=key, **kwargs)
-    return st.vega_lite_chart(_vega_spec(chart_key, chart), width=width, key=key, **kwargs)
+        event = st.altair_chart(_fast(chart), width=width, key=key, **kwargs)
+    else:
+        event = st.vega_lite_chart(_vega_spec(chart_key, chart), width=width, key=key, **kwargs)
+    if figures and key:
+        # -- figures hook (gradviz/ui/share.py): PNG and SVG of this chart, made on a click --
+        with st.container(horizontal=True):
+            name = f"{share.page_path() or 'home'}_{key}"
+            share.figure_downloads(functools.partial(page_spec, chart, width), name, key=f"fig-{key}")
+    return event
 
 
 def download_csv(frame: Any, filename: str, label: str = "Download the data (CSV)", key: str | None = None) -> None:
@@ -51,6 +61,7 @@ def download_csv(frame: Any, filename: str, label: str = "Download the data (CSV
         icon=":material/download:",
         on_click="ignore",
     )
+
 
 @st.cache_resource(show_spinner=False, max_entries=512, ttl=3600)
 def _chart(key: str, _build: Callable[[], Any]) -> Any:
@@ -88,13 +99,33 @@ def chart(
     shown = built(builder, frame, *args, **kwargs)
     key = key or (f"chart-{filename}" if filename else None)
     extra = {} if on_select is None else {"on_select": on_select}
-    event = altair(shown, key=key, width=width, **extra)
+    event = altair(shown, key=key, width=width, figures=not filename, **extra)
     if filename:
-        download_csv(frame if download is None else download, filename)
+        _downloads(shown, width, frame if download is None else download, filename)
     return event
 
 
 def chart_with_data(chart: Any, frame: Any, filename: str, width: str = "stretch") -> None:
-    """A chart built elsewhere and, under it, the download of its table (prefer `chart`)."""
-    altair(chart, key=f"chart-{filename}", width=width)
-    download_csv(frame, filename)
+    """A chart built elsewhere and, under it, its downloads (prefer `chart`)."""
+    altair(chart, key=f"chart-{filename}", width=width, figures=False)
+    _downloads(chart, width, frame, filename)
+
+
+def _downloads(chart: Any, width: str | int, frame: Any, filename: str) -> None:
+    """Under a chart: the long-form table it was drawn from (CSV) and the figure (PNG, SVG). Each is made only
+    when its button is clicked, so a rerun does not pay for them."""
+    with st.container(horizontal=True):
+        download_csv(frame, filename)
+        # -- figures hook (gradviz/ui/share.py): PNG and SVG from the spec drawn above, made on a click --
+        share.figure_downloads(functools.partial(page_spec, chart, width), filename, key=f"fig-{filename}")
+
+
+def page_spec(chart: Any, width: str | int = "stretch") -> dict[str, Any]:
+    """The Vega-Lite spec the browser receives for `chart` drawn by `altair` (data as Arrow bytes): the spec
+    converted once for a chart from `built` (the same conversion, done now, for any other), with the sizing
+    Streamlit adds for that width."""
+    if not compat.can_convert():  # no private helpers: Altair's own spec, data inline
+        return chart.to_dict(validate=False)
+    chart_key = fingerprint.known(chart)
+    spec = compat.vega_lite_spec(_fast(chart)) if chart_key is None else _vega_spec(chart_key, chart)
+    return compat.sized_spec(spec, stretch=width == "stretch")

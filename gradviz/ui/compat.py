@@ -10,6 +10,9 @@ is empty, so an upgrade that breaks one of these fails a test instead of silentl
   serialization), so a chart shared by a class is converted once, not once per visit.
 - `session_gone`: whether the session running this script has ended (a live-run wait can stop).
 - `session_id`: the id of the session running this script (None in bare mode).
+- `page_path`: the URL path of the page this script runs ("" for the default page).
+- `sized_spec`: a converted spec with the sizing (`autosize`) Streamlit adds when it draws it, so a figure
+  rendered on the server (gradviz/figures.py) is drawn from exactly the spec the browser gets.
 """
 
 from __future__ import annotations
@@ -31,6 +34,11 @@ except ImportError:  # a Streamlit without these private helpers: every visit co
     _convert_altair_to_vega_lite_spec = None  # type: ignore[assignment]
 
 try:
+    from streamlit.elements.vega_charts import _prepare_vega_lite_spec
+except ImportError:
+    _prepare_vega_lite_spec = None  # type: ignore[assignment]
+
+try:
     from streamlit.runtime import Runtime
 except ImportError:
     Runtime = None  # type: ignore[assignment,misc]
@@ -48,7 +56,11 @@ def missing() -> list[str]:
     if get_script_run_ctx is None:
         gone.append("streamlit.runtime.scriptrunner_utils.script_run_context.get_script_run_ctx")
     if _convert_altair_to_vega_lite_spec is None:
-        gone.append("streamlit.elements.vega_charts._convert_altair_to_vega_lite_spec / _patch_null_legend_titles")
+        gone.append(
+            "streamlit.elements.vega_charts._convert_altair_to_vega_lite_spec / _patch_null_legend_titles"
+        )
+    if _prepare_vega_lite_spec is None:
+        gone.append("streamlit.elements.vega_charts._prepare_vega_lite_spec")
     if Runtime is None or not hasattr(Runtime, "is_active_session"):
         gone.append("streamlit.runtime.Runtime.is_active_session")
     if QueryParams is None:
@@ -73,7 +85,10 @@ def seed_query_param(key: str, text: str | None) -> None:
                 qp.remove_param(key)  # and from the address bar, so a reload does not bring it back
             else:
                 qp._initial_query_params[key] = [text]
-    except (AttributeError, TypeError):  # internals changed: the public API (tests/app/test_links.py catches it)
+    except (
+        AttributeError,
+        TypeError,
+    ):  # internals changed: the public API (tests/app/test_links.py catches it)
         if text is None:
             with contextlib.suppress(Exception):
                 del st.query_params[key]
@@ -112,3 +127,21 @@ def session_gone() -> bool:
     if ctx is None or Runtime is None or not Runtime.exists():  # bare mode: nobody to lose
         return False
     return Runtime.instance().is_active_session(ctx.session_id) is False  # AppTest's stand-in says neither
+
+
+def page_path() -> str:
+    """The URL path of the page this script runs, below the app ("" for the default page or bare mode)."""
+    ctx = _ctx()
+    try:
+        manager = ctx.pages_manager  # type: ignore[union-attr]
+        info = manager.get_pages().get(manager.current_page_script_hash) or {}
+    except AttributeError:
+        return ""
+    return str(info.get("url_pathname", "") or "")
+
+
+def sized_spec(spec: dict[str, Any], stretch: bool) -> dict[str, Any]:
+    """`spec` (a copy) with the `autosize` Streamlit adds when it draws it at that width."""
+    if _prepare_vega_lite_spec is None:
+        return dict(spec)
+    return _prepare_vega_lite_spec(spec, use_container_width=stretch)

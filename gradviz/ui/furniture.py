@@ -3,6 +3,7 @@ notices, links to other lessons."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -10,12 +11,15 @@ import streamlit as st
 
 from gradviz import code_text, lessons
 from gradviz.results import Result
+from gradviz.ui import poll, share
 from gradviz.ui.runs import provenance
 
 
 def page_header(title: str, promise: str) -> None:
     st.title(title)
     st.markdown(promise)
+    # -- view-link hook (gradviz/ui/share.py): the exact URL of this view (controls, class, section) --
+    share.copy_link()
 
 
 def lesson_header(name: str, promise: str) -> None:
@@ -50,7 +54,12 @@ show_code = code  # the former name
 
 def predict_then_reveal(question: str, options: Sequence[str], answer: str, explanation: str, key: str) -> None:
     """A 'predict, then reveal' question: the student commits to a guess before seeing the answer. Drawn by
-    its own fragment, so answering reruns only the question (and a class-poll hook can attach there)."""
+    its own fragment, so answering reruns only the question."""
+    # -- class poll hook (gradviz/ui/poll.py): in a class, the poll draws the question instead --
+    if poll.active():
+        feedback = functools.partial(_verdict, answer=answer, explanation=explanation)
+        poll.question(question, options, answer, key, feedback)
+        return
     _question(question, tuple(options), answer, explanation, key)
 
 
@@ -60,10 +69,17 @@ def _question(question: str, options: tuple[str, ...], answer: str, explanation:
         st.markdown(f"**Predict, then reveal.** {question}")
         guess = st.radio("Your prediction", options, index=None, key=f"{key}-guess", label_visibility="collapsed")
         if guess is not None:
-            if guess == answer:
-                st.success(f"Right. {explanation}", icon=":material/check_circle:")
-            else:
-                st.info(f"Not quite: the answer is **{answer}**. {explanation}", icon=":material/lightbulb:")
+            _verdict(guess, answer, explanation)
+
+
+def _verdict(guess: str | None, answer: str, explanation: str) -> None:
+    """The verdict on a guess (None: no guess was made, e.g. a student who did not vote in a class)."""
+    if guess == answer:
+        st.success(f"Right. {explanation}", icon=":material/check_circle:")
+    elif guess is None:
+        st.info(f"The answer is **{answer}**. {explanation}", icon=":material/lightbulb:")
+    else:
+        st.info(f"Not quite: the answer is **{answer}**. {explanation}", icon=":material/lightbulb:")
 
 
 def sources(items: Sequence[tuple[str, str | None]]) -> None:
