@@ -6,20 +6,41 @@ from __future__ import annotations
 import altair as alt
 import numpy as np
 
-# Okabe & Ito (2008) colour-blind-safe palette, without black (invisible in dark mode).
-OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#999999"]
+# The hues of Okabe & Ito's (2008) colour-blind-safe palette (blue, orange, green, vermillion, pink, sky
+# blue, yellow, grey), without black, each darkened where needed so that a line or a label has a contrast
+# of at least 3:1 (WCAG 1.4.11) on both backgrounds, light #FFFFFF and dark #0E1117: relative luminance
+# between 0.117 and 0.30 (tests/unit/test_chart_style.py checks it). Orange, sky blue, yellow and grey
+# are darker than Okabe & Ito's own (#E69F00, #56B4E9, #F0E442, #999999 are 2.3, 2.3, 1.3, 2.8:1 on white).
+PALETTE = ["#0072B2", "#B07800", "#009E73", "#D55E00", "#C06A9A", "#3889C0", "#8C8000", "#8A8A8A"]
+NEUTRAL = "#8A8A8A"  # reference lines and quiet labels: 3.4:1 on white, 5.5:1 on the dark background
+LIGHT_BG, DARK_BG = "#FFFFFF", "#0E1117"  # .streamlit/config.toml's two backgrounds
 
 # A second cue beside colour: dash patterns for up to eight series.
 DASHES = [[1, 0], [6, 3], [2, 2], [8, 3, 2, 3], [12, 4], [3, 5], [10, 2, 2, 2, 2, 2], [1, 4]]
 
-# Sequential scheme for many ordered series (layers 1..L): viridis is colour-blind safe and ordered.
+# Sequential scheme for many ordered series (layers 1..L): viridis is colour-blind safe and ordered. Only
+# its middle (blue to green) has 3:1 contrast on both backgrounds; the lines also carry text labels.
 LAYER_SCHEME = "viridis"
+LAYER_EXTENT = [0.34, 0.6]
 
 CHART_HEIGHT = 320
 
 
+def luminance(colour: str) -> float:
+    """WCAG relative luminance of a #RRGGBB colour."""
+    channels = [int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two #RRGGBB colours (1 to 21)."""
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
 def palette(n: int) -> list[str]:
-    return [OKABE_ITO[i % len(OKABE_ITO)] for i in range(n)]
+    return [PALETTE[i % len(PALETTE)] for i in range(n)]
 
 
 def dashes(n: int) -> list[list[int]]:
@@ -84,3 +105,68 @@ def grid_cells(
 def accuracy_y(field: str = "value", title: str = "held-out accuracy") -> alt.Y:
     """The y encoding of an accuracy in [0, 1], shown in percent: the same axis in every lesson."""
     return alt.Y(f"{field}:Q", title=title, scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%"))
+
+
+# -- every screen: a phone's width and a screen reader's sentence ----------------------------------------
+
+# A phone's column (a 390-px screen less Streamlit's padding is 358 px): the plot area of a stacked panel,
+# leaving room for a y axis's labels and title. Compound charts (facets, concatenations) cannot take
+# Vega-Lite's width="container", so their narrow variant uses this fixed width instead.
+NARROW_PANEL_WIDTH = 250
+
+
+def described(chart, sentence: str):
+    """`chart` with its one-sentence description as Vega-Lite's top-level `description`. Vega draws it as
+    the chart's `aria-label`, the name a screen reader announces (WCAG 1.1.1), instead of the generic
+    "Vega visualization". Build the sentence from the data the chart draws, never from a constant."""
+    return chart.properties(description=" ".join(sentence.split()))
+
+
+def stretch(chart):
+    """A single view (or layer) as wide as its container: Vega-Lite's width="container"."""
+    return chart.properties(width="container")
+
+
+def num(value: float) -> str:
+    """A number for a sentence: 3 significant digits, scientific beyond [1e-3, 1e4); n/a, ∞ as words."""
+    v = float(value)
+    if not np.isfinite(v):
+        return "n/a" if np.isnan(v) else ("infinity" if v > 0 else "minus infinity")
+    if v != 0 and not 1e-3 <= abs(v) < 1e4:
+        return f"{v:.1e}"
+    return f"{v:.3g}"
+
+
+def span(values) -> str:
+    """'a to b' of the finite values, or 'no values'."""
+    v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v)]
+    return f"{num(v.min())} to {num(v.max())}" if len(v) else "no finite values"
+
+
+def listing(items: list[str], limit: int = 4) -> str:
+    """'a, b and c'; beyond `limit` items, 'a, b, c and 2 more'."""
+    if len(items) > limit:
+        items = [*items[: limit - 1], f"{len(items) - limit + 1} more"]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def ends_sentence(
+    what: str, frame, x: str, y: str, by: str | None, x_name: str, log: bool = False, unit: str = ""
+) -> str:
+    """'{what} over {x_name} a to b[, log scale]: A ends at 1.2e-03, B at 0.5.' One clause per series
+    (the last finite point of each, in the frame's order of series)."""
+    df = frame[np.isfinite(frame[y].astype(float))] if len(frame) else frame
+    if not len(df):
+        return f"{what}: nothing to draw."
+    head = f"{what} over {x_name} {span(df[x])}{', log scale' if log else ''}"
+    if by is None:
+        last = df.sort_values(x).iloc[-1]
+        return f"{head}: ends at {num(last[y])}{unit}."
+    clauses = []
+    for i, (name, group) in enumerate(df.groupby(by, sort=False)):
+        last = group.sort_values(x).iloc[-1]
+        clauses.append(f"{name} {'ends at ' if i == 0 else 'at '}{num(last[y])}{unit}")
+    return f"{head}: {listing(clauses)}."

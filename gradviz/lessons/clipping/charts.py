@@ -14,7 +14,8 @@ from gradviz.charts.style import (
     CHART_HEIGHT,
     DASHES,
     LAYER_SCHEME,
-    OKABE_ITO,
+    NEUTRAL,
+    PALETTE,
     grid_cells,
     log_axis_scale,
     sci_axis,
@@ -22,11 +23,11 @@ from gradviz.charts.style import (
 
 # One colour and one dash pattern per clip mode, the same in every chart of the lesson.
 RUNS = ["none", "norm", "value"]
-RUN_COLORS = [OKABE_ITO[3], OKABE_ITO[0], OKABE_ITO[2]]  # vermillion (danger), blue, green
+RUN_COLORS = [PALETTE[3], PALETTE[0], PALETTE[2]]  # vermillion (danger), blue, green
 RUN_DASHES = [DASHES[0], DASHES[1], DASHES[2]]
 CLIFF_RUNS = ["unclipped", "clipped by norm"]
 VECTORS = ["gradient g", "clipped by norm", "clipped by value"]
-VECTOR_COLORS = [OKABE_ITO[3], OKABE_ITO[0], OKABE_ITO[2]]
+VECTOR_COLORS = [PALETTE[3], PALETTE[0], PALETTE[2]]
 SMALL_HEIGHT = 230  # secondary panels
 FLOOR = 1e-300  # sizes below this (0 after underflow) are drawn here, at the bottom of a log axis
 CLICK_GRID = 0.25  # a click on the vector plane sets the tip to the nearest multiple of this
@@ -184,7 +185,7 @@ def step_size_chart(trajectories: pd.DataFrame, bound: float) -> alt.Chart:
             ],
         )
     )
-    return alt.layer(lines, _hline(bound, "#999999", [4, 3], "lr · η: the longest clipped step")).properties(
+    return alt.layer(lines, _hline(bound, NEUTRAL, [4, 3], "lr · η: the longest clipped step")).properties(
         height=SMALL_HEIGHT
     )
 
@@ -212,14 +213,14 @@ def loss_chart(steps: pd.DataFrame, summary: pd.DataFrame, baseline: float) -> a
             ],
         )
     )
-    base_line = _hline(baseline, "#999999", [2, 2], "mean predictor: MSE 1/6")
+    base_line = _hline(baseline, NEUTRAL, [2, 2], "mean predictor: MSE 1/6")
     base_text = (
         alt.Chart(
             pd.DataFrame(
                 {"y": [baseline], "x": [data["step"].max()], "text": ["always answering 1: MSE 1/6"]}
             )
         )
-        .mark_text(align="right", dy=-8, color="#999999", fontSize=11)
+        .mark_text(align="right", dy=-8, color=NEUTRAL, fontSize=11)
         .encode(x="x:Q", y="y:Q", text="text:N")
     )
     # where a run stopped on NaN/inf: a cross at its last finite loss
@@ -301,7 +302,7 @@ def grad_norm_chart(
         # the heuristic's range: thresholds from ½ to 10 × the unclipped run's average early norm
         layers.append(
             alt.Chart(pd.DataFrame({"lo": [lo], "hi": [hi], "label": ["heuristic range ½–10 × average ‖g‖"]}))
-            .mark_rect(color=OKABE_ITO[5], opacity=0.15, clip=True)
+            .mark_rect(color=PALETTE[5], opacity=0.15, clip=True)
             .encode(
                 y="lo:Q",
                 y2="hi:Q",
@@ -312,7 +313,7 @@ def grad_norm_chart(
                 ],
             )
         )
-    layers += [lines, *dots, _hline(threshold, "#999999", [6, 3], "threshold η")]
+    layers += [lines, *dots, _hline(threshold, NEUTRAL, [6, 3], "threshold η")]
     return alt.layer(*layers).properties(height=CHART_HEIGHT)
 
 
@@ -332,8 +333,19 @@ def vector_chart(
     # the plane tiled with faint cells centred on the grid points: a click anywhere picks the nearest one
     cells = (
         grid_cells(
-            targets, x="x", y="y", x_title="g₁", y_title="g₂", reach=0.5, x_scale=scale, y_scale=scale,
-            color="#999999", opacity=0.06, stroke="#999999", strokeOpacity=0.12, strokeWidth=0.5,
+            targets,
+            x="x",
+            y="y",
+            x_title="g₁",
+            y_title="g₂",
+            reach=0.5,
+            x_scale=scale,
+            y_scale=scale,
+            color=NEUTRAL,
+            opacity=0.06,
+            stroke=NEUTRAL,
+            strokeOpacity=0.12,
+            strokeWidth=0.5,
         )  # fmt: skip
         .encode(
             tooltip=[
@@ -345,11 +357,11 @@ def vector_chart(
     )
     ring = (
         alt.Chart(circle)
-        .mark_line(color="#999999", strokeDash=[4, 3])
+        .mark_line(color=NEUTRAL, strokeDash=[4, 3])
         .encode(x="x:Q", y="y:Q", order="order:Q")
     )
     square = (
-        alt.Chart(box).mark_line(color="#999999", strokeDash=[1, 3]).encode(x="x:Q", y="y:Q", order="order:Q")
+        alt.Chart(box).mark_line(color=NEUTRAL, strokeDash=[1, 3]).encode(x="x:Q", y="y:Q", order="order:Q")
     )
     arrows = vectors.assign(
         x0=0.0,

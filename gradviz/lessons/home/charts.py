@@ -5,7 +5,11 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from gradviz.charts.style import dashes, palette
+from gradviz.charts.style import (
+    NEUTRAL,
+    dashes,
+    palette,
+)
 
 
 def product_vs_steps(df: pd.DataFrame, highlight: str) -> alt.Chart:
@@ -27,5 +31,5 @@ def product_vs_steps(df: pd.DataFrame, highlight: str) -> alt.Chart:
         tooltip=[alt.Tooltip("factor:N"), alt.Tooltip("T:Q"), alt.Tooltip("product:Q", format=".3e")],
     )
     # the level 1: above it the product grows (explodes), below it shrinks (vanishes)
-    one = alt.Chart(pd.DataFrame({"y": [1.0]})).mark_rule(color="#999999", strokeDash=[4, 4]).encode(y="y:Q")
+    one = alt.Chart(pd.DataFrame({"y": [1.0]})).mark_rule(color=NEUTRAL, strokeDash=[4, 4]).encode(y="y:Q")
     return alt.layer(one, lines).properties(height=340)

@@ -6,11 +6,17 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from gradviz.charts.style import CHART_HEIGHT, OKABE_ITO, sci_axis, top_legend
+from gradviz.charts.style import (
+    CHART_HEIGHT,
+    NEUTRAL,
+    PALETTE,
+    sci_axis,
+    top_legend,
+)
 
 FLOOR = 1e-300  # a log axis cannot show 0: products that underflowed are not drawn
 TEXT = "#8c8c8c"  # a mid grey for text marks: readable on the light and the dark theme (Altair defaults to black)
-MODEL_COLORS = {"tanh RNN": OKABE_ITO[3], "IRNN": OKABE_ITO[1], "LSTM": OKABE_ITO[0]}
+MODEL_COLORS = {"tanh RNN": PALETTE[3], "IRNN": PALETTE[1], "LSTM": PALETTE[0]}
 MODEL_NAMES = {"rnn": "tanh RNN", "irnn": "IRNN", "lstm": "LSTM"}
 
 
@@ -34,7 +40,7 @@ def cell_bars(values: pd.DataFrame) -> alt.Chart:
     bars = base.mark_bar().encode(
         x=alt.X("value:Q", title="value", scale=alt.Scale(domain=[-3.5, 3.5], clamp=True)),
         color=alt.Color(
-            "role:N", scale=alt.Scale(domain=["in", "gated", "out"], range=OKABE_ITO[:3]), legend=None
+            "role:N", scale=alt.Scale(domain=["in", "gated", "out"], range=PALETTE[:3]), legend=None
         ),
     )
     # the numbers just beyond the bars' ends (left of negative bars, right of positive ones)
@@ -55,14 +61,14 @@ def regime_map(corners: pd.DataFrame, i: float, f: float) -> alt.Chart:
     # corners: the nearest one to the current gates is filled
     dots = base.mark_point(size=260, filled=True).encode(
         color=alt.Color(
-            "current:N", scale=alt.Scale(domain=[True, False], range=[OKABE_ITO[3], "#999999"]), legend=None
+            "current:N", scale=alt.Scale(domain=[True, False], range=[PALETTE[3], NEUTRAL]), legend=None
         ),
         tooltip=[alt.Tooltip("regime:N"), alt.Tooltip("rule:N")],
     )
     names = base.mark_text(dy=-18, fontSize=13, color=TEXT).encode(text="regime:N")
     here = (
         alt.Chart(pd.DataFrame({"f": [f], "i": [i]}))
-        .mark_point(shape="cross", size=300, strokeWidth=3, color=OKABE_ITO[0])
+        .mark_point(shape="cross", size=300, strokeWidth=3, color=PALETTE[0])
         .encode(
             x="f:Q", y="i:Q", tooltip=[alt.Tooltip("f:Q", format=".2f"), alt.Tooltip("i:Q", format=".2f")]
         )
@@ -94,7 +100,7 @@ def reach_chart(curves: pd.DataFrame) -> alt.Chart:
     """‖∂s_T/∂s_t‖ against the distance T − t, log axis, one line per (model, quantity)."""
     data = reach_frame(curves)
     names = list(REACH_SERIES.values())
-    colors = [OKABE_ITO[3], OKABE_ITO[1], OKABE_ITO[5], OKABE_ITO[0], OKABE_ITO[4], OKABE_ITO[2], "#999999"]
+    colors = [PALETTE[3], PALETTE[1], PALETTE[5], PALETTE[0], PALETTE[4], PALETTE[2], NEUTRAL]
     # the detached cell path (solid) and the product of the gates (dashed, on top) coincide: that is the check
     dashes = [[1, 0], [1, 0], [1, 0], [1, 0], [1, 0], [6, 3], [2, 3]]
     return (
@@ -209,7 +215,7 @@ def inside_chart(inside: pd.DataFrame, example: pd.DataFrame) -> alt.VConcatChar
     marks = example[example["marked"]][["t"]]
     width = INSIDE_WIDTH  # a fixed width: panels of a vconcat cannot stretch to the page
     x = alt.X("t:Q", title="position t", scale=alt.Scale(domain=[0, int(example["t"].max())], nice=False))
-    rules = alt.Chart(marks).mark_rule(color=OKABE_ITO[3], strokeWidth=2, opacity=0.6).encode(x="t:Q")
+    rules = alt.Chart(marks).mark_rule(color=PALETTE[3], strokeWidth=2, opacity=0.6).encode(x="t:Q")
     # the input: the number (or symbol) at each position, marked positions highlighted
     top = (
         alt.Chart(example)
@@ -219,7 +225,7 @@ def inside_chart(inside: pd.DataFrame, example: pd.DataFrame) -> alt.VConcatChar
             y=alt.Y("input:Q", title="input"),
             color=alt.Color(
                 "marked:N",
-                scale=alt.Scale(domain=[True, False], range=[OKABE_ITO[3], "#999999"]),
+                scale=alt.Scale(domain=[True, False], range=[PALETTE[3], NEUTRAL]),
                 legend=top_legend("marked position"),
             ),  # fmt: skip
             tooltip=[alt.Tooltip("t:Q"), alt.Tooltip("label:N", title="input"), alt.Tooltip("marked:N")],
@@ -248,7 +254,7 @@ def inside_chart(inside: pd.DataFrame, example: pd.DataFrame) -> alt.VConcatChar
                 ),
                 color=alt.Color(
                     "unit:N",
-                    scale=alt.Scale(range=OKABE_ITO[:4] + OKABE_ITO[5:6]),
+                    scale=alt.Scale(range=PALETTE[:4] + PALETTE[5:6]),
                     legend=top_legend("LSTM unit") if q == "i" else None,
                 ),
                 tooltip=[

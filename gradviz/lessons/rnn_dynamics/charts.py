@@ -11,6 +11,7 @@ import pandas as pd
 from gradviz.charts.style import (
     CHART_HEIGHT,
     LAYER_SCHEME,
+    NEUTRAL,
     dashes,
     grid_cells,
     grid_spacing,
@@ -101,7 +102,7 @@ def chain_chart(chain: pd.DataFrame) -> alt.Chart:
     # the products, one line per unit, with a dot per step (so a short chain shows its few steps)
     lines = base.mark_line(strokeWidth=2.5, point=alt.OverlayMarkDef(size=14))
     # where a product neither grows nor shrinks
-    one = alt.Chart(_inline({"y": 1.0})).mark_rule(color="#999999", strokeDash=[2, 2]).encode(y=alt.Y("y:Q"))
+    one = alt.Chart(_inline({"y": 1.0})).mark_rule(color=NEUTRAL, strokeDash=[2, 2]).encode(y=alt.Y("y:Q"))
     return alt.layer(lines, one, height=CHART_HEIGHT)
 
 
@@ -122,7 +123,7 @@ def cobweb_chart(curve: pd.DataFrame, cobweb: pd.DataFrame) -> alt.Chart:
         .encode(
             **axes,
             color=alt.Color(
-                "curve:N", scale=alt.Scale(domain=names, range=[palette(3)[0], "#999999"]), title=None
+                "curve:N", scale=alt.Scale(domain=names, range=[palette(3)[0], NEUTRAL]), title=None
             ),
             strokeDash=alt.StrokeDash(
                 "curve:N", scale=alt.Scale(domain=names, range=[[1, 0], [4, 4]]), title=None
@@ -167,7 +168,7 @@ def orbit_derivative_chart(orbit: pd.DataFrame) -> alt.Chart:
             tooltip=[alt.Tooltip("n:Q"), alt.Tooltip("dxn_dx0:Q", title="dx_n/dx_0", format=".3e")],
         )
     )
-    one = alt.Chart(_inline({"y": 1.0})).mark_rule(color="#999999", strokeDash=[2, 2]).encode(y=alt.Y("y:Q"))
+    one = alt.Chart(_inline({"y": 1.0})).mark_rule(color=NEUTRAL, strokeDash=[2, 2]).encode(y=alt.Y("y:Q"))
     return alt.layer(line, one, height=SMALL_HEIGHT)
 
 
@@ -190,7 +191,7 @@ def bifurcation_chart(points: pd.DataFrame, r: float, marks: pd.DataFrame, r_min
     )
     doubling = (
         alt.Chart(marks)
-        .mark_rule(color="#999999", strokeDash=[3, 3])
+        .mark_rule(color=NEUTRAL, strokeDash=[3, 3])
         .encode(
             x=alt.X("r:Q"), tooltip=[alt.Tooltip("label:N", title="point"), alt.Tooltip("r:Q", format=".6f")]
         )
@@ -222,7 +223,7 @@ def lyapunov_chart(table: pd.DataFrame, r: float, r_min: float = 2.5) -> alt.Cha
             tooltip=[alt.Tooltip("r:Q", format=".4f"), alt.Tooltip("label:N", title="λ")],
         )
     )
-    zero = alt.Chart(_inline({"y": 0.0})).mark_rule(color="#999999").encode(y=alt.Y("y:Q"))
+    zero = alt.Chart(_inline({"y": 0.0})).mark_rule(color=NEUTRAL).encode(y=alt.Y("y:Q"))
     here = _rule_x(r, palette(4)[3], [1, 0], "your r")
     return alt.layer(line, zero, here, height=SMALL_HEIGHT)
 
@@ -284,7 +285,7 @@ def unit_map_chart(curve: pd.DataFrame, fixed: pd.DataFrame) -> alt.Chart:
             x=alt.X("h:Q", title="state h_(t−1)"),
             y=alt.Y("f:Q", title="next state h_t"),
             color=alt.Color(
-                "curve:N", scale=alt.Scale(domain=names, range=[palette(1)[0], "#999999"]), title=None
+                "curve:N", scale=alt.Scale(domain=names, range=[palette(1)[0], NEUTRAL]), title=None
             ),
             strokeDash=alt.StrokeDash(
                 "curve:N", scale=alt.Scale(domain=names, range=[[1, 0], [4, 4]]), title=None
@@ -356,7 +357,7 @@ def stable_count_chart(table: pd.DataFrame, w: float, b: float) -> alt.Chart:
     cells = grid_cells(table, reach=GAPLESS).encode(
         color=alt.Color(
             "n_stable:O",
-            scale=alt.Scale(domain=counts, range=["#999999", palette(3)[0], palette(3)[1]]),
+            scale=alt.Scale(domain=counts, range=[NEUTRAL, palette(3)[0], palette(3)[1]]),
             title="stable fixed points",
         ),
         tooltip=[
@@ -488,7 +489,7 @@ def eigenvalue_chart(eigen: pd.DataFrame, circles: pd.DataFrame) -> alt.Chart:
     lim = float(max(1.2, circles["re"].abs().max() * 1.1))
     scale = alt.Scale(domain=[-lim, lim], nice=False)
     names = circles["circle"].unique().tolist()
-    colors = alt.Scale(domain=names, range=["#999999", palette(4)[3]])
+    colors = alt.Scale(domain=names, range=[NEUTRAL, palette(4)[3]])
     rings = (
         alt.Chart(circles)
         .mark_line(strokeWidth=1.5)
