@@ -31,7 +31,7 @@ def per_step(depth: int, width: int, norm: str = "none", steps: int = 60, reps: 
 
     from gradviz.data import load_dataset
     from gradviz.lessons.resnet.experiment import BATCH
-    from gradviz.nets import residual_twins
+    from gradviz.lessons.resnet.nets import residual_twins
     from gradviz.train import TrainConfig, train
 
     data = load_dataset("mnist")

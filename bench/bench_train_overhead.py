@@ -63,7 +63,7 @@ from torch import nn  # noqa: E402
 
 from gradviz.data import load_dataset  # noqa: E402
 from gradviz.lessons.deep_nets.experiment import held_out, record_schedule  # noqa: E402
-from gradviz.nets import MLP  # noqa: E402
+from gradviz.lessons.deep_nets.nets import MLP  # noqa: E402
 from gradviz.probe import LayerProbe  # noqa: E402
 from gradviz.train import TrainConfig, train  # noqa: E402
 

@@ -36,7 +36,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-ProgressFn = Callable[[float, str], None]
+from gradviz.progress import ProgressFn
+
 DATASETS = ("mnist", "digits")
 ENV_VAR = "GRADVIZ_DATA_DIR"
 SPLIT_SEED = 20130101  # fixed forever, independent of any training seed: the held-out digits never change

@@ -25,15 +25,12 @@ layer) underflows to 0 in float32 though every entry is a normal number; in floa
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Sequence
+from typing import Any, Protocol
 
 import pandas as pd
 
 from gradviz import lazy
-
-if TYPE_CHECKING:
-    from gradviz.nets import MLP
 
 torch = lazy.module("torch")  # imported at first use: pages that only show results never load it
 
@@ -69,10 +66,18 @@ def _norms64(tensors) -> torch.Tensor:
     return torch.stack(torch._foreach_norm([t.detach().double() for t in tensors]))
 
 
-class LayerProbe:
-    """Records per-layer statistics of an `MLP` on the steps in `record_steps`."""
+class ProbedNet(Protocol):
+    """What a probed net exposes (the deep-nets MLP and the residual lesson's BlockMLP both do)."""
 
-    def __init__(self, model: MLP, record_steps: Iterable[int], hist_steps: Iterable[int] = ()):
+    hidden: Sequence[Any]  # one module per hidden layer, hooked for h_ℓ
+    linears: Sequence[Any]  # every weight layer in order, nearest the input first
+    activation: str  # the name of f, for f'(z)
+
+
+class LayerProbe:
+    """Records per-layer statistics of a `ProbedNet` on the steps in `record_steps`."""
+
+    def __init__(self, model: ProbedNet, record_steps: Iterable[int], hist_steps: Iterable[int] = ()):
         self.model = model
         self.record_steps = frozenset(record_steps)
         self.hist_steps = frozenset(hist_steps)

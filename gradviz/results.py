@@ -3,9 +3,10 @@
 An experiment returns a `Result`: named long-form tables (one row per observation) plus a small,
 JSON-able `meta` dict (data source, divergence step, timings). Results for each lesson's default view
 and presets are committed under `results/<experiment>/<key>/`, where the key is a hash of
-(config, code version). The code version is a hash of the source of the experiment module and every
-gradviz module it imports, followed transitively, so editing the training loop invalidates every
-result that used it; `tests/unit/test_results.py` fails until `python -m gradviz.precompute` is rerun.
+(config, code version). The code version is a hash of the code tokens (no comments, no docstrings, no
+layout) of the experiment module and of every gradviz module it imports, followed transitively, so editing
+the training loop invalidates every result that runs it, and a comment or a docstring invalidates none;
+`tests/unit/test_results.py` fails until `python -m gradviz.precompute` is rerun.
 
 Code versions are computed once per process, under a lock: a page looks them up on every cache miss,
 from many sessions' threads at once, and CPython 3.11's `ast.parse` is not safe to call from several
@@ -84,56 +85,99 @@ def _import_statements(source: str) -> list[tuple[int, tuple[str, ...], list[str
     return statements
 
 
-def _gradviz_imports(path: Path) -> set[Path]:
-    """The gradviz modules that the file at `path` imports (absolute or relative imports)."""
-    rel_pkg = path.parent.relative_to(PACKAGE_DIR.parent).parts  # e.g. ('gradviz', 'experiments')
+def _gradviz_imports(path: Path, package_dir: Path = PACKAGE_DIR) -> set[Path]:
+    """The gradviz modules that the file at `path` imports (absolute or relative imports).
+
+    `from gradviz.a import b` names the submodule `gradviz/a/b.py` when there is one, and the package's
+    `__init__.py` only when `b` is defined there: a package's `__init__` is code an experiment runs only
+    when a name comes from it (so `from gradviz import results` does not tie every result to
+    `gradviz/__init__.py`)."""
+    root = package_dir.parent
+    rel_pkg = path.parent.relative_to(root).parts  # e.g. ('gradviz', 'lessons', 'lstm')
     found: set[Path] = set()
+
+    def module_file(parts: tuple[str, ...]) -> Path | None:
+        candidate = root.joinpath(*parts)
+        for p in (candidate.with_suffix(".py"), candidate / "__init__.py"):
+            if p.is_file():
+                return p
+        return None
+
     for level, module, imported in _import_statements(path.read_text(encoding="utf-8")):
-        base = module
-        if level:
-            base = rel_pkg[: len(rel_pkg) - level + 1] + base
-        names = [base] + [base + (name,) for name in imported]
-        for parts in names:
-            if not parts or parts[0] != "gradviz":
-                continue
-            candidate = PACKAGE_DIR.parent.joinpath(*parts)
-            for p in (candidate.with_suffix(".py"), candidate / "__init__.py"):
-                if p.is_file():
-                    found.add(p)
+        base = rel_pkg[: len(rel_pkg) - level + 1] + module if level else module
+        if not base or base[0] != package_dir.name:
+            continue
+        if not imported:  # import gradviz.a.b: the module itself
+            if (p := module_file(base)) is not None:
+                found.add(p)
+            continue
+        for name in imported:  # from gradviz.a import b: the submodule b, else a's __init__
+            p = module_file(base + (name,)) or module_file(base)
+            if p is not None:
+                found.add(p)
     return found
 
 
-_CODE_VERSIONS: dict[str, str] = {}  # resolved module file -> code version, filled once per process
-_CODE_LOCK = threading.Lock()  # one parser at a time: ast.parse is not thread-safe in CPython 3.11
+def code_tokens(source: str) -> str:
+    """The code of a module as a string of its tokens: comments, docstrings, blank lines and the spacing
+    inside a line left out, so only an edit to what runs changes it. Indentation stays (as INDENT and
+    DEDENT markers): it is part of what the code means. A docstring is any statement that is a bare
+    string literal; it changes `__doc__`, which no experiment reads."""
+    skip = (tokenize.COMMENT, tokenize.NL, tokenize.ENCODING)
+    out: list[str] = []
+    line: list[tokenize.TokenInfo] = []
+    for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+        if tok.type in skip:
+            continue
+        if tok.type in (tokenize.INDENT, tokenize.DEDENT):
+            out.append(tokenize.tok_name[tok.type])
+            continue
+        if tok.type in (tokenize.NEWLINE, tokenize.ENDMARKER):
+            if line and not all(t.type == tokenize.STRING for t in line):  # a bare string: a docstring
+                out.extend(t.string for t in line)
+                out.append("\n")
+            line = []
+            continue
+        line.append(tok)
+    return " ".join(out)
 
 
-def code_version(module_file: str | Path) -> str:
-    """Hash of a module's source and of every gradviz module it imports, transitively.
-
-    Computed on first use and remembered for the life of the process (the code does not change under a
-    running server: a developer restarts it, or Streamlit's watcher re-imports the page, not this)."""
-    path = str(Path(module_file).resolve())
-    with _CODE_LOCK:  # a lookup costs one uncontended lock; the first computes under it
-        if path not in _CODE_VERSIONS:
-            _CODE_VERSIONS[path] = _compute_code_version(Path(path))
-        return _CODE_VERSIONS[path]
-
-
-def _compute_code_version(module_file: Path) -> str:
+def code_closure(module_file: Path, package_dir: Path = PACKAGE_DIR) -> set[Path]:
+    """`module_file` and every gradviz module it imports, followed transitively."""
     seen: set[Path] = set()
-    todo = [module_file]
+    todo = [Path(module_file)]
     while todo:
         p = todo.pop()
         if p in seen:
             continue
         seen.add(p)
-        todo.extend(_gradviz_imports(p) - seen)
+        todo.extend(_gradviz_imports(p, package_dir) - seen)
+    return seen
+
+
+def compute_code_version(module_file: Path, package_dir: Path = PACKAGE_DIR) -> str:
+    """Hash of the code tokens (`code_tokens`) of a module and of every gradviz module it imports."""
     h = hashlib.sha256()
-    for p in sorted(seen):
+    for p in sorted(code_closure(module_file, package_dir)):
         # Only the code counts, not the file's place on disk: hash the path relative to the package.
-        h.update(str(p.relative_to(PACKAGE_DIR.parent)).encode())
-        h.update(p.read_bytes())
+        h.update(str(p.relative_to(package_dir.parent)).encode())
+        h.update(code_tokens(p.read_text(encoding="utf-8")).encode())
     return h.hexdigest()[:16]
+
+
+# The one memo of code versions: resolved module file -> version, filled once per process.
+_CODE_VERSIONS: dict[str, str] = {}
+_CODE_LOCK = threading.Lock()  # one computation at a time; later look-ups are a dict read under it
+
+
+def code_version(module_file: str | Path) -> str:
+    """The code version of a module, computed on first use and remembered for the life of the process
+    (the code does not change under a running server: a developer restarts it)."""
+    path = str(Path(module_file).resolve())
+    with _CODE_LOCK:  # a lookup costs one uncontended lock; the first computes under it
+        if path not in _CODE_VERSIONS:
+            _CODE_VERSIONS[path] = compute_code_version(Path(path))
+        return _CODE_VERSIONS[path]
 
 
 def result_key(experiment: str, cfg: Any, code: str) -> str:

@@ -21,12 +21,12 @@ import pandas as pd
 
 from gradviz import lazy
 from gradviz.clip import clip_by_norm_, clip_by_value_, grad_norm
+from gradviz.progress import ProgressFn
 
 # Imported at first use: pages that only show results never load torch.
 torch = lazy.module("torch")
 nn = lazy.module("torch.nn")
 
-ProgressFn = Callable[[float, str], None]
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_r
 from gradviz import fingerprint, gate, lessons
 from gradviz import results as results_store
 from gradviz.fmt import sci  # noqa: F401 - pages call ui.sci
+from gradviz.progress import ProgressFn
 from gradviz.results import Result
 
 try:  # Streamlit's own Altair -> Vega-Lite conversion, so a chart is converted once, not once per visit
@@ -274,7 +275,7 @@ def _precomputed(key: str, name: str, _cfg: Any) -> Result | None:
     return None if found is None else _remember_result(found)
 
 
-def _train(name: str, cfg: Any, key: str, on_step: gate.ProgressFn) -> Result:
+def _train(name: str, cfg: Any, key: str, on_step: ProgressFn) -> Result:
     """One live run, in a gate worker thread (no Streamlit calls here: progress goes to the gate)."""
     result = lessons.get_experiment(name).run(cfg, on_step=on_step)
     return _remember_result(dataclasses.replace(result, key=key))

@@ -24,7 +24,7 @@ if str(ROOT) not in sys.path:
 from gradviz import results  # noqa: E402
 from gradviz.lessons.deep_nets import experiment as dn  # noqa: E402
 from gradviz.lessons.deep_nets.summary import Summary, summarize  # noqa: E402
-from gradviz.nets import ACTIVATIONS  # noqa: E402
+from gradviz.net_options import ACTIVATIONS  # noqa: E402
 
 # the snippet's two runs, as README's snippet builds them
 SNIPPET_RUNS = {

@@ -10,6 +10,7 @@ reading the catalogue never imports torch.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import importlib.util
 from dataclasses import dataclass
@@ -91,6 +92,7 @@ def get_experiment(name: str) -> ModuleType:
     return importlib.import_module(EXPERIMENTS[name])
 
 
+@functools.cache
 def experiment_file(name: str) -> Path:
     """The source file of experiment `name`, found without importing it (nor torch)."""
     if name not in EXPERIMENTS:
@@ -102,22 +104,11 @@ def experiment_file(name: str) -> Path:
 
 
 def code_version(name: str) -> str:
-    """The code version of experiment `name` (`gradviz.results.code_version`). The first call computes
-    every experiment's version, once per process and under one lock, so later cache misses from many
-    sessions at once only read a dict."""
+    """The code version of experiment `name`: `gradviz.results.code_version` of its file, whose memo is
+    the only one (computed once per process under its lock; later look-ups read a dict)."""
     from gradviz import results  # here, not at the top: reading the catalogue stays cheap
 
-    found = _CODE_VERSIONS.get(name)  # a dict read: safe from any thread
-    if found is not None:
-        return found
-    if name not in EXPERIMENTS:
-        raise KeyError(f"unknown experiment {name!r}; known: {sorted(EXPERIMENTS)}")
-    for n in EXPERIMENTS:  # results.code_version computes under its lock, each file once
-        _CODE_VERSIONS[n] = results.code_version(experiment_file(n))
-    return _CODE_VERSIONS[name]
-
-
-_CODE_VERSIONS: dict[str, str] = {}  # experiment name -> code version, filled at the first look-up
+    return results.code_version(experiment_file(name))
 
 
 def result_key(name: str, cfg: object) -> str:

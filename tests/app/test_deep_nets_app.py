@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from gradviz.lessons.deep_nets import experiment as dn
 from gradviz.lessons.deep_nets import words
-from gradviz.nets import ACTIVATIONS, INITS
+from gradviz.net_options import ACTIVATIONS, INITS
 
 PAGE = "app_pages/deep_nets.py"
 

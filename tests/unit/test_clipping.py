@@ -15,7 +15,7 @@ from gradviz import tasks
 from gradviz.lessons import rnn_dynamics as dynamics
 from gradviz.lessons.clipping import charts, cliff, words
 from gradviz.lessons.clipping import experiment as exp
-from gradviz.nets import TanhRNN
+from gradviz.lessons.clipping.nets import TanhRNN
 
 # -- gradviz.clipping equals torch.nn.utils ----------------------------------------------------------
 

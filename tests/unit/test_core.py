@@ -7,7 +7,8 @@ import pytest
 import torch
 from torch import nn
 
-from gradviz.nets import MLP, TanhRNN, scale_to_spectral_radius
+from gradviz.lessons.clipping.nets import TanhRNN, scale_to_spectral_radius
+from gradviz.lessons.deep_nets.nets import MLP
 from gradviz.probe import LayerProbe, activation_derivative
 from gradviz.train import TrainConfig, train
 

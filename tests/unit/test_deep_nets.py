@@ -9,7 +9,7 @@ from gradviz import results
 from gradviz.lessons.deep_nets import charts, words
 from gradviz.lessons.deep_nets import experiment as dn
 from gradviz.lessons.deep_nets.summary import CHANCE, summarize
-from gradviz.nets import ACTIVATIONS, INITS
+from gradviz.net_options import ACTIVATIONS, INITS
 
 
 def _committed(preset):

@@ -7,7 +7,9 @@ import pytest
 import torch
 from torch import nn
 
-from gradviz.nets import INITS, MLP, init_linear, weight_variance
+from gradviz.lessons.deep_nets.nets import MLP
+from gradviz.net_options import INITS
+from gradviz.nets import init_linear, weight_variance
 from gradviz.probe import LayerProbe
 
 

@@ -17,7 +17,7 @@ from gradviz.lessons.deep_nets import experiment as dn
 from gradviz.lessons.deep_nets import words
 from gradviz.lessons.deep_nets.closed_form import diagonal_chain_uniform, scalar_chain
 from gradviz.lessons.deep_nets.summary import CHANCE, HUGE_GRADIENT, summarize
-from gradviz.nets import ACTIVATIONS, INITS
+from gradviz.net_options import ACTIVATIONS, INITS
 
 DEPTHS = (1, 2, 6, 12, 20, 30)
 BUDGET = {"dataset": "digits", "width": 16, "epochs": 1, "batch": 64, "lr": 0.1}

@@ -18,8 +18,8 @@ from torch import nn
 
 from gradviz import tasks
 from gradviz.lessons.lstm import cell, charts, configs, learn, reach, words
+from gradviz.lessons.lstm.nets import SequenceModel, forget_bias, lstm_gate_slice, set_forget_bias
 from gradviz.lessons.lstm.unroll import lstm_unroll, rnn_unroll
-from gradviz.nets import SequenceModel, forget_bias, lstm_gate_slice, set_forget_bias
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -16,7 +16,7 @@ from gradviz import results
 from gradviz.lessons.resnet import charts, context, paths, words
 from gradviz.lessons.resnet import experiment as exp
 from gradviz.lessons.resnet import jacobian as jac
-from gradviz.nets import BlockMLP, residual_twins
+from gradviz.lessons.resnet.nets import BlockMLP, residual_twins
 
 torch.set_num_threads(1)
 
@@ -395,7 +395,7 @@ def test_the_code_shown_is_the_code_that_runs():
     from gradviz.lessons.resnet.sweep import run_sweep
 
     shown = dict(source.taught())
-    assert "x = x + block(x)" in shown["gradviz/nets.py · BlockMLP.body"]
+    assert "x = x + block(x)" in shown["gradviz/lessons/resnet/nets.py · BlockMLP.body"]
     assert shown["gradviz/lessons/resnet/sweep.py · run_sweep"].startswith("def run_sweep(")
     import inspect
 

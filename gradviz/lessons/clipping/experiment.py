@@ -21,9 +21,10 @@ import numpy as np
 import pandas as pd
 
 from gradviz import lazy
+from gradviz.progress import ProgressFn
 from gradviz.results import Result
 from gradviz.tasks import MEAN_PREDICTOR_MSE, adding_problem
-from gradviz.train import ProgressFn, TrainConfig, train
+from gradviz.train import TrainConfig, train
 
 # Imported at first use (a live run): the page that shows precomputed results never loads torch.
 torch = lazy.module("torch")
@@ -81,7 +82,7 @@ def run(cfg: Config, on_step: ProgressFn | None = None) -> Result:
     """Train the same RNN three times (no clipping, clip by norm, clip by value) and return long-form
     tables: "steps" (run, step, quantity ∈ {loss, grad_norm, clipped}, value) and "summary"
     (run, quantity, value)."""
-    from gradviz.nets import TanhRNN  # torch's nn.Module: imported when a run starts
+    from gradviz.lessons.clipping.nets import TanhRNN  # torch's nn.Module: imported when a run starts
 
     if cfg.T < 2 or cfg.steps < 1 or cfg.lr <= 0 or cfg.threshold <= 0 or cfg.rho <= 0:
         raise ValueError(f"invalid config {cfg}: need T ≥ 2, steps ≥ 1 and positive lr, threshold, ρ")

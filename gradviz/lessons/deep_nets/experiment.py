@@ -25,8 +25,9 @@ from gradviz import lazy
 from gradviz.data import load_dataset
 from gradviz.net_options import ACTIVATIONS, INITS
 from gradviz.probe import LayerProbe
+from gradviz.progress import ProgressFn
 from gradviz.results import Result
-from gradviz.train import ProgressFn, TrainConfig, train
+from gradviz.train import TrainConfig, train
 
 # Imported at first use (a live run): the page that shows precomputed results never loads torch.
 torch = lazy.module("torch")
@@ -90,7 +91,7 @@ def held_out(x_test: torch.Tensor, y_test: torch.Tensor) -> Callable[[nn.Module]
 
 def run(cfg: Config, on_step: ProgressFn | None = None) -> Result:
     """Train the MLP of `cfg` on the dataset of `cfg`, recording every layer's gradients."""
-    from gradviz.nets import MLP  # torch's nn.Module: imported when a run starts
+    from gradviz.lessons.deep_nets.nets import MLP  # torch's nn.Module: imported when a run starts
 
     data = load_dataset(cfg.dataset)
     x_train = torch.from_numpy(np.array(data.x_train, dtype=np.float32))  # (n_train, 784) or (n_train, 64)

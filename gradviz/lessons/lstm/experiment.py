@@ -10,13 +10,14 @@ from __future__ import annotations
 import math
 
 from gradviz.lessons.lstm.configs import LEARN_PRESETS, LearnConfig
+from gradviz.progress import ProgressFn
 from gradviz.results import Result
 
 Config = LearnConfig
 PRESETS = LEARN_PRESETS
 
 
-def run(cfg: LearnConfig, on_step=None) -> Result:
+def run(cfg: LearnConfig, on_step: ProgressFn | None = None) -> Result:
     """Train the models of `cfg` (see gradviz.lessons.lstm.learn.train_models)."""
     from gradviz.lessons.lstm import learn  # torch: imported only when something trains
 

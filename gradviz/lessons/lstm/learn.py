@@ -23,10 +23,11 @@ import torch.nn.functional as F
 
 from gradviz import tasks
 from gradviz.lessons.lstm.configs import BATCH, CLIP, EVAL_EVERY, HIDDEN, N_TEST, N_TRAIN, LearnConfig
+from gradviz.lessons.lstm.nets import SequenceModel
 from gradviz.lessons.lstm.unroll import lstm_unroll
-from gradviz.nets import SequenceModel
+from gradviz.progress import ProgressFn
 from gradviz.results import Result
-from gradviz.train import ProgressFn, TrainConfig, train
+from gradviz.train import TrainConfig, train
 
 N_GRAD = 256  # held-out sequences over which ‖∂L/∂x_t‖ is averaged
 INSIDE_UNITS = 4  # LSTM units traced in "inside a trained LSTM"

@@ -1,7 +1,7 @@
 """How far back the gradient reaches, measured with autograd on real modules at initialization.
 
 For a tanh RNN, an IRNN (ReLU, W_hh = I, zero biases; Le, Jaitly & Hinton 2015) and an LSTM, all built by
-gradviz.nets.SequenceModel exactly as the training section builds them, one adding-problem sequence is run
+gradviz.lessons.lstm.nets.SequenceModel exactly as the training section builds them, one adding-problem sequence is run
 forward and the Jacobians of the last state with respect to every earlier one are measured:
 
     ‖∂h_T/∂h_t‖₂  for every model,   ‖∂c_T/∂c_t‖₂  for the LSTM's cell,
@@ -31,8 +31,8 @@ import pandas as pd
 import torch
 
 from gradviz.lessons.lstm.configs import ReachConfig
+from gradviz.lessons.lstm.nets import SequenceModel, forget_bias
 from gradviz.lessons.lstm.unroll import lstm_unroll, rnn_unroll
-from gradviz.nets import SequenceModel, forget_bias
 from gradviz.results import Result
 from gradviz.tasks import adding_problem
 

@@ -5,13 +5,14 @@ precomputed, so the page's first view needs no torch. Importing this module does
 from __future__ import annotations
 
 from gradviz.lessons.lstm.configs import REACH_PRESETS, ReachConfig
+from gradviz.progress import ProgressFn
 from gradviz.results import Result
 
 Config = ReachConfig
 PRESETS = REACH_PRESETS
 
 
-def run(cfg: ReachConfig, on_step=None) -> Result:
+def run(cfg: ReachConfig, on_step: ProgressFn | None = None) -> Result:
     from gradviz.lessons.lstm import reach  # torch: imported only when something is measured
 
     if on_step is not None:

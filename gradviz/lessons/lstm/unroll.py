@@ -5,7 +5,7 @@ node of the autograd graph (so ∂h_T/∂h_t and ∂c_T/∂c_t can be measured) 
 recorded. tests/unit/test_lstm.py checks that both unrolls reproduce the modules' outputs.
 
 PyTorch stacks the LSTM's four gates as (i, f, g, o) in weight_ih_l0 (4H, n_in), weight_hh_l0 (4H, H),
-bias_ih_l0 and bias_hh_l0 (4H,) (see gradviz.nets.lstm_gate_slice).
+bias_ih_l0 and bias_hh_l0 (4H,) (see gradviz.lessons.lstm.nets.lstm_gate_slice).
 """
 
 from __future__ import annotations

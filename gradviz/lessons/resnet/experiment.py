@@ -1,6 +1,6 @@
 """The depth sweep: plain and residual twins of the same MLP blocks, trained on real MNIST at several depths.
 
-Each depth trains two nets (gradviz.nets.residual_twins) from the same initial weights, with the same
+Each depth trains two nets (gradviz.lessons.resnet.nets.residual_twins) from the same initial weights, with the same
 optimizer, steps, minibatches and seed; they differ only by the skip connection x⁽ℓ⁾ = x⁽ℓ⁻¹⁾ + F(x⁽ℓ⁻¹⁾).
 He et al. (2016, https://arxiv.org/abs/1512.03385) saw plain nets get *worse* with depth (higher training
 error: "degradation") while residual nets kept improving; with batch norm they argue the plain nets'
@@ -14,16 +14,14 @@ result never imports torch.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
 import pandas as pd
 
+from gradviz.progress import ProgressFn
 from gradviz.results import Result
-
-ProgressFn = Callable[[float, str], None]  # as gradviz.train's (not imported: it would import torch)
 
 # Depth sets the page offers (blocks; each block has 2 weight layers): a sweep, or one depth for a live run.
 DEPTH_CHOICES: dict[str, tuple[int, ...]] = {

@@ -20,16 +20,17 @@ the experiment "resnet_jacobian" so the default view is precomputed (torch impor
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 import pandas as pd
 
+from gradviz import lazy
+from gradviz.progress import ProgressFn
 from gradviz.results import Result
 
-ProgressFn = Callable[[float, str], None]  # as gradviz.train's (not imported: it would import torch)
+torch = lazy.module("torch")  # imported at first use: reading a precomputed result never loads it
 
 NETS = {  # label -> (skip connection, init)
     "plain": (False, "default"),
@@ -57,7 +58,6 @@ PRESETS: dict[str, Config] = {
 
 def jacobian_at(model, x0):
     """∂ body(x) / ∂x at x = x0, for one input vector x0 of shape (width,): a (width, width) matrix."""
-    import torch
 
     # J_ij = ∂x⁽ⁿ⁾_i / ∂x⁽⁰⁾_j
     return torch.autograd.functional.jacobian(lambda v: model.body(v.unsqueeze(0)).squeeze(0), x0)
@@ -67,9 +67,8 @@ def run(cfg: Config, on_step: ProgressFn | None = None) -> Result:
     """Singular values of the stack's Jacobian at init, for the plain, residual and orthogonal plain nets.
 
     Long-form table "singular": net, index (1 = largest), value."""
-    import torch
 
-    from gradviz.nets import BlockMLP
+    from gradviz.lessons.resnet.nets import BlockMLP
 
     if not DEPTH_RANGE[0] <= cfg.depth <= 200 or cfg.width < 1:
         raise ValueError(f"invalid config {cfg}")

@@ -14,7 +14,7 @@ trained residual net removes half its paths and leaves the rest working; deletin
 breaks its only path.
 
 The counting is numpy; the measurements (`path_gradient`, `sample_path_gradients`, `lesion`) take a
-`gradviz.nets.BlockMLP` and import torch when called.
+`gradviz.lessons.resnet.nets.BlockMLP` and import torch when called.
 """
 
 from __future__ import annotations
@@ -25,10 +25,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-if TYPE_CHECKING:
-    import torch
+from gradviz import lazy
 
-    from gradviz.nets import BlockMLP
+torch = lazy.module("torch")  # imported at first use: reading a precomputed result never loads it
+F = lazy.module("torch.nn.functional")
+
+if TYPE_CHECKING:
+    from gradviz.lessons.resnet.nets import BlockMLP
 
 
 def path_length_distribution(n: int) -> pd.DataFrame:
@@ -58,8 +61,6 @@ def path_gradient(model: BlockMLP, x: torch.Tensor, y: torch.Tensor, subset: set
     """∂L/∂x⁽⁰⁾ along the one path through the blocks in `subset`: Π_{ℓ∈S} J_ℓ applied to ∂L/∂x⁽ⁿ⁾.
 
     The forward values are those of the whole net; only the backward pass is routed."""
-    import torch
-    import torch.nn.functional as F
 
     n = len(model.blocks)
     x0 = model.stem(x).detach().requires_grad_(True)  # (batch, width)
@@ -70,8 +71,6 @@ def path_gradient(model: BlockMLP, x: torch.Tensor, y: torch.Tensor, subset: set
 
 def full_gradient(model: BlockMLP, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     """∂L/∂x⁽⁰⁾ through the whole net (every path at once)."""
-    import torch
-    import torch.nn.functional as F
 
     x0 = model.stem(x).detach().requires_grad_(True)
     (grad,) = torch.autograd.grad(F.cross_entropy(model.head(model.body(x0)), y), x0)
@@ -83,7 +82,6 @@ def sample_path_gradients(
 ) -> pd.DataFrame:
     """Veit et al.'s experiment: for every length k, `samples` random paths through k blocks, and the norm
     of the gradient each carries to x⁽⁰⁾. Long-form: k, sample, grad_norm. (Length 0 and n have one path.)"""
-    import torch
 
     n = len(model.blocks)
     rows = []
@@ -129,7 +127,6 @@ def effective_range(by_length: pd.DataFrame, mass: float = 0.9) -> tuple[int, in
 
 def lesion(model: BlockMLP, x: torch.Tensor, y: torch.Tensor) -> pd.DataFrame:
     """Held-out accuracy with each block deleted in turn (block 0: nothing deleted). Long-form: block, accuracy."""
-    import torch
 
     was_training = model.training
     model.eval()

@@ -1,5 +1,5 @@
 """The source of the torch code the lesson teaches, read without importing it (the page never imports torch):
-the residual block and its plain twin (gradviz.nets), the routed backward pass of Veit et al.'s path
+the residual block and its plain twin (gradviz.lessons.resnet.nets), the routed backward pass of Veit et al.'s path
 experiment, and the sweep's training loop. `ast.get_source_segment` cuts each definition out of its file."""
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ PACKAGE = Path(__file__).resolve().parents[2]  # the gradviz package folder
 
 # (file relative to gradviz/, qualified name) in teaching order
 TAUGHT: tuple[tuple[str, str], ...] = (
-    ("nets.py", "ResidualBlock.forward"),
-    ("nets.py", "BlockMLP.body"),
-    ("nets.py", "residual_twins"),
+    ("lessons/resnet/nets.py", "ResidualBlock.forward"),
+    ("lessons/resnet/nets.py", "BlockMLP.body"),
+    ("lessons/resnet/nets.py", "residual_twins"),
     ("lessons/resnet/sweep.py", "run_sweep"),
 )
 

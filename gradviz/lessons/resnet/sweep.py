@@ -24,10 +24,11 @@ from gradviz.lessons.resnet.experiment import (
     estimate_seconds,
     step_seconds,
 )
-from gradviz.nets import residual_twins
+from gradviz.lessons.resnet.nets import residual_twins
 from gradviz.probe import LayerProbe
+from gradviz.progress import ProgressFn
 from gradviz.results import Result
-from gradviz.train import ProgressFn, TrainConfig, train
+from gradviz.train import TrainConfig, train
 
 N_EVALS = 15  # evaluations per run: the curves' points
 
