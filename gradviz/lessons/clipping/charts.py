@@ -16,9 +16,14 @@ from gradviz.charts.style import (
     LAYER_SCHEME,
     NEUTRAL,
     PALETTE,
+    described,
+    ends_sentence,
     grid_cells,
+    listing,
     log_axis_scale,
+    num,
     sci_axis,
+    span,
 )
 
 # One colour and one dash pattern per clip mode, the same in every chart of the lesson.
@@ -161,7 +166,21 @@ def cliff_map(
         .mark_point(shape="cross", size=220, filled=True, color="white", stroke="black", strokeWidth=0.8)
         .encode(x="w_shown:Q", y="b_shown:Q")
     )
-    return alt.layer(cells, edge, paths, markers, here).properties(height=CHART_HEIGHT + 80)
+    ends = trajectories[trajectories["step"] == trajectories.groupby("run")["step"].transform("max")]
+    sentence = (
+        f"Heatmap of the loss over the recurrent weight w ({span(grid['w'])}) and the bias b ({span(grid['b'])}),"
+        f" loss {span(grid['loss'])}, with the cliff line and both descents from the cross: "
+        + listing(
+            [
+                f"{r.run} ends at w = {r.w:.2f}, b = {r.b:.2f} after {int(r.step)} steps"
+                for r in ends.itertuples()
+            ]
+        )
+        + ". Click the map to start from another point."
+    )
+    return described(
+        alt.layer(cells, edge, paths, markers, here).properties(height=CHART_HEIGHT + 80), sentence
+    )
 
 
 def step_size_chart(trajectories: pd.DataFrame, bound: float) -> alt.Chart:
@@ -185,8 +204,23 @@ def step_size_chart(trajectories: pd.DataFrame, bound: float) -> alt.Chart:
             ],
         )
     )
-    return alt.layer(lines, _hline(bound, NEUTRAL, [4, 3], "lr · η: the longest clipped step")).properties(
-        height=SMALL_HEIGHT
+    longest = data.loc[data.groupby("run")["step_size"].idxmax()] if len(data) else data
+    sentence = (
+        f"Step length of each step k of both descents, log scale, against the clipped bound lr · η = {num(bound)}"
+        " (dashed): "
+        + listing(
+            [
+                f"the {r.run} descent's longest step is {num(r.step_size)} at k = {int(r.step)}"
+                for r in longest.itertuples()
+            ]
+        )
+        + "."
+    )
+    return described(
+        alt.layer(lines, _hline(bound, NEUTRAL, [4, 3], "lr · η: the longest clipped step")).properties(
+            height=SMALL_HEIGHT
+        ),
+        sentence,
     )
 
 
@@ -198,6 +232,15 @@ def loss_chart(steps: pd.DataFrame, summary: pd.DataFrame, baseline: float) -> a
     at the step where a run diverged. A run that blew up leaves through the top of the chart."""
     data = steps[steps["quantity"] == "loss"]
     scale, top = _survivors_scale(data, "value")
+    sentence = ends_sentence(
+        f"Minibatch loss of the three runs, against the baseline {num(baseline)} of the mean predictor",
+        data,
+        "step",
+        "value",
+        "run",
+        "steps",
+        log=True,
+    )
     lines = (
         alt.Chart(data)
         .mark_line(strokeWidth=1.5, clip=True)
@@ -251,7 +294,9 @@ def loss_chart(steps: pd.DataFrame, summary: pd.DataFrame, baseline: float) -> a
             color=_run_color(RUNS, RUN_COLORS, "clipping", legend=False),
         )
     )
-    return alt.layer(lines, base_line, base_text, end_marks, end_text).properties(height=CHART_HEIGHT)
+    return described(
+        alt.layer(lines, base_line, base_text, end_marks, end_text).properties(height=CHART_HEIGHT), sentence
+    )
 
 
 def grad_norm_chart(
@@ -314,7 +359,19 @@ def grad_norm_chart(
             )
         )
     layers += [lines, *dots, _hline(threshold, NEUTRAL, [6, 3], "threshold η")]
-    return alt.layer(*layers).properties(height=CHART_HEIGHT)
+    norms = (
+        steps[steps["quantity"] == "grad_norm"]
+        if "grad_norm" in set(steps["quantity"])
+        else steps[steps["quantity"] != "loss"]
+    )
+    peaks = norms.loc[norms.groupby("run")["value"].idxmax()] if len(norms) else norms
+    sentence = (
+        f"Gradient norm before clipping at each step of the three runs, log scale, against the threshold η = {num(threshold)}"
+        " (dashed; dots mark clipped steps): "
+        + listing([f"{r.run} peaks at {num(r.value)}" for r in peaks.itertuples()])
+        + "."
+    )
+    return described(alt.layer(*layers).properties(height=CHART_HEIGHT), sentence)
 
 
 # -- part 3: norm vs value ------------------------------------------------------------------------------
@@ -396,6 +453,20 @@ def vector_chart(
         .encode(x="x:Q", y="y:Q", angle=alt.Angle("rotate:Q", scale=None), color=color, tooltip=tooltip)
     )
     # autosize "pad": the plot area is exactly size × size (Streamlit's default "fit" squeezes it)
-    return alt.layer(cells, ring, square, shafts, heads).properties(
-        width=size, height=size, autosize=alt.AutoSizeParams(type="pad")
+    sentence = (
+        "The gradient g and its two clipped versions as arrows from the origin, over the circle ‖g‖ = η and the box"
+        " |gᵢ| ≤ η: "
+        + listing(
+            [
+                f"{r.vector} ({r.x:.2f}, {r.y:.2f}), length {r.norm:.2f}, direction {r.angle_deg:.0f}°"
+                for r in vectors.itertuples()
+            ]
+        )
+        + ". Click the plane to move g."
+    )
+    return described(
+        alt.layer(cells, ring, square, shafts, heads).properties(
+            width=size, height=size, autosize=alt.AutoSizeParams(type="pad")
+        ),
+        sentence,
     )
