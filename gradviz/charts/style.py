@@ -3,6 +3,8 @@ charts look like one family and stay readable for colour-blind students and in d
 
 from __future__ import annotations
 
+import functools
+
 import altair as alt
 import numpy as np
 
@@ -170,3 +172,25 @@ def ends_sentence(
         last = group.sort_values(x).iloc[-1]
         clauses.append(f"{name} {'ends at ' if i == 0 else 'at '}{num(last[y])}{unit}")
     return f"{head}: {listing(clauses)}."
+
+
+def with_description(sentence):
+    """Decorator for a chart builder: the chart it returns carries `sentence(*args, **kwargs)` (built from
+    the same arguments, so from the data drawn) as its description. For lessons whose builders share one
+    shape of sentence; a builder may also call `described` itself."""
+
+    def wrap(builder):
+        @functools.wraps(builder)
+        def build(*args, **kwargs):
+            return described(builder(*args, **kwargs), sentence(*args, **kwargs))
+
+        return build
+
+    return wrap
+
+
+def axes_sentence(what: str, frame, x: str, x_name: str, y: str, y_name: str, log: bool = False) -> str:
+    """'{what}: {x_name} a to b, {y_name} c to d[, log scale].' From the finite values drawn."""
+    if not len(frame):
+        return f"{what}: nothing to draw."
+    return f"{what}: {x_name} {span(frame[x])}, {y_name} {span(frame[y])}{' (log scale)' if log else ''}."

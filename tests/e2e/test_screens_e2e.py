@@ -145,7 +145,9 @@ def open_screen(browser, url: str, viewport: dict, scheme: str = "light"):
         page.wait_for_function(DRAWN_JS, timeout=CHART_TIMEOUT_MS)
     except Exception as e:  # noqa: BLE001 - add the server's log to any wait failure
         context.close()
-        pytest.fail(f"{url} did not finish rendering: {e}\n--- server log ---\n{log_tail(path=LOG)}", pytrace=False)
+        pytest.fail(
+            f"{url} did not finish rendering: {e}\n--- server log ---\n{log_tail(path=LOG)}", pytrace=False
+        )
     return context, page, foreign
 
 
@@ -179,7 +181,12 @@ def measure(context, page, foreign: list[str]) -> dict:
 
 def summary(m: dict) -> dict:
     return {
-        "overflowing": len({(o["kind"].split()[0], o["left"], o["right"], o.get("text", o.get("label"))) for o in m["overflow"]}),
+        "overflowing": len(
+            {
+                (o["kind"].split()[0], o["left"], o["right"], o.get("text", o.get("label")))
+                for o in m["overflow"]
+            }
+        ),
         "overflow_kinds": sorted({o["kind"] for o in m["overflow"]}),
         "charts": len(m["charts"]),
         "clipped_charts": len(m["clipped"]),
@@ -230,12 +237,16 @@ def test_screen(screens_url, browser, app_page: AppPage, screen: str, scheme: st
         if m["hidden_equations"]:
             problems.append(f"display equations wider than their box: {m['hidden_equations']}")
         if m["unnamed_charts"]:
-            problems.append(f"{len(m['unnamed_charts'])} of {len(m['charts'])} charts have no accessible name")
+            problems.append(
+                f"{len(m['unnamed_charts'])} of {len(m['charts'])} charts have no accessible name"
+            )
         if m["unnamed_controls"]:
             problems.append(f"controls without an accessible name: {m['unnamed_controls']}")
         if m["foreign_requests"]:
             problems.append(f"requests to other hosts: {m['foreign_requests']}")
-        assert not problems, f"{app_page.url_path} at {SCREENS[screen]['width']} px, {scheme}:\n" + "\n".join(problems)
+        assert not problems, f"{app_page.url_path} at {SCREENS[screen]['width']} px, {scheme}:\n" + "\n".join(
+            problems
+        )
     finally:
         context.close()
 
@@ -251,12 +262,15 @@ def report(base: str, schemes=("light",)) -> dict:
         browser = launch_chromium(pw)
         try:
             for p in PAGES:
-                for screen, viewport in SCREENS.items():
+                for viewport in SCREENS.values():
                     for scheme in schemes:
                         context, page, foreign = open_screen(browser, base + p.url_path, viewport, scheme)
                         try:
                             m = measure(context, page, foreign)
-                            out[f"{p.name} {viewport['width']} {scheme}"] = {"summary": summary(m), "detail": m}
+                            out[f"{p.name} {viewport['width']} {scheme}"] = {
+                                "summary": summary(m),
+                                "detail": m,
+                            }
                             print(p.name, viewport["width"], scheme, json.dumps(summary(m)), flush=True)
                         finally:
                             context.close()
