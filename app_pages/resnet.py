@@ -4,7 +4,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from gradviz import ui
+from gradviz import fmt, ui
 from gradviz.lessons.resnet import charts, context, paths, source, words
 from gradviz.lessons.resnet import experiment as exp
 from gradviz.lessons.resnet import jacobian as jac
@@ -50,8 +50,8 @@ def sweep_section() -> None:
     n_train, n_test = result.meta["n_train"], result.meta["n_test"]
     ui.readouts([(f"training loss, {deepest}-block plain", ui.sci(t.loc[(deepest, "plain"), "train_loss"]), f"final, on all {n_train:,} training digits"),
                  (f"training loss, {deepest}-block residual", ui.sci(t.loc[(deepest, "residual"), "train_loss"]), None),
-                 (f"held-out acc., {deepest}-block plain", words.pct(t.loc[(deepest, "plain"), "held_out_accuracy"]), f"{n_test:,} digits never trained on"),
-                 (f"held-out acc., {deepest}-block residual", words.pct(t.loc[(deepest, "residual"), "held_out_accuracy"]), None)])  # fmt: skip
+                 (f"held-out acc., {deepest}-block plain", fmt.pct(t.loc[(deepest, "plain"), "held_out_accuracy"]), f"{n_test:,} digits never trained on"),
+                 (f"held-out acc., {deepest}-block residual", fmt.pct(t.loc[(deepest, "residual"), "held_out_accuracy"]), None)])  # fmt: skip
     plain, residual = degradation(result, "plain"), degradation(result, "residual")
     diverged = {(dep, net): s for dep, net, s in exp.diverged_runs(result)}
     acc = float(t.loc[(deepest, "plain"), "held_out_accuracy"])
@@ -86,7 +86,7 @@ def gradient_section() -> None:
         "Faint: at initialization; solid: after training. x̄⁽ℓ⁾ = ∂L/∂x⁽ℓ⁾ on one minibatch of 128 digits."
     )
     flows = {(net, m): flow(result, net, shown, m) for net in exp.NETS for m in ("init", "end")}
-    ui.readouts([(f"{net}, {'init' if m == 'init' else 'end'}: ‖x̄⁽⁰⁾‖/‖x̄⁽{words.sup(shown)}⁾‖", ui.sci(g.ratio), "back-propagated gradient at the first block's input over the last block's output")
+    ui.readouts([(f"{net}, {'init' if m == 'init' else 'end'}: ‖x̄⁽⁰⁾‖/‖x̄⁽{fmt.superscript(shown)}⁾‖", ui.sci(g.ratio), "back-propagated gradient at the first block's input over the last block's output")
                  for (net, m), g in flows.items()])  # fmt: skip
     st.markdown("  \n".join(words.flow_sentence(g) for g in flows.values()))
     with st.expander("What is going on", icon=":material/functions:", expanded=True):

@@ -52,6 +52,16 @@ class Result:
         return self.meta.get("diverged_at") is not None
 
 
+def value(table: pd.DataFrame, column: str = "value", **where: Any) -> float:
+    """One number from a long-form table: `column` of the row where every `where` column equals its value
+    (`value(summary, run="none", quantity="diverged_at")`); NaN when no row matches."""
+    mask = pd.Series(True, index=table.index)
+    for name, wanted in where.items():
+        mask &= table[name] == wanted
+    hit = table.loc[mask, column]
+    return float(hit.iloc[0]) if len(hit) else float("nan")
+
+
 def config_dict(cfg: Any) -> dict[str, Any]:
     """A frozen config dataclass as a plain dict (tuples become lists, as JSON would)."""
     return json.loads(json.dumps(dataclasses.asdict(cfg), sort_keys=True))

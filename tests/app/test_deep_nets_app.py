@@ -8,8 +8,8 @@ import pytest
 from apptest_support import open_page
 from streamlit.testing.v1 import AppTest
 
+from gradviz import fmt
 from gradviz.lessons.deep_nets import experiment as dn
-from gradviz.lessons.deep_nets import words
 from gradviz.net_options import ACTIVATIONS, INITS
 
 PAGE = "app_pages/deep_nets.py"
@@ -134,7 +134,7 @@ def test_by_hand_controls_at_their_extremes(deep):
         deep.slider(key="scalar_w").set_value(w)
         _run(deep)
         captions = " ".join(c.value for c in deep.caption)
-        assert words.power("w", 2 * chain_depth - 1) in captions
+        assert fmt.power("w", 2 * chain_depth - 1) in captions
         assert ("|w| < 4 guarantees vanishing" in captions) == (act == "sigmoid")
 
 

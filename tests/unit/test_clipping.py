@@ -11,7 +11,7 @@ import pytest
 import torch
 
 from gradviz import clip as gclip
-from gradviz import tasks
+from gradviz import tasks, unit_rnn
 from gradviz.lessons import rnn_dynamics as dynamics
 from gradviz.lessons.clipping import charts, cliff, words
 from gradviz.lessons.clipping import experiment as exp
@@ -194,7 +194,7 @@ def test_cliff_grid_and_boundary_come_from_the_dynamics_lesson():
     # grid cells lie on the sliders' grid, so a clicked cell is a start the sliders can show
     assert np.allclose(np.round(grid["w"] / cliff.GRID_STEP), grid["w"] / cliff.GRID_STEP)
     row = grid.iloc[123]
-    loss, _, _ = dynamics.rnn_unit_loss_grad(row["w"], row["b"], cliff.CLIFF_T, cliff.CLIFF_TARGET, cliff.CLIFF_H0)
+    loss, _, _ = unit_rnn.rnn_unit_loss_grad(row["w"], row["b"], cliff.CLIFF_T, cliff.CLIFF_TARGET, cliff.CLIFF_H0)
     assert row["loss"] == pytest.approx(float(loss))
     edge = cliff.cliff_boundary()
     # b* = atanh(h0) − w h0 on the boundary (continued by the saddle-node fold for 1 < w ≤ 4/3)
@@ -439,3 +439,8 @@ def test_committed_results_reproduce(calm, explodes):
             assert committed.meta["heuristic"]["mean_norm"] == pytest.approx(
                 fresh.meta["heuristic"]["mean_norm"], rel=0.25
             )
+
+
+def test_the_cliff_is_the_backprop_through_time_lessons_cliff():
+    """Both lessons draw the same unit's cliff: the same target and start state."""
+    assert (dynamics.CliffConfig.target, dynamics.CliffConfig.h0) == (cliff.CLIFF_TARGET, cliff.CLIFF_H0)

@@ -13,6 +13,7 @@ import re
 import pandas as pd
 import pytest
 
+from gradviz import fmt
 from gradviz.lessons.deep_nets import experiment as dn
 from gradviz.lessons.deep_nets import words
 from gradviz.lessons.deep_nets.closed_form import diagonal_chain_uniform, scalar_chain
@@ -184,7 +185,7 @@ def test_variance_rows_only_for_runs_with_a_hidden_to_hidden_step(sweep):
 def test_linear_chain_caption_says_what_the_value_scales_as(depth, w):
     lin = diagonal_chain_uniform(depth, w)
     caption = words.linear_chain_caption(depth, w, lin["y_hat"])
-    assert words.power("w", 2 * depth - 1) in caption and words.power("w", depth - 1) in caption
+    assert fmt.power("w", 2 * depth - 1) in caption and fmt.power("w", depth - 1) in caption
     # the shown gradient really is 2·w^(2L−1) (target 0, x = (1, 1))
     assert lin["grad"] == pytest.approx(2 * w ** (2 * depth - 1), rel=1e-9)
 

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 import torch
 
-from gradviz import results
+from gradviz import fmt, results
 from gradviz.lessons.resnet import charts, context, paths, words
 from gradviz.lessons.resnet import experiment as exp
 from gradviz.lessons.resnet import jacobian as jac
@@ -386,8 +386,8 @@ def test_flow_explain_at_the_extremes():
     assert "not defined" in words.flow_explain(_flow(0.0), residual, "none")  # underflow to zero: no log(0)
     latex = words.flow_latex(vanishing, residual)
     assert len(latex) == 2 and r"\times10^{-11}" in latex[1] and "1.5" in latex[1]
-    assert words.sup(16) == "¹⁶" and words.x_at(3) == "x⁽³⁾"
-    assert words.pct(float("nan")) == "n/a" and words.pct(0.5) == "50.0%"
+    assert fmt.superscript(16) == "¹⁶" and words.x_at(3) == "x⁽³⁾"
+    assert fmt.pct(float("nan")) == "n/a" and fmt.pct(0.5) == "50.0%"
 
 
 def test_the_code_shown_is_the_code_that_runs():

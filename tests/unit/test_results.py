@@ -63,3 +63,17 @@ def test_a_config_run_twice_in_one_process_is_bit_identical():
     a, b = deep_nets.run(cfg), deep_nets.run(cfg)
     for name in ("layers", "training"):
         pd.testing.assert_frame_equal(a.tables[name], b.tables[name], check_exact=True)
+
+
+def test_value_reads_one_number_from_a_long_form_table():
+    import math
+
+    import pandas as pd
+
+    from gradviz import results as store
+
+    t = pd.DataFrame({"run": ["a", "a", "b"], "quantity": ["x", "y", "x"], "value": [1.0, 2.0, 3.0]})
+    assert store.value(t, run="a", quantity="y") == 2.0
+    assert store.value(t, run="b", quantity="x") == 3.0
+    assert math.isnan(store.value(t, run="b", quantity="y"))
+    assert store.value(t, column="value", run="b") == 3.0

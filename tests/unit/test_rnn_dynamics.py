@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 import torch
 
+from gradviz import fmt
 from gradviz.lessons import rnn_dynamics as dyn
 from gradviz.lessons.rnn_dynamics import charts
 
@@ -471,10 +472,10 @@ def test_cliff_surface_and_stable_map_at_extremes():
 
 
 def test_format_size_says_bounds_instead_of_inf():
-    assert dyn.format_size(117.39085) == "1.17e+02"
-    assert dyn.format_size(dyn.BIG) == "≥ 1e+300" and dyn.format_size(float("inf")) == "≥ 1e+300"
-    assert dyn.format_size(0.0) == "< 1e-300"
-    assert dyn.latex_size(117.39) == r"1.17\times10^{2}"
+    assert fmt.sci_bounded(117.39085) == "1.17e+02"
+    assert fmt.sci_bounded(dyn.BIG) == "≥ 1e+300" and fmt.sci_bounded(float("inf")) == "≥ 1e+300"
+    assert fmt.sci_bounded(0.0) == "< 1e-300"
+    assert fmt.latex_sci_bounded(117.39) == r"1.17\times10^{2}"
 
 
 # -- the numbers the predict-then-reveal questions claim: tests/unit/test_rnn_dynamics_words.py ----------

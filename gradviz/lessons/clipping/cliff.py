@@ -1,8 +1,8 @@
 """Numpy-only maths of the gradient-clipping lesson: plain and clipped gradient descent on the one-unit
 RNN's loss surface (it has a cliff), and clipping of a single 2-D gradient vector by norm or by value.
 
-The loss and its gradient come from `gradviz.lessons.rnn_dynamics` (the backprop-through-time lesson's one-unit RNN,
-h_t = tanh(w h_{t-1} + b), L = ½ (h_T − y)²); this module only walks on that surface.
+The loss and its gradient come from `gradviz.unit_rnn` (the one-unit RNN h_t = tanh(w h_{t-1} + b) that the
+backprop-through-time lesson also teaches, L = ½ (h_T − y)²); this module only walks on that surface.
 
 Pascanu, Mikolov & Bengio (2013), "On the difficulty of training recurrent neural networks",
 https://arxiv.org/abs/1211.5063, section 3.2: where the loss has a cliff, the gradient on the cliff face
@@ -22,7 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from gradviz.lessons import rnn_dynamics as dynamics
+from gradviz import unit_rnn
+from gradviz.bounded import BIG
 from gradviz.results import Result
 
 # -- clipping one gradient vector (numpy twins of gradviz.clipping's in-place torch versions) ----------
@@ -103,8 +104,8 @@ def clip_vector(cfg: VectorConfig) -> Result:
 # The surface: the backprop-through-time lesson's one-unit RNN, with a shorter unroll so that the cliff
 # face is a band SGD steps can land on (at T = 30 it is ~1e-5 wide and a step of 0.01 hops over it).
 CLIFF_T = 12  # cliff slope ~ (w(1 − h²))^T: steep enough to throw a plain step off the map at lr = 0.1
-CLIFF_TARGET = dynamics.CliffConfig.target  # 0.8: near the upper attractor, so the two plateaus differ
-CLIFF_H0 = dynamics.CliffConfig.h0  # 0.5: the start state of the other lesson
+CLIFF_TARGET = 0.8  # near the upper attractor, so the two plateaus differ (as in backprop through time)
+CLIFF_H0 = 0.5  # the start state of the backprop-through-time lesson's cliff section
 W_RANGE = (0.0, 4.0)  # the region plotted: for w > 1 the unit can have two attractors, and b has a cliff
 B_RANGE = (-2.0, 1.0)  # the cliff b* = atanh(h0) − w h0 crosses this box for every w in W_RANGE
 GRID_STEP = 0.05  # heatmap cell size; the start sliders move on the same grid, so a click lands on it
@@ -148,10 +149,10 @@ def descend(
     w, b = float(w0), float(b0)
     path: list[Step] = []
     for k in range(steps + 1):
-        loss, gw, gb = (float(v) for v in dynamics.rnn_unit_loss_grad(w, b, T, target, h0))
+        loss, gw, gb = (float(v) for v in unit_rnn.rnn_unit_loss_grad(w, b, T, target, h0))
         g = np.array([gw, gb])
         norm = float(np.hypot(gw, gb))
-        finite = all(math.isfinite(v) for v in (w, b, loss, gw, gb)) and abs(w) < dynamics.BIG
+        finite = all(math.isfinite(v) for v in (w, b, loss, gw, gb)) and abs(w) < BIG
         clipped = threshold is not None and finite and norm > threshold
         path.append(Step(w, b, loss, gw, gb, norm, clipped))
         if k == steps or not finite:
@@ -215,27 +216,27 @@ def cliff_descent(cfg: CliffDescentConfig) -> Result:
     meta = {
         "runs": runs,
         "clip_example": example,
-        "b_cliff": float(dynamics.cliff_bias(cfg.w0, CLIFF_H0)[0]),
+        "b_cliff": float(unit_rnn.cliff_bias(cfg.w0, CLIFF_H0)[0]),
     }
     return Result({"trajectories": table}, meta)
 
 
 def cliff_grid(n_w: int | None = None, n_b: int | None = None) -> pd.DataFrame:
-    """The loss surface over the plotted region (long-form rows from `dynamics.loss_grid`), on the
+    """The loss surface over the plotted region (long-form rows from `unit_rnn.loss_grid`), on the
     slider grid of step GRID_STEP, so a clicked cell is a start the sliders can show."""
     n_w = n_w or int(round((W_RANGE[1] - W_RANGE[0]) / GRID_STEP)) + 1
     n_b = n_b or int(round((B_RANGE[1] - B_RANGE[0]) / GRID_STEP)) + 1
     w = np.round(np.linspace(*W_RANGE, n_w), 6)
     b = np.round(np.linspace(*B_RANGE, n_b), 6)
-    return dynamics.loss_grid(w, b, CLIFF_T, CLIFF_TARGET, CLIFF_H0)
+    return unit_rnn.loss_grid(w, b, CLIFF_T, CLIFF_TARGET, CLIFF_H0)
 
 
 def cliff_boundary(n: int = 201) -> pd.DataFrame:
-    """Where the cliff runs through the plotted region (`dynamics.cliff_bias`), long-form rows (w, b, kind):
+    """Where the cliff runs through the plotted region (`unit_rnn.cliff_bias`), long-form rows (w, b, kind):
     the basin boundary b* = atanh(h0) − w h0 where h0 can be the repelling fixed point (w > 4/3 for
     h0 = 0.5), continued for 1 < w ≤ 4/3 by the saddle-node fold b = −b_c(w), where the attractor h0 heads
     for disappears."""
     w = np.linspace(*W_RANGE, n)
-    b, kind = dynamics.cliff_bias(w, CLIFF_H0)
+    b, kind = unit_rnn.cliff_bias(w, CLIFF_H0)
     frame = pd.DataFrame({"w": w, "b": b, "kind": kind})
     return frame[frame["b"].between(*B_RANGE)].reset_index(drop=True)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from gradviz import lazy
+from gradviz import lazy, results
 from gradviz.progress import ProgressFn
 from gradviz.results import Result
 from gradviz.tasks import MEAN_PREDICTOR_MSE, adding_problem
@@ -147,6 +147,4 @@ def run(cfg: Config, on_step: ProgressFn | None = None) -> Result:
 
 def summary_value(result: Result, run: str, quantity: str) -> float:
     """One number from the summary table (NaN when absent)."""
-    s = result.tables["summary"]
-    hit = s[(s["run"] == run) & (s["quantity"] == quantity)]["value"]
-    return float(hit.iloc[0]) if len(hit) else math.nan
+    return results.value(result.tables["summary"], run=run, quantity=quantity)

@@ -10,9 +10,8 @@ import math
 
 import pandas as pd
 
-from gradviz import sources
-from gradviz.fmt import sci
-from gradviz.lessons.rnn_dynamics import LE_2015, latex_size
+from gradviz import results, sources
+from gradviz.fmt import latex_sci_bounded, sci
 
 PROMISE = (
     "Watch one plain gradient step land on a cliff in the loss and fly off the map, while the same step "
@@ -21,11 +20,6 @@ PROMISE = (
     "much each one learned against a predictor that ignores its input."
 )
 
-HOCHREITER_1997 = (
-    "S. Hochreiter & J. Schmidhuber (1997), Long short-term memory, Neural Computation 9(8) (the adding problem)",
-    "https://doi.org/10.1162/neco.1997.9.8.1735",
-)
-SEED_004 = ("“The gradient problem in RNN” (blog post, 2019; seed text): clipping by a threshold", None)
 TORCH_CLIP = (
     "PyTorch documentation: `torch.nn.utils.clip_grad_norm_` and `clip_grad_value_` (what gradviz is tested against)",
     "https://pytorch.org/docs/stable/generated/torch.nn.utils.clip_grad_norm_.html",
@@ -34,9 +28,9 @@ SOURCES = [
     sources.PASCANU_2013,
     sources.GROSSE_BA,
     sources.SURESH_2016,
-    SEED_004,
-    HOCHREITER_1997,
-    LE_2015,
+    sources.RNN_GRADIENT_BLOG,
+    sources.HOCHREITER_1997,
+    sources.LE_2015,
     TORCH_CLIP,
 ]
 
@@ -97,14 +91,14 @@ def cliff_latex(lr: float, threshold: float, meta: dict) -> list[str]:
     gw, gb, n = ex["grad_w"], ex["grad_b"], ex["norm"]
     lines.append(
         rf"k = {ex['step']}:\ \mathbf{{g}} = \Big(\tfrac{{\partial L}}{{\partial w}}, \tfrac{{\partial L}}{{\partial b}}\Big)"
-        rf" = ({gw:.3g},\ {gb:.3g}),\quad \|\mathbf{{g}}\| = {latex_size(n)} > \eta = {threshold:g}"
+        rf" = ({gw:.3g},\ {gb:.3g}),\quad \|\mathbf{{g}}\| = {latex_sci_bounded(n)} > \eta = {threshold:g}"
     )
     lines.append(
-        rf"\mathbf{{g}} \leftarrow \frac{{{threshold:g}}}{{{latex_size(n)}}}\,({gw:.3g},\ {gb:.3g})"
+        rf"\mathbf{{g}} \leftarrow \frac{{{threshold:g}}}{{{latex_sci_bounded(n)}}}\,({gw:.3g},\ {gb:.3g})"
         rf" = ({ex['clipped_w']:.3g},\ {ex['clipped_b']:.3g})"
     )
     lines.append(
-        rf"\text{{plain step: }} \text{{lr}}\,\|\mathbf{{g}}\| = {lr:g}\times{latex_size(n)} = {latex_size(lr * n)}"
+        rf"\text{{plain step: }} \text{{lr}}\,\|\mathbf{{g}}\| = {lr:g}\times{latex_sci_bounded(n)} = {latex_sci_bounded(lr * n)}"
         rf"\qquad \text{{clipped step: }} \text{{lr}}\,\eta = {lr * threshold:.3g}"
     )
     return lines
@@ -114,8 +108,7 @@ def cliff_latex(lr: float, threshold: float, meta: dict) -> list[str]:
 
 
 def _summary(summary: pd.DataFrame, run: str, quantity: str) -> float:
-    hit = summary[(summary["run"] == run) & (summary["quantity"] == quantity)]["value"]
-    return float(hit.iloc[0]) if len(hit) else math.nan
+    return results.value(summary, run=run, quantity=quantity)
 
 
 def run_status(summary: pd.DataFrame, run: str) -> str:
@@ -207,23 +200,23 @@ def rnn_latex(threshold: float, lr: float, steps: pd.DataFrame, run: str, n_para
     if run == "norm":
         rule = r"\mathbf{g} \leftarrow \eta\,\mathbf{g}/\|\mathbf{g}\|\ \text{ if } \|\mathbf{g}\| > \eta"
         after = min(n, threshold)
-        detail = rf"k = {k}:\ \|\mathbf{{g}}\| = {latex_size(n)}" + (
-            rf" > \eta = {threshold:g} \Rightarrow \mathbf{{g}} \times \eta/\|\mathbf{{g}}\| = \mathbf{{g}} \times {latex_size(threshold / n)}"
+        detail = rf"k = {k}:\ \|\mathbf{{g}}\| = {latex_sci_bounded(n)}" + (
+            rf" > \eta = {threshold:g} \Rightarrow \mathbf{{g}} \times \eta/\|\mathbf{{g}}\| = \mathbf{{g}} \times {latex_sci_bounded(threshold / n)}"
             if n > threshold
             else rf" \le \eta = {threshold:g} \Rightarrow \text{{unchanged}}"
         )
-        detail += rf"\\ \text{{step length }} \text{{lr}}\,\min(\|\mathbf{{g}}\|, \eta) = {lr:g}\times{after:.3g} = {latex_size(lr * after)}"
+        detail += rf"\\ \text{{step length }} \text{{lr}}\,\min(\|\mathbf{{g}}\|, \eta) = {lr:g}\times{after:.3g} = {latex_sci_bounded(lr * after)}"
     elif run == "value":
         rule = r"g_i \leftarrow \max(-\eta, \min(\eta, g_i))\ \text{ for every one of the net's weights}"
         # every one of the P components is at most η, so the clipped vector is at most η√P long
         detail = (
-            rf"k = {k}:\ \|\mathbf{{g}}\| = {latex_size(n)}\ \text{{before; after, }}"
+            rf"k = {k}:\ \|\mathbf{{g}}\| = {latex_sci_bounded(n)}\ \text{{before; after, }}"
             rf"\|\mathbf{{g}}\| \le \eta\sqrt{{P}} = {threshold:g}\sqrt{{{n_params}}} = {threshold * math.sqrt(n_params):.3g}"
         )
     else:
         rule = r"\theta_{k+1} = \theta_k - \text{lr}\,\mathbf{g}\quad\text{(no clipping)}"
         detail = (
-            rf"k = {k}:\ \text{{lr}}\,\|\mathbf{{g}}\| = {lr:g}\times{latex_size(n)} = {latex_size(lr * n)}"
+            rf"k = {k}:\ \text{{lr}}\,\|\mathbf{{g}}\| = {lr:g}\times{latex_sci_bounded(n)} = {latex_sci_bounded(lr * n)}"
         )
     product = (
         r"\frac{\partial h_T}{\partial h_t} = \prod_{s=t+1}^{T} \operatorname{diag}(1-h_s^2)\,W,"

@@ -11,7 +11,7 @@ import math
 from collections.abc import Sequence
 
 from gradviz import sources
-from gradviz.fmt import sci
+from gradviz.fmt import power, sci, sig
 from gradviz.lessons.deep_nets.closed_form import chain_factors
 from gradviz.lessons.deep_nets.summary import CHANCE, HUGE_GRADIENT, Summary
 
@@ -106,7 +106,7 @@ def readouts(s: Summary) -> list[tuple[str, str, str | None]]:
         ),
         (
             "per-layer factor",
-            _factor(s.layer_factor) if deep else "—",
+            sig(s.layer_factor, 4) if deep else "—",
             "(‖∂L/∂h₁‖ / ‖∂L/∂h_D‖)^(1/(D−1)): what one hidden-to-hidden step multiplies the gradient by",
         ),
         (
@@ -122,17 +122,8 @@ def readouts(s: Summary) -> list[tuple[str, str, str | None]]:
     ]
 
 
-_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
 
-def power(base: str, exponent: int) -> str:
-    """base with a superscript exponent, in plain text: power("0.9", 49) == "0.9⁴⁹"."""
-    return base + str(exponent).translate(_SUPERSCRIPT)
-
-
-def _factor(x: float) -> str:
-    """A per-layer factor with four significant digits, so that factor^(D−1) reproduces the ratio to ~1 %."""
-    return f"{x:.4g}" if math.isfinite(x) else sci(x)
 
 
 def diverged_sentence(s: Summary) -> str:
@@ -155,7 +146,7 @@ def verdict(s: Summary) -> tuple[str, str]:
             "one hidden layer: the gradient crosses no hidden-to-hidden layer, so depth cannot shrink or grow it"
         )
     r, f, d = s.back_ratio, s.layer_factor, s.depth
-    per_layer = f"×{_factor(f)} per layer"
+    per_layer = f"×{sig(f, 4)} per layer"
     if not math.isfinite(r):
         return "exploding", "exploding: no finite gradient ratio was recorded"
     if r == 0:
@@ -260,8 +251,8 @@ def going_on(name: str, s: Summary, activation: str) -> list[str]:
         ]
     out = [
         f"In the **{name}** run, each of the {d - 1} hidden-to-hidden steps multiplies the gradient by about "
-        f"**{_factor(f)}** (median over training; {_factor(s.layer_factor_init)} at initialization), so "
-        f"{power(_factor(f), d - 1)} = **{sci(r)}** = ‖∂L/∂h₁‖ / ‖∂L/∂h_{d}‖, the ratio the verdict names."
+        f"**{sig(f, 4)}** (median over training; {sig(s.layer_factor_init, 4)} at initialization), so "
+        f"{power(sig(f, 4), d - 1)} = **{sci(r)}** = ‖∂L/∂h₁‖ / ‖∂L/∂h_{d}‖, the ratio the verdict names."
     ]
     if activation == "sigmoid":
         out.append(
@@ -306,8 +297,6 @@ NO_VARIANCE_ROWS = (
 )
 
 
-def _g(x: float) -> str:
-    return f"{x:.3g}" if math.isfinite(x) else sci(x)
 
 
 def variance_rows(items: Sequence[tuple[str, str, Summary]]) -> list[dict[str, str]]:
@@ -320,10 +309,10 @@ def variance_rows(items: Sequence[tuple[str, str, Summary]]) -> list[dict[str, s
             {
                 "run": name,
                 "n·Var(W) by definition": NOMINAL_NVAR[init],
-                "n·Var(W) measured": _g(s.nvar),
-                "E[f′(z)²] measured": _g(s.fprime_sq),
-                "predicted factor": _g(s.predicted_factor),
-                "measured factor": _g(s.layer_factor_init),
+                "n·Var(W) measured": sig(s.nvar),
+                "E[f′(z)²] measured": sig(s.fprime_sq),
+                "predicted factor": sig(s.predicted_factor),
+                "measured factor": sig(s.layer_factor_init),
             }
         )
     return rows
@@ -422,7 +411,7 @@ def init_question(glorot: Summary, he: Summary) -> tuple[str, list[str], str, st
     )
     explanation = (
         f"√(n·Var(W)·E[f′²]) = √({glorot.nvar:.3g} × {glorot.fprime_sq:.3g}) = {glorot.predicted_factor:.3g}; the run "
-        f"measures {_factor(measured)}, so over {d - 1} steps {power(_factor(measured), d - 1)} = "
+        f"measures {sig(measured, 4)}, so over {d - 1} steps {power(sig(measured, 4), d - 1)} = "
         f"{sci(glorot.back_ratio_init, 1)}. He's 2/n doubles n·Var(W): √({he.nvar:.3g} × {he.fprime_sq:.3g}) = "
         f"{he.predicted_factor:.3g}, measured {he.layer_factor_init:.3g}. That is He et al.'s (2015) point: "
         f"with He's init this net reaches {he.accuracy:.1%} held-out accuracy here, with Glorot's {glorot.accuracy:.1%}."

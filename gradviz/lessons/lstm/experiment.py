@@ -7,8 +7,7 @@ page can look up a precomputed result (and estimate a live run's time) without l
 
 from __future__ import annotations
 
-import math
-
+from gradviz import results
 from gradviz.lessons.lstm.configs import LEARN_PRESETS, LearnConfig
 from gradviz.progress import ProgressFn
 from gradviz.results import Result
@@ -26,6 +25,4 @@ def run(cfg: LearnConfig, on_step: ProgressFn | None = None) -> Result:
 
 def summary_value(result: Result, model: str, quantity: str) -> float:
     """One number from the summary table (NaN when absent)."""
-    s = result.tables["summary"]
-    hit = s[(s["model"] == model) & (s["quantity"] == quantity)]["value"]
-    return float(hit.iloc[0]) if len(hit) else math.nan
+    return results.value(result.tables["summary"], model=model, quantity=quantity)

@@ -11,8 +11,8 @@ import math
 
 import pandas as pd
 
-from gradviz import sources
-from gradviz.fmt import latex_sci, sci
+from gradviz import results, sources
+from gradviz.fmt import latex_sci, sci, sci_underflow
 from gradviz.lessons.lstm.cell import NOTES_NAMES, REGIME_RULES, CellStep, gated_update
 from gradviz.lessons.lstm.configs import MAX_WORK, MODEL_NAMES, TASK_NAMES
 
@@ -22,25 +22,10 @@ PROMISE = (
     "identity-initialised ReLU RNN and an LSTM, and train all three on the same long-lag task."
 )
 
-HOCHREITER_1997 = (
-    "S. Hochreiter & J. Schmidhuber (1997), Long short-term memory, Neural Computation 9(8): the constant error "
-    "carousel (§4), the adding problem and the temporal-order task (§5.4, §5.6)",
-    "https://doi.org/10.1162/neco.1997.9.8.1735",
-)
-GERS_2000 = (
-    "F. Gers, J. Schmidhuber & F. Cummins (2000), Learning to forget: continual prediction with LSTM, "
-    "Neural Computation 12(10): the forget gate",
-    "https://doi.org/10.1162/089976600300015015",
-)
 JOZEFOWICZ_2015 = (
     "R. Jozefowicz, W. Zaremba & I. Sutskever (2015), An empirical exploration of recurrent network architectures, "
     "ICML: a forget-gate bias of 1",
     "https://proceedings.mlr.press/v37/jozefowicz15.html",
-)
-LE_2015 = (
-    "Q. Le, N. Jaitly & G. Hinton (2015), A simple way to initialize recurrent networks of rectified linear units "
-    "(IRNN: ReLU, W_hh = I, zero biases)",
-    "https://arxiv.org/abs/1504.00941",
 )
 GREFF_2017 = (
     "K. Greff, R. Srivastava, J. Koutník, B. Steunebrink & J. Schmidhuber (2017), LSTM: a search space odyssey "
@@ -51,24 +36,22 @@ CHEN_2017 = (
     "E. Chen (2017), Exploring LSTMs (the rem/save/focus/ltm/wm names)",
     "http://blog.echen.me/2017/05/30/exploring-lstms/",
 )
-SEED_003 = ("“How does LSTM prevent the vanishing gradient problem?” (Q&A thread; seed text)", None)
-SEED_004 = ("“The gradient problem in RNN” (blog post, 2019; seed text)", None)
 TORCH_LSTM = (
     "PyTorch documentation: torch.nn.LSTM (gate layout i, f, g, o)",
     "https://pytorch.org/docs/stable/generated/torch.nn.LSTM.html",
 )
 SOURCES = [
-    HOCHREITER_1997,
-    GERS_2000,
+    sources.HOCHREITER_1997,
+    sources.GERS_2000,
     JOZEFOWICZ_2015,
-    LE_2015,
+    sources.LE_2015,
     sources.PASCANU_2013,
     sources.GROSSE_BA,
     sources.LECTURE_NOTES,
     CHEN_2017,
     sources.SURESH_2016,
-    SEED_003,
-    SEED_004,
+    sources.LSTM_QA,
+    sources.RNN_GRADIENT_BLOG,
     GREFF_2017,
     TORCH_LSTM,
 ]
@@ -198,17 +181,10 @@ def question(o: float = 1.0, g: float = 0.5, c_prev: float = 1.0) -> dict:
 
 
 def gain_at(curves: pd.DataFrame, model: str, quantity: str, d: int) -> float:
-    hit = curves[(curves["model"] == model) & (curves["quantity"] == quantity) & (curves["distance"] == d)][
-        "value"
-    ]
-    return float(hit.iloc[0]) if len(hit) else math.nan
+    """The gain of `model`'s `quantity` at distance `d` (NaN when not measured)."""
+    return results.value(curves, model=model, quantity=quantity, distance=d)
 
 
-def size_text(v: float, dtype: str = "float64") -> str:
-    """A gain for a sentence: scientific notation, and 0 said as underflow in the precision it was computed in."""
-    if v == 0.0:
-        return f"0 (below {dtype}'s smallest number)"
-    return sci(v)
 
 
 REACH_CAPTION = (
@@ -241,7 +217,7 @@ def reach_verdict(curves: pd.DataFrame, meta: dict) -> str:
         "LSTM cell": reach_distance(curves, "lstm", "dc"),
     }
     ranked = sorted(gains.items(), key=lambda kv: -kv[1])
-    listing = "; ".join(f"{k} = {size_text(v)}" for k, v in ranked)
+    listing = "; ".join(f"{k} = {sci_underflow(v)}" for k, v in ranked)
     far = ", ".join(f"{k} {'all ' + str(T) if d == T else d}" for k, d in reaches.items())
     text = (
         f"Measured over T = {T} steps, at initialization: {listing}. Distance over which the gain stays at or "
@@ -253,11 +229,11 @@ def reach_verdict(curves: pd.DataFrame, meta: dict) -> str:
     if 0 < dh < dc:
         text += (
             f" Through the LSTM's hidden state, where sigmoid and tanh slopes act on every path, the gain is "
-            f"{size_text(dh)}, {sci(dc / dh)} times below its cell's: those paths still shrink, as the Q&A seed "
+            f"{sci_underflow(dh)}, {sci(dc / dh)} times below its cell's: those paths still shrink, as the Q&A seed "
             "warns; only the path along the cell is multiplied by nothing but the forget gates."
         )
     elif dh >= dc > 0:
-        text += f" Through the LSTM's hidden state the gain is {size_text(dh)}, not below its cell's here."
+        text += f" Through the LSTM's hidden state the gain is {sci_underflow(dh)}, not below its cell's here."
     return text
 
 
@@ -270,21 +246,21 @@ def forget_bias_text(curves: pd.DataFrame, meta: dict) -> str:
         f"With b_f = {meta['forget_bias']:g}, a forget gate that gets no other input is σ(b_f) = {meta['retention']:.3f}: "
         f"the cell halves every {half_life_text(meta['retention'])}. The measured forget gates average "
         f"{meta['mean_forget']:.3f} (from {meta['min_forget']:.3f} to {meta['max_forget']:.3f}): the inputs and "
-        f"hₜ₋₁ move them around σ(b_f). Their product over all {T} steps is {size_text(prod)} "
-        f"(σ(b_f)^{T} = {size_text(bias)}). "
+        f"hₜ₋₁ move them around σ(b_f). Their product over all {T} steps is {sci_underflow(prod)} "
+        f"(σ(b_f)^{T} = {sci_underflow(bias)}). "
     )
     if prod > 0 and full > 0:
         ratio = full / prod
         if 0.5 <= ratio <= 2:
             text += (
-                f"The full cell gradient ‖∂c_T/∂c_0‖ = {size_text(full)} agrees with the product within a factor "
+                f"The full cell gradient ‖∂c_T/∂c_0‖ = {sci_underflow(full)} agrees with the product within a factor "
                 f"{max(ratio, 1 / ratio):.2f}: at initialization the paths through the gates add little, as "
                 "∂c_t/∂c_(t−1) ≈ diag(f_t) says."
             )
         else:
             more = "larger" if ratio > 1 else "smaller"
             text += (
-                f"The full cell gradient ‖∂c_T/∂c_0‖ = {size_text(full)} is {sci(ratio)} times the product, {more}: "
+                f"The full cell gradient ‖∂c_T/∂c_0‖ = {sci_underflow(full)} is {sci(ratio)} times the product, {more}: "
                 "over this distance the paths through the gates (c → h → gates → c) are not negligible. "
                 "Switching them off (detaching the gates) leaves exactly the product — the tests check it."
             )
@@ -342,8 +318,7 @@ def learn_verdict(summary: pd.DataFrame, baseline: float, kinds: tuple[str, ...]
     """Each model's outcome, and the contrast between them, from the final held-out losses."""
 
     def v(kind: str, q: str) -> float:
-        hit = summary[(summary["model"] == kind) & (summary["quantity"] == q)]["value"]
-        return float(hit.iloc[0]) if len(hit) else math.nan
+        return results.value(summary, model=kind, quantity=q)
 
     parts = []
     for k in kinds:
@@ -378,7 +353,7 @@ def input_grad_text(input_grads: pd.DataFrame, T: int) -> str:
         first, last = float(g.loc[0]), float(g.loc[T - 1])
         ratio = first / last if last > 0 else math.nan
         # the gradients are float32 (as trained), flushed to zero below ~1e-38
-        parts.append(f"{MODEL_NAMES[k]} {size_text(ratio, 'float32') if not math.isnan(ratio) else 'n/a'}")
+        parts.append(f"{MODEL_NAMES[k]} {sci_underflow(ratio, 'float32') if not math.isnan(ratio) else 'n/a'}")
     return (
         "After training, the gradient of the loss with respect to the first input, relative to the last one "
         f"(‖∂L/∂x_0‖ / ‖∂L/∂x_(T−1)‖, averaged over held-out sequences): {'; '.join(parts)}. A model whose ratio is "
@@ -480,7 +455,7 @@ def forget_trick_text(reach_results: list, learn_results: list) -> str:
         dc = gain_at(res.tables["curves"], "lstm", "dc", cfg.T)
         lines.append(
             f"- at init, b_f = {cfg.forget_bias:g}: forget gates average {res.meta['mean_forget']:.3f}; "
-            f"‖∂c_T/∂c_0‖ over {cfg.T} steps = {size_text(dc)}"
+            f"‖∂c_T/∂c_0‖ over {cfg.T} steps = {sci_underflow(dc)}"
         )
     for cfg, res in sorted(learn_results, key=lambda pair: pair[0].forget_bias):
         s = res.tables["summary"]

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from gradviz import sources
-from gradviz.fmt import latex_sci, sci
+from gradviz.fmt import latex_num, sci, superscript
 from gradviz.lessons.resnet import context
 from gradviz.lessons.resnet.experiment import (
     EXPLODING_ABOVE,
@@ -58,29 +58,15 @@ SOURCES = [
 ]
 
 NET_NAMES = {"plain": "plain", "residual": "residual"}
-_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
-
-
-def sup(n: int) -> str:
-    """An integer as superscript digits, for x⁽¹⁶⁾ and 2¹⁶ in plain text."""
-    return str(n).translate(_SUPERSCRIPT)
 
 
 def x_at(ell: int) -> str:
     """x⁽ℓ⁾ in plain text, ℓ as superscript digits."""
-    return f"x⁽{sup(ell)}⁾"
+    return f"x⁽{superscript(ell)}⁾"
 
 
-def pct(value: float) -> str:
-    """An accuracy as a percentage; "n/a" for a run that diverged."""
-    return f"{value:.1%}" if math.isfinite(value) else "n/a"
 
 
-def latex_num(value: float) -> str:
-    """Moderate numbers in plain digits (1.52), others as ×10^n (5.06×10^{-11})."""
-    if math.isfinite(value) and 1e-3 <= abs(value) < 1e4:
-        return f"{value:.3g}"
-    return latex_sci(value)
 
 
 CHANCE = 0.2  # held-out accuracy below this is "at chance" for ten classes (chance is 10 %)
@@ -322,8 +308,8 @@ def paths_sentence(n: int, central: tuple[int, int], by_length: pd.DataFrame | N
     """The path count and, when measured, where the gradient comes from (Veit et al.'s estimate)."""
     lo, hi = central
     text = (
-        f"A residual net of {n} blocks has 2{sup(n)} = {2**n:,} paths. Their lengths follow the binomial "
-        f"distribution C({n}, k)/2{sup(n)}: 95 % of the paths go through {lo} to {hi} blocks (mean {n / 2:g})."
+        f"A residual net of {n} blocks has 2{superscript(n)} = {2**n:,} paths. Their lengths follow the binomial "
+        f"distribution C({n}, k)/2{superscript(n)}: 95 % of the paths go through {lo} to {hi} blocks (mean {n / 2:g})."
     )
     if by_length is None or not np.isfinite(by_length.total_share).any():
         return text

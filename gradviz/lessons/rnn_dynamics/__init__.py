@@ -32,27 +32,22 @@ The package, one module per concept (each section's code in its own module):
 - `questions`: predict, then reveal (QUESTIONS; `question(section)` adds the explanation computed at the
   question's settings).
 
-Every name is re-exported here, so `from gradviz.lessons import rnn_dynamics; rnn_dynamics.scalar_chain(...)` and
-`from gradviz.lessons.rnn_dynamics import latex_size` work as before.
+Every name is re-exported here, so `from gradviz.lessons import rnn_dynamics; rnn_dynamics.scalar_chain(...)` works.
 """
 
 from __future__ import annotations
 
-from gradviz.lessons.rnn_dynamics.bounded import BIG, tanh_prime_from_z
+from gradviz.bounded import BIG, tanh_prime_from_z
 from gradviz.lessons.rnn_dynamics.citations import (
     FEIGENBAUM_1978,
-    LE_2015,
     SOMPOLINSKY_1988,
     SOURCES,
     STROGATZ_2015,
 )
 from gradviz.lessons.rnn_dynamics.cliffs import (
-    basin_boundary_bias,
-    cliff_bias,
     cliff_curves,
     cliff_surface,
     face_width,
-    saddle_node_bias,
     slider_b_on_cliff,
 )
 from gradviz.lessons.rnn_dynamics.configs import (
@@ -104,10 +99,6 @@ from gradviz.lessons.rnn_dynamics.many_units import (
 from gradviz.lessons.rnn_dynamics.one_unit import (
     FORMS,
     count_stable_fixed_points,
-    loss_grid,
-    rnn_unit_dhT_dh0,
-    rnn_unit_forward,
-    rnn_unit_loss_grad,
     sigmoid,
     stable_count_table,
     unit_dynamics,
@@ -128,18 +119,24 @@ from gradviz.lessons.rnn_dynamics.words import (
     FIXES,
     chain_words,
     cliff_words,
-    format_size,
-    latex_size,
     many_words,
     map_words,
     unit_words,
+)
+from gradviz.unit_rnn import (
+    basin_boundary_bias,
+    cliff_bias,
+    loss_grid,
+    rnn_unit_dhT_dh0,
+    rnn_unit_forward,
+    rnn_unit_loss_grad,
+    saddle_node_bias,
 )
 
 __all__ = [
     "STROGATZ_2015",
     "FEIGENBAUM_1978",
     "SOMPOLINSKY_1988",
-    "LE_2015",
     "SOURCES",
     "BIG",
     "tanh_prime_from_z",
@@ -205,8 +202,6 @@ __all__ = [
     "initial_state",
     "jacobian_gain",
     "many_units",
-    "format_size",
-    "latex_size",
     "chain_words",
     "map_words",
     "unit_words",

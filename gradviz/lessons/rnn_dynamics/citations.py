@@ -19,21 +19,11 @@ SOMPOLINSKY_1988 = (
     "H. Sompolinsky, A. Crisanti & H. Sommers (1988), Chaos in random neural networks, PRL 61",
     "https://doi.org/10.1103/PhysRevLett.61.259",
 )
-LE_2015 = (
-    "Q. Le, N. Jaitly & G. Hinton (2015), A simple way to initialize recurrent networks of rectified linear "
-    "units (identity RNNs)",
-    "https://arxiv.org/abs/1504.00941",
-)
 DOYA_1993 = (
     "K. Doya (1993), Bifurcations of recurrent neural networks in gradient descent learning, IEEE Transactions "
     "on Neural Networks (cited by Pascanu et al. 2013, §2.2): at a bifurcation the output jumps and the gradient "
     "explodes",
     None,
-)
-GERS_2000 = (
-    "F. Gers, J. Schmidhuber & F. Cummins (2000), Learning to forget: continual prediction with LSTM, "
-    "Neural Computation 12(10) (the forget gate)",
-    "https://doi.org/10.1162/089976600300015015",
 )
 SOURCES = [
     sources.GROSSE_BA,
@@ -42,6 +32,6 @@ SOURCES = [
     STROGATZ_2015,
     FEIGENBAUM_1978,
     SOMPOLINSKY_1988,
-    LE_2015,
-    GERS_2000,
+    sources.LE_2015,
+    sources.GERS_2000,
 ]

@@ -8,55 +8,23 @@ import math
 import numpy as np
 import pandas as pd
 
-from gradviz.lessons.rnn_dynamics.bounded import BIG
+from gradviz.bounded import BIG
 from gradviz.lessons.rnn_dynamics.configs import COST_SLOPE_HALF_WIDTH, COST_STARTS, CliffConfig
-from gradviz.lessons.rnn_dynamics.one_unit import loss_grid, rnn_unit_forward, rnn_unit_loss_grad
 from gradviz.lessons.rnn_dynamics.words import cliff_words
 from gradviz.results import Result
+from gradviz.unit_rnn import (  # noqa: F401 - the lesson teaches them
+    basin_boundary_bias,
+    cliff_bias,
+    loss_grid,
+    rnn_unit_forward,
+    rnn_unit_loss_grad,
+    saddle_node_bias,
+)
 
 # == 4. Cliffs: the loss of the one-unit RNN as a function of its parameters ===============================
 # With the start h_0 fixed, changing b moves the repelling fixed point; when it passes h_0 the unit's
 # destination flips from one attractor to the other. For large T that flip is a jump in h_T, and so in the
 # loss: a cliff, with an exploding gradient on it and vanishing gradients on the plateaus either side.
-
-
-def basin_boundary_bias(w, h0):
-    """The bias at which h_0 is the repelling fixed point, i.e. sits on the boundary between two basins:
-    h0 = tanh(w h0 + b) ⇔ b = atanh(h0) − w h0, valid where |f'(h0)| = |w| (1 − h0²) > 1; NaN elsewhere."""
-    w = np.asarray(w, dtype=float)
-    # b^* = \operatorname{atanh}(h_0) - w\,h_0
-    b = np.arctanh(h0) - w * h0
-    return np.where(np.abs(w) * (1.0 - h0 * h0) > 1.0, b, np.nan)
-
-
-def saddle_node_bias(w):
-    """b_c(w) > 0 for w > 1: the tanh unit has two attractors exactly when |b| < b_c(w). At b = ±b_c an
-    attractor collides with the repelling point and both vanish (a saddle-node bifurcation, where
-    f(h) = h and f'(h) = 1: w(1 − h_c²) = 1). NaN for w ≤ 1, where there is only ever one fixed point."""
-    w = np.asarray(w, dtype=float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        # h_c = \sqrt{1 - 1/w}, \quad b_c = w\,h_c - \operatorname{atanh}(h_c)
-        h_c = np.sqrt(np.where(w > 1.0, 1.0 - 1.0 / np.where(w > 1.0, w, 2.0), np.nan))
-        return w * h_c - np.arctanh(h_c)
-
-
-def cliff_bias(w, h0) -> tuple[np.ndarray, np.ndarray]:
-    """Where the loss over b has its cliff for the start h0, and why: (b, kind), vectorised over w.
-
-    kind "boundary": h0 is the repelling fixed point at b = atanh(h0) − w h0 (needs |w|(1 − h0²) > 1), so
-    it sits on the boundary between two basins. kind "saddle-node": w > 1 but h0 lies outside the repelling
-    point's range (|h0| > h_c = √(1 − 1/w), i.e. 1 < w ≤ 1/(1 − h0²)); then h0 always falls into the
-    attractor on its own side while that attractor exists, and the cliff is where it disappears, at
-    b = −sign(h0) b_c(w) (Doya 1993). kind "" and b NaN: no cliff (|w| ≤ 1: one attractor; w < −1: the
-    fixed point never crosses h0 while repelling)."""
-    w = np.asarray(w, dtype=float)
-    boundary = basin_boundary_bias(w, h0)
-    with np.errstate(invalid="ignore"):
-        fold = (w > 1.0) & ~np.isfinite(boundary) & (h0 != 0.0)
-    # b = -\operatorname{sign}(h_0)\, b_c(w)
-    b = np.where(np.isfinite(boundary), boundary, np.where(fold, -np.sign(h0) * saddle_node_bias(w), np.nan))
-    kind = np.where(np.isfinite(boundary), "boundary", np.where(fold, "saddle-node", ""))
-    return b, kind
 
 
 def face_width(cfg: CliffConfig, centre: float, threshold: float = 10.0) -> float:

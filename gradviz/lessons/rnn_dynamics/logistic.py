@@ -9,7 +9,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from gradviz.lessons.rnn_dynamics.bounded import _clip
+from gradviz.bounded import _clip
 from gradviz.lessons.rnn_dynamics.configs import MapConfig
 from gradviz.lessons.rnn_dynamics.words import map_words
 from gradviz.results import Result

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from gradviz.lessons.rnn_dynamics.bounded import BIG, tanh_prime_from_z
+from gradviz.bounded import BIG, tanh_prime_from_z
 from gradviz.lessons.rnn_dynamics.configs import ManyConfig
 from gradviz.lessons.rnn_dynamics.words import many_words
 from gradviz.results import Result

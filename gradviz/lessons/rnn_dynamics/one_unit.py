@@ -8,80 +8,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from gradviz.lessons.rnn_dynamics.bounded import BIG, _clip, _scale_saturated, tanh_prime_from_z
+from gradviz.bounded import _clip, tanh_prime_from_z
 from gradviz.lessons.rnn_dynamics.configs import UnitConfig
 from gradviz.lessons.rnn_dynamics.words import unit_words
 from gradviz.results import Result
-
-# -- the one-unit tanh RNN: the contract other lessons call ---------------------------------------------
-
-
-def rnn_unit_forward(w, b, T: int, h0=0.0) -> np.ndarray:
-    """h_T of the one-unit RNN h_t = tanh(w h_{t-1} + b), t = 1..T; broadcasts over array w, b, h0."""
-    w, b, h = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (w, b, h0)))
-    h = h.copy()
-    for _ in range(int(T)):
-        # h_t = \tanh(w h_{t-1} + b)
-        h = np.tanh(w * h + b)
-    return h
-
-
-def rnn_unit_dhT_dh0(w, b, T: int, h0) -> np.ndarray:
-    """∂h_T/∂h_0 = Π_{t=1..T} w (1 − h_t²), each factor beside its forward step; clipped to ±1e300."""
-    w, b, h = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (w, b, h0)))
-    h = h.copy()
-    jac = np.ones_like(h)  # ∂h_0/∂h_0
-    with np.errstate(over="ignore", invalid="ignore"):
-        for _ in range(int(T)):
-            z = w * h + b
-            # h_t = \tanh(z_t), \quad z_t = w h_{t-1} + b
-            h = np.tanh(z)
-            # \frac{\partial h_t}{\partial h_0} = w\,(1 - h_t^2)\,\frac{\partial h_{t-1}}{\partial h_0}
-            jac = _clip(w * tanh_prime_from_z(z) * jac)
-    return jac
-
-
-def rnn_unit_loss_grad(w, b, T: int, target, h0=0.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """L = ½ (h_T − target)² and (∂L/∂w, ∂L/∂b) by forward-mode recursion, vectorised over grids.
-
-    Returns (L, ∂L/∂w, ∂L/∂b), each of the broadcast shape of (w, b, target, h0); gradients clipped to ±1e300.
-    """
-    w, b, target, h = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (w, b, target, h0)))
-    h = h.copy()
-    dh_dw = np.zeros_like(h)  # h_0 does not depend on w or b
-    dh_db = np.zeros_like(h)
-    with np.errstate(over="ignore", invalid="ignore"):
-        for _ in range(int(T)):
-            z = w * h + b
-            d = tanh_prime_from_z(z)  # 1 − h_t²
-            # \frac{\partial h_t}{\partial w} = (1 - h_t^2)\,(h_{t-1} + w \frac{\partial h_{t-1}}{\partial w})
-            dh_dw = _clip(d * (h + w * dh_dw))
-            # \frac{\partial h_t}{\partial b} = (1 - h_t^2)\,(1 + w \frac{\partial h_{t-1}}{\partial b})
-            dh_db = _clip(d * (1.0 + w * dh_db))
-            h = np.tanh(z)
-        err = h - target
-        # L = \tfrac12 (h_T - y)^2, \quad \frac{\partial L}{\partial \theta} = (h_T - y)\,\frac{\partial h_T}{\partial \theta}
-        loss = 0.5 * err**2
-        return loss, _scale_saturated(err, dh_dw), _scale_saturated(err, dh_db)
-
-
-def loss_grid(w_values, b_values, T: int, target, h0=0.0) -> pd.DataFrame:
-    """Long-form rows (w, b, loss, grad_w, grad_b, grad_norm): one row per (w, b) grid point."""
-    W, B = np.meshgrid(np.asarray(w_values, dtype=float), np.asarray(b_values, dtype=float), indexing="ij")
-    loss, gw, gb = rnn_unit_loss_grad(W, B, T, target, h0)
-    # \|\nabla L\| = \sqrt{(\partial L/\partial w)^2 + (\partial L/\partial b)^2}, computed without overflow
-    norm = np.minimum(np.hypot(gw, gb), BIG)
-    return pd.DataFrame(
-        {
-            "w": W.ravel(),
-            "b": B.ravel(),
-            "loss": loss.ravel(),
-            "grad_w": gw.ravel(),
-            "grad_b": gb.ravel(),
-            "grad_norm": norm.ravel(),
-        }
-    )
-
+from gradviz.unit_rnn import rnn_unit_dhT_dh0, rnn_unit_forward  # noqa: F401 - the lesson teaches them
 
 # == 3. A one-unit RNN as a dynamical system ================================================================
 # Two ways to write one recurrent unit without input: the lecture's tanh unit h_t = tanh(w h_{t−1} + b)

@@ -7,13 +7,13 @@ from __future__ import annotations
 import functools
 import math
 
+from gradviz.fmt import sci_bounded
 from gradviz.lessons.rnn_dynamics.cliffs import cliff_curves
 from gradviz.lessons.rnn_dynamics.configs import ChainConfig, CliffConfig, ManyConfig, MapConfig, UnitConfig
 from gradviz.lessons.rnn_dynamics.logistic import iterated_map
 from gradviz.lessons.rnn_dynamics.many_units import many_units
 from gradviz.lessons.rnn_dynamics.one_unit import unit_dynamics
 from gradviz.lessons.rnn_dynamics.scalar_chain import scalar_chain
-from gradviz.lessons.rnn_dynamics.words import format_size
 
 # the settings each question sends the student to (what the page shows after they follow it)
 SETTINGS = {
@@ -65,8 +65,8 @@ def _chain() -> str:
     m = scalar_chain(SETTINGS["chain"]).meta
     return (
         f"Each factor is w(1 − h_t²) ≤ w. The state settles near h ≈ {m['h_T']:.2f}, so the factors' geometric mean "
-        f"is {m['tanh_mean_factor']:.2f} and fifty of them multiply to {format_size(m['tanh'])}, against "
-        f"{format_size(m['linear'])} for the linear unit: the squashing forward pass makes it vanish."
+        f"is {m['tanh_mean_factor']:.2f} and fifty of them multiply to {sci_bounded(m['tanh'])}, against "
+        f"{sci_bounded(m['linear'])} for the linear unit: the squashing forward pass makes it vanish."
     )
 
 
@@ -85,8 +85,8 @@ def _unit() -> str:
     m = unit_dynamics(cfg).meta
     return (
         f"0 is the repelling fixed point, with f′(0) = w = {cfg.w:g}, so the product there is {cfg.w:g}^{cfg.T} = "
-        f"{format_size(m['max_derivative'])} (largest at h_0 = {m['argmax_h0']:.3f}), while the median start, "
-        f"inside a basin, gives {format_size(m['median_derivative'])}."
+        f"{sci_bounded(m['max_derivative'])} (largest at h_0 = {m['argmax_h0']:.3f}), while the median start, "
+        f"inside a basin, gives {sci_bounded(m['median_derivative'])}."
     )
 
 
@@ -111,12 +111,12 @@ def _many() -> str:
     m = many_units(SETTINGS["many"]).meta
     chaos = many_units(CHAOS).meta
     return (
-        f"Here linear units give {format_size(m['gain_linear'])} and tanh units {format_size(m['gain_tanh'])}. Not "
+        f"Here linear units give {sci_bounded(m['gain_linear'])} and tanh units {sci_bounded(m['gain_tanh'])}. Not "
         f"because the backward pass saturates (it is linear): the tanh net's state grows until its mean slope "
         f"⟨tanh′⟩ = {m['mean_tanh_slope']:.3f} offsets ρ, ρ⟨tanh′⟩ = {m['effective_gain']:.3f}, and over the second "
         "half of the run the product hardly grows or shrinks. At larger ρ the tanh net's product can explode "
         f"(chaos, Sompolinsky et al. 1988): ρ = {CHAOS.rho:g}, T = {CHAOS.T}, seed {CHAOS.seed} gives "
-        f"{format_size(chaos['gain_tanh'])}."
+        f"{sci_bounded(chaos['gain_tanh'])}."
     )
 
 

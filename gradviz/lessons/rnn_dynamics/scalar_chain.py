@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from gradviz.lessons.rnn_dynamics.bounded import _clip, tanh_prime_from_z
+from gradviz.bounded import _clip, tanh_prime_from_z
 from gradviz.lessons.rnn_dynamics.configs import ChainConfig
 from gradviz.lessons.rnn_dynamics.words import chain_words
 from gradviz.results import Result

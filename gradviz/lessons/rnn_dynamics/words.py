@@ -7,8 +7,7 @@ import math
 
 import pandas as pd
 
-from gradviz.fmt import latex_sci
-from gradviz.lessons.rnn_dynamics.bounded import BIG
+from gradviz.fmt import latex_sci_bounded, sci_bounded
 from gradviz.lessons.rnn_dynamics.configs import (
     COST_SLOPE_HALF_WIDTH,
     COST_STARTS,
@@ -24,24 +23,8 @@ from gradviz.lessons.rnn_dynamics.configs import (
 # page only lays them out. Sizes below 1e-300 or above 1e300 are said as such, never as 0 or inf.
 
 
-def format_size(x: float, digits: int = 2) -> str:
-    """Scientific notation for a value that may span hundreds of orders of magnitude."""
-    x = float(x)
-    if not math.isfinite(x) or abs(x) >= BIG:
-        return ("−" if x < 0 else "") + "≥ 1e+300"
-    if x == 0.0:
-        return "< 1e-300"
-    return f"{x:.{digits}e}"
 
 
-def latex_size(x: float, digits: int = 2) -> str:
-    """The same in LaTeX: 1.17\\times10^{2}."""
-    x = float(x)
-    if not math.isfinite(x) or abs(x) >= BIG:
-        return r"\geq 10^{300}"
-    if x == 0.0:
-        return r"< 10^{-300}"
-    return latex_sci(x, digits)
 
 
 def _stability(multiplier: float, unstable_word: str) -> str:
@@ -60,10 +43,10 @@ def chain_words(cfg: ChainConfig, meta: dict) -> dict:
     zero = cfg.w == 0.0  # every factor is w·(…) = 0: both products are exactly 0, not an underflow
 
     def size(x: float) -> str:
-        return "0 (exactly)" if zero else format_size(x)
+        return "0 (exactly)" if zero else sci_bounded(x)
 
     def tex(x: float) -> str:
-        return "0" if zero else latex_size(x)
+        return "0" if zero else latex_sci_bounded(x)
 
     mean = "0" if zero else f"{meta['tanh_mean_factor']:.3f}"
     verdict = (
@@ -75,7 +58,7 @@ def chain_words(cfg: ChainConfig, meta: dict) -> dict:
         rf"\frac{{\partial h_T}}{{\partial h_0}} = \prod_{{t=1}}^{{T}} w = w^{{T}} = {cfg.w:g}^{{{cfg.T}}} = {tex(lin)}",
         rf"\frac{{\partial h_T}}{{\partial h_0}} = \prod_{{t=1}}^{{T}} w\,(1-h_t^2) "
         rf"= {mean}^{{{cfg.T}}} = {tex(tan)} \quad (\tanh\text{{ unit, }} h_0 = {cfg.h0:g})",
-        rf"\text{{the lecture's }} w^{{T-1}} \text{{ at }} T = {cfg.T}: \; {cfg.w:g}^{{{cfg.T - 1}}} = {latex_size(meta['lecture_formula'])}",
+        rf"\text{{the lecture's }} w^{{T-1}} \text{{ at }} T = {cfg.T}: \; {cfg.w:g}^{{{cfg.T - 1}}} = {latex_sci_bounded(meta['lecture_formula'])}",
     ]
     explain = (
         "**One convention on this page: T counts steps**, so the states run h₀ … h_T and the product has "
@@ -88,7 +71,7 @@ def chain_words(cfg: ChainConfig, meta: dict) -> dict:
     readouts = [
         ("linear: ∂h_T/∂h_0 = w^T", size(lin), None),
         ("tanh: ∂h_T/∂h_0", size(tan), f"h_0 = {cfg.h0:g}, b = {cfg.b:g}"),
-        ("lecture's w^(T−1)", format_size(meta["lecture_formula"]), "the lecture's indexing, see below"),
+        ("lecture's w^(T−1)", sci_bounded(meta["lecture_formula"]), "the lecture's indexing, see below"),
     ]
     return {"verdict": verdict, "latex": latex, "explain": explain, "readouts": readouts}
 
@@ -144,7 +127,7 @@ def map_words(cfg: MapConfig, meta: dict) -> dict:
         "converging very slowly next to a bifurcation)"
     )
     zero_at = meta["exact_zero_at"]
-    size = "0 (exactly)" if zero_at is not None else format_size(abs(meta["dxn_dx0"]))
+    size = "0 (exactly)" if zero_at is not None else sci_bounded(abs(meta["dxn_dx0"]))
     verdict = (
         f"At r = {cfg.r:g} the orbit from x₀ = {cfg.x0:g} {settles}. The Lyapunov exponent of this orbit is "
         f"**λ = {_lyapunov_text(lam)}**{', ' + sign if sign else ''}, so a small change of x₀ is **{effect}**: after n = {cfg.n} "
@@ -161,7 +144,7 @@ def map_words(cfg: MapConfig, meta: dict) -> dict:
     avg = meta["rate_over_n"]
     avg_tex = r"-\infty" if avg == -math.inf else f"{avg:.3f}"
     lam_tex = r"-\infty" if lam == -math.inf else f"{lam:.3f}"
-    product = "0" if zero_at is not None else latex_size(meta["dxn_dx0"])
+    product = "0" if zero_at is not None else latex_sci_bounded(meta["dxn_dx0"])
     latex = [
         rf"\frac{{dx_n}}{{dx_0}} = \prod_{{k=0}}^{{n-1}} f'(x_k) = \prod_{{k=0}}^{{n-1}} r(1-2x_k) = {product}",
         rf"\frac1n \ln\left|\frac{{dx_n}}{{dx_0}}\right| = {avg_tex} \quad\xrightarrow{{\,n\to\infty\,}}\quad "
@@ -243,15 +226,15 @@ def unit_words(cfg: UnitConfig, meta: dict, fixed: pd.DataFrame) -> dict:
             if meta["n_stable"]
             else "starts converge onto the attractor"
         )
-        typical = f"**{format_size(median)}**: vanishing, since {where} and forget h_0"
+        typical = f"**{sci_bounded(median)}**: vanishing, since {where} and forget h_0"
     else:
-        typical = f"**{format_size(median)}**: {word}"
+        typical = f"**{sci_bounded(median)}**: {word}"
     verdict = (
         f"{head} After T = {cfg.T} step{'s' if cfg.T > 1 else ''} the typical (median) |∂h_T/∂h_0| is {typical}; "
         + (
             "every start's derivative is exactly 0."
             if meta["exact_zero"]
-            else f"the largest, at h_0 = {meta['argmax_h0']:.3f}, is **{format_size(largest)}** ({_size_word(largest)})."
+            else f"the largest, at h_0 = {meta['argmax_h0']:.3f}, is **{sci_bounded(largest)}** ({_size_word(largest)})."
         )
     )
     slopes = r",\;".join(rf"f'({h:.3f}) = {s:.3f}" for h, s in zip(fixed["h"], fixed["slope"], strict=True))
@@ -273,12 +256,12 @@ def unit_words(cfg: UnitConfig, meta: dict, fixed: pd.DataFrame) -> dict:
         ("stable fixed points", str(meta["n_stable"]), None),
         (
             "median |∂h_T/∂h_0|",
-            "0 (exactly)" if meta["exact_zero"] else format_size(median),
+            "0 (exactly)" if meta["exact_zero"] else sci_bounded(median),
             "over the starts h_0 on the grid",
         ),
         (
             "largest |∂h_T/∂h_0|",
-            "0 (exactly)" if meta["exact_zero"] else format_size(largest),
+            "0 (exactly)" if meta["exact_zero"] else sci_bounded(largest),
             f"at h_0 = {meta['argmax_h0']:.3f}",
         ),
     ]
@@ -332,7 +315,7 @@ def cliff_words(cfg: CliffConfig, meta: dict) -> dict:
     if width > 0:
         face = (
             "The face where |∂L/∂b| > 10 (one plain step with lr = 0.1 would move b by more than 1) is "
-            + ("less than 1e-15" if width <= 1e-15 else format_size(width))
+            + ("less than 1e-15" if width <= 1e-15 else sci_bounded(width))
             + " wide"
             + (
                 ", narrower than the b slider's step of 0.01: the slider can step over it. Lower T to widen it."
@@ -343,22 +326,22 @@ def cliff_words(cfg: CliffConfig, meta: dict) -> dict:
     else:
         face = "Nowhere on this slice is |∂L/∂b| above 10."
     verdict = (
-        f"{where} The steepest |∂L/∂b| on the plotted curve is **{format_size(meta['max_abs_grad_b'])}** "
+        f"{where} The steepest |∂L/∂b| on the plotted curve is **{sci_bounded(meta['max_abs_grad_b'])}** "
         f"(at b = {meta['b_steepest']:.3f}). {face} At your b = {cfg.b:g} the gradient norm is "
-        f"**{format_size(meta['grad_norm'])}**."
+        f"**{sci_bounded(meta['grad_norm'])}**."
     )
     latex = [
         latex_b,
         r"\frac{\partial h_t}{\partial b} = (1-h_t^2)\Big(1 + w\,\frac{\partial h_{t-1}}{\partial b}\Big),\qquad "
-        rf"\frac{{\partial L}}{{\partial b}} = (h_T - y)\,\frac{{\partial h_T}}{{\partial b}} = {latex_size(meta['grad_b'])}",
+        rf"\frac{{\partial L}}{{\partial b}} = (h_T - y)\,\frac{{\partial h_T}}{{\partial b}} = {latex_sci_bounded(meta['grad_b'])}",
     ]
     steep, cost = meta["max_abs_grad_b"], meta["max_abs_cost_slope"]
     smoother = (
-        f"is much smoother, as the lecture says (its steepest slope here is {format_size(cost)} against the single "
-        f"start's {format_size(steep)}): each start has its cliff elsewhere, so the average climbs in small steps"
+        f"is much smoother, as the lecture says (its steepest slope here is {sci_bounded(cost)} against the single "
+        f"start's {sci_bounded(steep)}): each start has its cliff elsewhere, so the average climbs in small steps"
         if steep > 10 * cost
-        else f"is here about as steep as the single start's loss (steepest slopes {format_size(cost)} and "
-        f"{format_size(steep)}): with no sharp cliff there is nothing for the average to smooth"
+        else f"is here about as steep as the single start's loss (steepest slopes {sci_bounded(cost)} and "
+        f"{sci_bounded(steep)}): with no sharp cliff there is nothing for the average to smooth"
     )
     explain = (
         "The loss L = ½(h_T − target)² is flat where h_T sits at an attractor, and jumps where the start h_0 "
@@ -372,10 +355,10 @@ def cliff_words(cfg: CliffConfig, meta: dict) -> dict:
     )
     readouts = [
         ("loss at your (w, b)", f"{meta['loss']:.4f}", None),
-        ("‖∇L‖ at your (w, b)", format_size(meta["grad_norm"]), None),
+        ("‖∇L‖ at your (w, b)", sci_bounded(meta["grad_norm"]), None),
         (
             "steepest |∂L/∂b|",
-            format_size(meta["max_abs_grad_b"]),
+            sci_bounded(meta["max_abs_grad_b"]),
             "on the plotted curve (601 points, plus b*)",
         ),
         (
@@ -385,7 +368,7 @@ def cliff_words(cfg: CliffConfig, meta: dict) -> dict:
         ),
         (
             "face width",
-            "< 1e-15" if 0 < width <= 1e-15 else format_size(width) if width > 0 else "none",
+            "< 1e-15" if 0 < width <= 1e-15 else sci_bounded(width) if width > 0 else "none",
             "length of b where |∂L/∂b| > 10",
         ),
     ]
@@ -406,8 +389,8 @@ def many_words(cfg: ManyConfig, meta: dict) -> dict:
     slope, eff = meta["mean_tanh_slope"], meta["effective_gain"]
     s = "s" if cfg.T > 1 else ""
     verdict = (
-        f"With spectral radius ρ = {cfg.rho:g}, after T = {cfg.T} step{s} ‖∂h_T/∂h_0‖ is **{format_size(lin)}** for "
-        f"linear units ({_size_word(lin)}) and **{format_size(tan)}** for tanh units ({_size_word(tan)}). "
+        f"With spectral radius ρ = {cfg.rho:g}, after T = {cfg.T} step{s} ‖∂h_T/∂h_0‖ is **{sci_bounded(lin)}** for "
+        f"linear units ({_size_word(lin)}) and **{sci_bounded(tan)}** for tanh units ({_size_word(tan)}). "
         f"The tanh net's forward pass keeps its state in (−1, 1) (mean |h_T| = {meta['mean_abs_h_T']:.3f}); its mean slope "
         f"⟨tanh′⟩ over the run is {slope:.3f}, so on average each backward factor diag(tanh′) W scales by about "
         f"ρ⟨tanh′⟩ = {eff:.3f}. The backward pass itself is linear: nothing in it saturates. Its product's growth is "
@@ -422,10 +405,10 @@ def many_words(cfg: ManyConfig, meta: dict) -> dict:
     latex = [
         r"\frac{\partial \mathbf h_T}{\partial \mathbf h_0} = \prod_{t=T}^{1} \operatorname{diag}\!\big(\phi'(\mathbf z_t)\big)\,W,"
         r"\qquad \text{linear: } W^{T}",
-        rf"\|W^{{T}}\| \sim \rho^{{T}} = {cfg.rho:g}^{{{cfg.T}}} = {latex_size(cfg.rho**cfg.T if cfg.rho > 0 else 0.0)},"
+        rf"\|W^{{T}}\| \sim \rho^{{T}} = {cfg.rho:g}^{{{cfg.T}}} = {latex_sci_bounded(cfg.rho**cfg.T if cfg.rho > 0 else 0.0)},"
         rf"\qquad \rho(W) = {meta['spectral_radius']:.3f},\;\; \|W\|_2 = {meta['norm_2']:.3f}",
         rf"\tanh:\ \rho\,\langle\tanh'\rangle = {cfg.rho:g}\times{slope:.3f} = {eff:.3f},\qquad "
-        rf"\Big\|\frac{{\partial \mathbf h_T}}{{\partial \mathbf h_0}}\Big\| = {latex_size(tan)}",
+        rf"\Big\|\frac{{\partial \mathbf h_T}}{{\partial \mathbf h_0}}\Big\| = {latex_sci_bounded(tan)}",
     ]
     explain = (
         "W is an n×n Gaussian matrix rescaled so that its largest |eigenvalue| is exactly ρ; h_0 is random "
@@ -440,8 +423,8 @@ def many_words(cfg: ManyConfig, meta: dict) -> dict:
         "ρ = 1.5, T = 200 and a few seeds."
     )
     readouts = [
-        ("‖∂h_T/∂h_0‖ linear", format_size(lin), "RMS singular value: ‖·‖_F/√n"),
-        ("‖∂h_T/∂h_0‖ tanh", format_size(tan), "RMS singular value: ‖·‖_F/√n"),
+        ("‖∂h_T/∂h_0‖ linear", sci_bounded(lin), "RMS singular value: ‖·‖_F/√n"),
+        ("‖∂h_T/∂h_0‖ tanh", sci_bounded(tan), "RMS singular value: ‖·‖_F/√n"),
         ("ρ⟨tanh′⟩", f"{eff:.3f}", "spectral radius × the tanh net's mean slope over the run"),
         ("spectral radius ρ(W)", f"{meta['spectral_radius']:.3f}", None),
         ("‖W‖₂", f"{meta['norm_2']:.3f}", "largest singular value"),
