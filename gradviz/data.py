@@ -180,12 +180,8 @@ def download_mnist(dest: Path, on_progress: ProgressFn | None = None) -> str:
         try:
             for filename, spec in MNIST_FILES.values():
                 message = f"Downloading {filename} from {mirror}"
-                _fetch(
-                    mirror + filename,
-                    dest / filename,
-                    spec,
-                    lambda got, done=done, message=message: say(min((done + got) / total, 1.0), message),
-                )
+                _fetch(mirror + filename, dest / filename, spec,
+                       lambda got, done=done, message=message: say(min((done + got) / total, 1.0), message))
                 done += spec.size
         except (OSError, ValueError, http.client.HTTPException) as err:  # refused, 404, cut off, bad md5
             tried.append(f"{mirror} ({err})")
@@ -228,10 +224,8 @@ def _mnist_dataset(data_dir: str, _stamp: tuple) -> Dataset:
     if labels.max(initial=0) > 9:
         raise IdxFormatError(f"MNIST labels must be 0-9, found {labels.max()}")
     n_test = round(TEST_FRACTION * len(labels))
-    desc = (
-        f"MNIST test set (LeCun, Cortes & Burges), {len(labels) - n_test:,} digits for training and "
-        f"{n_test:,} held out, split with a fixed seed"
-    )
+    desc = (f"MNIST test set (LeCun, Cortes & Burges), {len(labels) - n_test:,} digits for training and "
+            f"{n_test:,} held out, split with a fixed seed")
     return _make(images, labels, 255.0, name="mnist", image_shape=(28, 28), description=desc, source="")
 
 
@@ -271,16 +265,12 @@ def _digits_dataset() -> Dataset:
     with np.load(ASSET, allow_pickle=False) as npz:
         images, labels = npz["images"], npz["labels"]  # (1797, 8, 8) uint8 in 0..16, (1797,) uint8
     n_test = round(TEST_FRACTION * len(labels))
-    desc = (
-        f"8×8 handwritten digits (UCI, Alpaydin & Kaynak, as shipped by scikit-learn), "
-        f"{len(labels) - n_test:,} for training and {n_test:,} held out, split with a fixed seed"
-    )
+    desc = (f"8×8 handwritten digits (UCI, Alpaydin & Kaynak, as shipped by scikit-learn), "
+            f"{len(labels) - n_test:,} for training and {n_test:,} held out, split with a fixed seed")
     return _make(images, labels, 16.0, name="digits", image_shape=(8, 8), description=desc, source="bundled")
 
 
-def load_dataset(
-    name: str = "mnist", on_progress: ProgressFn | None = None, allow_download: bool = True
-) -> Dataset:
+def load_dataset(name: str = "mnist", on_progress: ProgressFn | None = None, allow_download: bool = True) -> Dataset:
     """MNIST (looked up, else downloaded; raises DataUnavailable) or the bundled 8×8 "digits"."""
     if name == "digits":
         return _digits_dataset()
@@ -289,9 +279,7 @@ def load_dataset(
     raise ValueError(f"unknown dataset {name!r}; choose one of {', '.join(DATASETS)}")
 
 
-def load_with_fallback(
-    name: str = "mnist", on_progress: ProgressFn | None = None
-) -> tuple[Dataset, str | None]:
+def load_with_fallback(name: str = "mnist", on_progress: ProgressFn | None = None) -> tuple[Dataset, str | None]:
     """`load_dataset(name)`, or the bundled digits plus a plain-words notice for the page if that fails."""
     if name not in DATASETS:
         return _digits_dataset(), f"Unknown dataset {name!r}; training on the bundled 8×8 digits instead."
@@ -299,7 +287,4 @@ def load_with_fallback(
         return load_dataset(name, on_progress), None
     except DataUnavailable as err:
         why = "; ".join(err.tried)
-        return (
-            _digits_dataset(),
-            f"MNIST could not be found or downloaded ({why}); training on the bundled 8×8 digits instead.",
-        )
+        return _digits_dataset(), f"MNIST could not be found or downloaded ({why}); training on the bundled 8×8 digits instead."

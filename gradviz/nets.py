@@ -32,9 +32,7 @@ from gradviz.net_options import INITS
 
 def activation_module(name: str) -> nn.Module:
     """The activation φ by name; "linear" is φ(z) = z (the residual lesson's linear blocks)."""
-    return {"sigmoid": nn.Sigmoid, "tanh": nn.Tanh, "relu": nn.ReLU, "gelu": nn.GELU, "linear": nn.Identity}[
-        name
-    ]()
+    return {"sigmoid": nn.Sigmoid, "tanh": nn.Tanh, "relu": nn.ReLU, "gelu": nn.GELU, "linear": nn.Identity}[name]()
 
 
 def weight_variance(scheme: str, fan_in: int, fan_out: int) -> float:
@@ -45,8 +43,7 @@ def weight_variance(scheme: str, fan_in: int, fan_out: int) -> float:
         "lecun": 1.0 / fan_in,
         "glorot": 2.0 / (fan_in + fan_out),
         "he": 2.0 / fan_in,
-        "orthogonal": 1.0
-        / max(fan_in, fan_out),  # rows (or columns) of unit length: Σ W_ij² = min(fan_in, fan_out)
+        "orthogonal": 1.0 / max(fan_in, fan_out),  # rows (or columns) of unit length: Σ W_ij² = min(fan_in, fan_out)
     }[scheme]
 
 

@@ -34,9 +34,7 @@ def stale_dirs(name: str, root: Path | None = None) -> list[Path]:
 
 
 def missing(name: str, root: Path | None = None) -> list[str]:
-    return [
-        k for k in expected_keys(name) if not (results.result_dir(name, k, root) / "manifest.json").is_file()
-    ]
+    return [k for k in expected_keys(name) if not (results.result_dir(name, k, root) / "manifest.json").is_file()]
 
 
 def precompute(name: str, root: Path | None = None, log=print) -> None:

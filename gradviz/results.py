@@ -76,9 +76,7 @@ def _import_statements(source: str) -> list[tuple[int, tuple[str, ...], list[str
     statements: list[tuple[int, tuple[str, ...], list[str]]] = []
     line: list[tokenize.TokenInfo] = []
     for tok in tokenize.generate_tokens(io.StringIO(source).readline):
-        if tok.type in (tokenize.NEWLINE, tokenize.ENDMARKER) or (
-            tok.type == tokenize.OP and tok.string == ";"
-        ):
+        if tok.type in (tokenize.NEWLINE, tokenize.ENDMARKER) or (tok.type == tokenize.OP and tok.string == ";"):
             words = [t.string for t in line if t.type in (tokenize.NAME, tokenize.OP)]
             line = []
             if not words or words[0] not in ("import", "from"):
@@ -90,11 +88,7 @@ def _import_statements(source: str) -> list[tuple[int, tuple[str, ...], list[str
                 head, tail = words[1 : words.index("import")], words[words.index("import") + 1 :]
                 dots = next((i for i, w in enumerate(head) if set(w) != {"."}), len(head))  # leading dots
                 level, module = sum(len(w) for w in head[:dots]), "".join(head[dots:])
-                names = [
-                    w
-                    for i, w in enumerate(tail)
-                    if w.isidentifier() and w != "as" and (i == 0 or tail[i - 1] != "as")
-                ]
+                names = [w for i, w in enumerate(tail) if w.isidentifier() and w != "as" and (i == 0 or tail[i - 1] != "as")]
                 statements.append((level, tuple(module.split(".")) if module else (), names))
         elif tok.type not in (tokenize.NL, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT):
             line.append(tok)

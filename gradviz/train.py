@@ -28,6 +28,7 @@ torch = lazy.module("torch")
 nn = lazy.module("torch.nn")
 
 
+
 @dataclass(frozen=True)
 class TrainConfig:
     lr: float = 0.1  # plain SGD at 0.1 trains a shallow MNIST MLP in one epoch

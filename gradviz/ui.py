@@ -214,9 +214,7 @@ def toggle(
     label: str, key: str, default: bool = False, help: str | None = None, container: Any = None
 ) -> bool:
     """`st.toggle` bound to the URL: `true` or `false` (any case) in a link."""
-    _from_link(
-        key, lambda raw: {"true": True, "false": False}.get(raw.lower()), _bool_text, "true or false", default
-    )
+    _from_link(key, lambda raw: {"true": True, "false": False}.get(raw.lower()), _bool_text, "true or false", default)
     return (container or st).toggle(label, value=default, key=key, help=help, bind="query-params")
 
 
@@ -320,9 +318,7 @@ def _live(key: str, name: str, cfg: Any) -> Result:
             if job.state == gate.QUEUED:
                 slot.info(_queued_text(*GATE.position(job)), icon=":material/hourglass_top:")
             else:
-                text = "Training a fresh network for these settings" + (
-                    f": {job.message}" if job.message else "…"
-                )
+                text = "Training a fresh network for these settings" + (f": {job.message}" if job.message else "…")
                 slot.progress(min(1.0, job.fraction), text=text)
     finally:
         GATE.leave(job)
@@ -396,9 +392,7 @@ def altair(chart: Any, key: str | None = None, width: str | int = "stretch", **k
     return st.vega_lite_chart(_vega_spec(chart_key, chart), width=width, key=key, **kwargs)
 
 
-def download_csv(
-    frame: Any, filename: str, label: str = "Download the data (CSV)", key: str | None = None
-) -> None:
+def download_csv(frame: Any, filename: str, label: str = "Download the data (CSV)", key: str | None = None) -> None:
     st.download_button(
         label,
         lambda: frame.to_csv(index=False).encode(),  # written on click, not on every visit
@@ -424,15 +418,11 @@ def _source(fn: Callable[..., Any]) -> str:
     return textwrap.dedent(inspect.getsource(fn))
 
 
-def predict_then_reveal(
-    question: str, options: Sequence[str], answer: str, explanation: str, key: str
-) -> None:
+def predict_then_reveal(question: str, options: Sequence[str], answer: str, explanation: str, key: str) -> None:
     """A 'predict, then reveal' question: the student commits to a guess before seeing the answer."""
     with st.container(border=True):
         st.markdown(f"**Predict, then reveal.** {question}")
-        guess = st.radio(
-            "Your prediction", options, index=None, key=f"{key}-guess", label_visibility="collapsed"
-        )
+        guess = st.radio("Your prediction", options, index=None, key=f"{key}-guess", label_visibility="collapsed")
         if guess is not None:
             if guess == answer:
                 st.success(f"Right. {explanation}", icon=":material/check_circle:")
@@ -451,14 +441,14 @@ def provenance(runs: Result | Sequence[Result] | dict[str, Result]) -> str:
     """Where the numbers on screen come from, in one sentence: the committed results every visitor sees, or
     a live run, which on another machine can differ in the last digits (float32 sums are not bit-identical
     across processors). Precomputed results carry meta["precomputed"]; "seconds" is the training time."""
-    items = (
-        list(runs.values()) if isinstance(runs, dict) else [runs] if isinstance(runs, Result) else list(runs)
-    )
+    items = list(runs.values()) if isinstance(runs, dict) else [runs] if isinstance(runs, Result) else list(runs)
     seconds = sum(float(r.meta.get("seconds", 0.0)) for r in items)
     live = [r for r in items if not r.meta.get("precomputed")]
     trained = f"{seconds:.1f} s of training" if seconds else "Trained"
     if not live:
-        return f"{trained}, precomputed and committed with the app: every visitor sees exactly these numbers."
+        return (
+            f"{trained}, precomputed and committed with the app: every visitor sees exactly these numbers."
+        )
     some = "" if len(live) == len(items) else f"{len(live)} of these {len(items)} runs "
     return (
         f"{trained}; {some}trained live on this server and cached for everyone. Trained on another machine, "
@@ -500,11 +490,7 @@ def dataset_status(name: str) -> tuple[str, str | None, str]:
 
 def _key_of(kind: str, fn: Callable[..., Any], args: tuple, kwargs: dict) -> str:
     code = getattr(fn, "__code__", None)  # two pages may define functions of the same name
-    where = (
-        getattr(fn, "__module__", ""),
-        getattr(fn, "__qualname__", repr(fn)),
-        getattr(code, "co_filename", ""),
-    )
+    where = (getattr(fn, "__module__", ""), getattr(fn, "__qualname__", repr(fn)), getattr(code, "co_filename", ""))
     return fingerprint.of(kind, where, args, kwargs)
 
 
@@ -538,12 +524,7 @@ def preset_buttons(presets: Any, keys: dict[str, str], key: str, label: str = "P
         st.markdown(label)
         for name, cfg in presets.items():
             values = {widget: getattr(cfg, field) for field, widget in keys.items()}
-            st.button(
-                "reset" if name == "default" else name,
-                key=f"{key}-{name}",
-                on_click=_set_state,
-                args=(values,),
-            )
+            st.button("reset" if name == "default" else name, key=f"{key}-{name}", on_click=_set_state, args=(values,))
 
 
 def readouts(items: Sequence[tuple[str, str, str | None]]) -> None:

@@ -31,9 +31,7 @@ class TanhRNN(nn.Module):
         self.b = nn.Parameter(torch.zeros(hidden, dtype=f32))
         self.readout = nn.Linear(hidden, n_out, dtype=f32)
         with torch.no_grad():
-            self.readout.weight.copy_(
-                torch.randn(n_out, hidden, generator=generator, dtype=f32) / math.sqrt(hidden)
-            )
+            self.readout.weight.copy_(torch.randn(n_out, hidden, generator=generator, dtype=f32) / math.sqrt(hidden))
             self.readout.bias.zero_()
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:  # x: (batch, T, n_in)

@@ -17,14 +17,7 @@ class MLP(nn.Module):
     """
 
     def __init__(
-        self,
-        n_in: int,
-        width: int,
-        depth: int,
-        n_out: int,
-        activation: str,
-        init: str,
-        generator: torch.Generator,
+        self, n_in: int, width: int, depth: int, n_out: int, activation: str, init: str, generator: torch.Generator
     ):
         super().__init__()
         if depth < 1:

@@ -67,13 +67,7 @@ class SequenceModel(nn.Module):
     (batch, T, hidden), for gradients with respect to the inputs."""
 
     def __init__(
-        self,
-        kind: str,
-        n_in: int,
-        hidden: int,
-        n_out: int,
-        generator: torch.Generator,
-        forget_bias: float = 1.0,
+        self, kind: str, n_in: int, hidden: int, n_out: int, generator: torch.Generator, forget_bias: float = 1.0
     ):
         super().__init__()
         if kind not in SEQ_KINDS:
