@@ -59,10 +59,22 @@ def sci_axis(title: str) -> alt.Axis:
     return alt.Axis(title=title, format=".0e")
 
 
+# Below this plot width (a phone) a legend above the plot has one entry per row, each label as wide as the
+# plot: two columns of 220-px labels would be cut off at the chart's right edge.
+NARROW_PLOT = 420
+
+
 def top_legend(title: str | None = None) -> alt.Legend:
-    """A horizontal legend above the plot. Streamlit fits legends inside the chart's height, so a tall
-    legend below the plot would squash it; one row on top costs ~20 px."""
-    return alt.Legend(title=title, orient="top", direction="horizontal", columns=2, labelLimit=220)
+    """A legend above the plot: two entries a row, one a row on a phone (the plot's `width` signal decides
+    in the browser). Streamlit fits legends inside the chart's height, so a tall legend below the plot
+    would squash it; one row on top costs ~20 px."""
+    return alt.Legend(
+        title=title,
+        orient="top",
+        direction="horizontal",
+        columns=alt.ExprRef(f"width < {NARROW_PLOT} ? 1 : 2"),
+        labelLimit=alt.ExprRef(f"width < {NARROW_PLOT} ? max(width - 30, 60) : 220"),
+    )
 
 
 def grid_spacing(values) -> float:
@@ -121,7 +133,12 @@ def described(chart, sentence: str):
     """`chart` with its one-sentence description as Vega-Lite's top-level `description`. Vega draws it as
     the chart's `aria-label`, the name a screen reader announces (WCAG 1.1.1), instead of the generic
     "Vega visualization". Build the sentence from the data the chart draws, never from a constant."""
-    return chart.properties(description=" ".join(sentence.split()))
+    # axis titles never run past the plot (a phone's narrow plot would cut them off at the chart's edge)
+    return (
+        chart.properties(description=" ".join(sentence.split()))
+        .configure_axisX(titleLimit=alt.ExprRef("width"))
+        .configure_axisY(titleLimit=alt.ExprRef("height"))
+    )
 
 
 def stretch(chart):
