@@ -128,7 +128,7 @@ def norm_vs_value() -> None:
     t, m = res.tables, res.meta
     left, right = st.columns([1, 1])
     with left:
-        ui.altair(ui.built(charts.vector_chart, t["vectors"], t["circle"], t["box"], 4.0, 280), width="content", key="vector_map",
+        ui.altair(ui.built(charts.vector_chart, t["vectors"], t["circle"], t["box"], 4.0, 230), width="content", key="vector_map",
                   on_select=click_sets("vector_map", "tip", {"x": "gx", "y": "gy"}))  # fmt: skip
         ui.download_csv(t["vectors"], "clipping_norm_vs_value.csv")
     with right:

@@ -417,3 +417,16 @@ def init_question(glorot: Summary, he: Summary) -> tuple[str, list[str], str, st
         f"with He's init this net reaches {he.accuracy:.1%} held-out accuracy here, with Glorot's {glorot.accuracy:.1%}."
     )
     return question, list(options), answer, explanation
+
+
+def phone_controls(configs) -> str:
+    """On a phone the sidebar starts collapsed: say where the controls are and what the charts show now."""
+    shown = "; ".join(
+        f"{c.activation}, {c.init} init, {c.depth} hidden layers of {c.width}, {c.optimizer} at lr {c.lr:g}"
+        for c in configs[:3]
+    )
+    more = f" and {len(configs) - 3} more runs" if len(configs) > 3 else ""
+    return (
+        "**The controls are in the sidebar:** tap **»** at the top left to choose the activation, "
+        f"initialization, depth and training settings. The charts below show {shown}{more}."
+    )
