@@ -1,4 +1,4 @@
-"""The project's layering rules, checked: Streamlit only in gradviz/ui.py, no training in pages, cheap
+"""The project's layering rules, checked: Streamlit only in the gradviz/ui/ package, no training in pages, cheap
 imports for the numpy-only parts, thin pages, and a clean lint."""
 
 import ast
@@ -26,9 +26,24 @@ def _imports(path: Path) -> set[str]:
 
 @pytest.mark.parametrize("path", sorted((ROOT / "gradviz").rglob("*.py")), ids=lambda p: str(p.relative_to(ROOT)))
 def test_only_ui_imports_streamlit(path):
-    if path.name == "ui.py" and path.parent.name == "gradviz":
+    if path.parent == ROOT / "gradviz" / "ui":  # the package gradviz.ui, and nothing else in gradviz
         return
     assert "streamlit" not in _imports(path)
+
+
+def test_streamlit_internals_only_in_ui_compat():
+    """Private Streamlit (streamlit.runtime.*, _underscored names, private modules) is used in one module,
+    gradviz/ui/compat.py, which tests/unit/test_ui_compat.py checks against the installed Streamlit."""
+    allowed = ROOT / "gradviz" / "ui" / "compat.py"
+    for path in sorted((ROOT / "gradviz").rglob("*.py")) + sorted((ROOT / "app_pages").glob("*.py")):
+        if path == allowed:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("streamlit."):
+                public = node.module in ("streamlit.testing.v1",)
+                assert public, f"{path.relative_to(ROOT)} imports {node.module}: private Streamlit goes in ui/compat.py"
+            if isinstance(node, ast.Import):
+                assert not any(a.name.startswith("streamlit.") for a in node.names), path
 
 
 @pytest.mark.parametrize("path", sorted((ROOT / "app_pages").glob("*.py")) + [ROOT / "app.py"], ids=lambda p: p.name)

@@ -1,0 +1,59 @@
+"""The Streamlit-aware part of gradviz (no other gradviz module imports Streamlit), split by concern:
+
+- `compat`: every use of Streamlit's private internals, in one place, each with a public fallback;
+- `links`: URL-bound controls (a link's value validated before its widget exists) and preset buttons;
+- `runs`: `run_cached` (committed result, else one live run per distinct config through the gate), cached
+  helpers, provenance;
+- `charts`: charts built and converted once per distinct data, with their CSV downloads;
+- `furniture`: header, readouts, "show the code", predict-then-reveal, sources, notices.
+
+Pages use the flat names (`ui.slider`, `ui.run_cached`, ...), re-exported here.
+
+Data flow of a page: widgets (bound to the URL) → frozen config → `run_cached(name, cfg)` →
+precomputed result if committed, else one live run per distinct config for all visitors → long-form
+tables → chart builders → `altair`.
+"""
+
+from __future__ import annotations
+
+from gradviz.fmt import sci
+from gradviz.ui import compat
+from gradviz.ui.charts import altair, built, chart_with_data, download_csv
+from gradviz.ui.furniture import (
+    diverged_notice,
+    lesson_link,
+    page_header,
+    predict_then_reveal,
+    provenance_caption,
+    readouts,
+    show_code,
+    sources,
+)
+from gradviz.ui.links import number, preset_buttons, select, slider, toggle
+from gradviz.ui.runs import (
+    GATE,
+    cached,
+    dataset_status,
+    live_seconds,
+    precomputed,
+    provenance,
+    run_cached,
+)
+
+
+def clear_caches() -> None:
+    """Forget every shared result, chart, spec, helper output and finished live run (tests that train
+    differently, or a developer's reload)."""
+    from gradviz.ui import charts, runs
+
+    for cache in (runs._precomputed, runs._helper_output, charts._vega_spec, charts._chart):
+        cache.clear()
+    GATE.forget()
+
+
+__all__ = [
+    "GATE", "altair", "built", "cached", "chart_with_data", "clear_caches", "compat", "dataset_status",
+    "diverged_notice", "download_csv", "lesson_link", "live_seconds", "number", "page_header",
+    "precomputed", "predict_then_reveal", "preset_buttons", "provenance", "provenance_caption", "readouts",
+    "run_cached", "sci", "select", "show_code", "slider", "sources", "toggle",
+]  # fmt: skip
