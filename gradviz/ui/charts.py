@@ -4,6 +4,7 @@ download of the long-form table they show (written only when clicked)."""
 from __future__ import annotations
 
 import functools
+import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -28,11 +29,29 @@ def _fast(chart: Any) -> Any:
     return fast
 
 
+_NARROW = "_gradviz_narrow"  # attribute of a built chart: its variant for a phone, when its builder has one
+
+
 def altair(chart: Any, key: str | None = None, width: str | int = "stretch", **kwargs: Any) -> Any:
     """Draw an Altair chart. A chart from `built` is converted to Vega-Lite once for every visitor (the
     conversion costs 5-40 ms and holds Streamlit's Altair lock, so it would serialise a class); any other
     chart is converted on each call, without schema validation. `width="content"` keeps a chart's own
-    width (e.g. a square plane); kwargs go to st.vega_lite_chart / st.altair_chart (e.g. on_select)."""
+    width (e.g. a square plane); kwargs go to st.vega_lite_chart / st.altair_chart (e.g. on_select).
+
+    A chart whose builder takes `narrow` (panels side by side that a phone would cut off) is drawn twice,
+    as built and stacked (`narrow=True`), in containers gradviz/assets/app.css shows one at a time: the wide
+    one above 640 px, the stacked one below. The hidden one is `display: none`, so a screen reader skips it."""
+    narrow = getattr(chart, _NARROW, None)
+    if narrow is not None:
+        where = key or fingerprint.known(chart) or str(id(chart))
+        with st.container(key=f"gv-wide-{where}"):
+            _draw(chart, key, width, **kwargs)
+        with st.container(key=f"gv-narrow-{where}"):
+            return _draw(narrow, f"{key}-narrow" if key else None, width, **kwargs)
+    return _draw(chart, key, width, **kwargs)
+
+
+def _draw(chart: Any, key: str | None, width: str | int, **kwargs: Any) -> Any:
     chart_key = fingerprint.known(chart)
     if chart_key is None or not compat.can_convert():
         return st.altair_chart(_fast(chart), width=width, key=key, **kwargs)
@@ -62,7 +81,30 @@ def built(builder: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     Building an Altair chart (schema lookups for every encoding) costs 20-150 ms; with a class on one
     server every visitor's script time is paid in series. The arguments are keyed by gradviz.fingerprint:
     a result's tables by the result's key, other frames from their raw buffers (well under 1 ms)."""
-    return _chart(_key_of("built", builder, args, kwargs), functools.partial(builder, *args, **kwargs))
+    key = _key_of("built", builder, args, kwargs)
+    if _has_narrow(builder) and "narrow" not in kwargs:
+        return _chart(key, functools.partial(_with_narrow, key, builder, args, kwargs))
+    return _chart(key, functools.partial(builder, *args, **kwargs))
+
+
+def _with_narrow(key: str, builder: Callable[..., Any], args: tuple, kwargs: dict) -> Any:
+    """The chart as built, carrying its stacked variant for a phone when that differs (a single panel
+    needs none: it already takes the container's width). Both are converted once, like any built chart."""
+    chart = builder(*args, **kwargs)
+    variant = builder(*args, **kwargs, narrow=True)
+    if variant.to_dict(validate=False) != chart.to_dict(validate=False):
+        # beside Altair's own fields (not part of the spec); the variant lives as long as the chart
+        object.__setattr__(chart, _NARROW, fingerprint.remember(variant, f"{key}/narrow"))
+    return chart
+
+
+@functools.lru_cache(maxsize=256)
+def _has_narrow(builder: Callable[..., Any]) -> bool:
+    """Whether a chart builder draws a variant for a phone (a keyword `narrow`)."""
+    try:
+        return "narrow" in inspect.signature(builder).parameters
+    except (TypeError, ValueError):
+        return False
 
 
 def chart_with_data(chart: Any, frame: Any, filename: str, width: str = "stretch") -> None:
