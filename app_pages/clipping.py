@@ -7,7 +7,7 @@ from gradviz import tasks, ui
 from gradviz.lessons.clipping import charts, cliff, words
 from gradviz.lessons.clipping import experiment as exp
 
-ui.page_header("Gradient clipping", words.PROMISE)
+ui.lesson_header("clipping", words.PROMISE)
 grid, boundary = ui.cached(cliff.cliff_grid), ui.cached(cliff.cliff_boundary)
 # the numpy sections' results, computed once per distinct setting for every visitor
 descent, vector = ui.cached(cliff.cliff_descent), ui.cached(cliff.clip_vector)
@@ -128,7 +128,7 @@ def norm_vs_value() -> None:
     t, m = res.tables, res.meta
     left, right = st.columns([1, 1])
     with left:
-        ui.altair(ui.built(charts.vector_chart, t["vectors"], t["circle"], t["box"], 4.0, 230), width="content", key="vector_map",
+        ui.altair(ui.built(charts.vector_chart, t["vectors"], t["circle"], t["box"], 4.0, 280), width="content", key="vector_map",
                   on_select=click_sets("vector_map", "tip", {"x": "gx", "y": "gy"}))  # fmt: skip
         ui.download_csv(t["vectors"], "clipping_norm_vs_value.csv")
     with right:

@@ -264,7 +264,11 @@ def report(base: str, schemes=("light",)) -> dict:
             for p in PAGES:
                 for viewport in SCREENS.values():
                     for scheme in schemes:
-                        context, page, foreign = open_screen(browser, base + p.url_path, viewport, scheme)
+                        try:
+                            context, page, foreign = open_screen(browser, base + p.url_path, viewport, scheme)
+                        except BaseException as e:  # noqa: BLE001 - pytest.fail outside pytest: report, go on
+                            print(p.name, viewport["width"], scheme, "FAILED", str(e)[:300], flush=True)
+                            continue
                         try:
                             m = measure(context, page, foreign)
                             out[f"{p.name} {viewport['width']} {scheme}"] = {

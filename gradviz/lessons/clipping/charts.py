@@ -430,7 +430,9 @@ def vector_chart(
         "vector:N",
         scale=alt.Scale(domain=VECTORS, range=VECTOR_COLORS),
         title=None,
-        legend=alt.Legend(orient="bottom", symbolType="stroke"),
+        legend=alt.Legend(
+            orient="bottom", symbolType="stroke", columns=1
+        ),  # stacked: no wider than the plane
     )
     dash = alt.StrokeDash("vector:N", scale=alt.Scale(domain=VECTORS, range=RUN_DASHES), title=None)
     tooltip = [

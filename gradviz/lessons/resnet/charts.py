@@ -72,7 +72,10 @@ def loss_curves(curves: pd.DataFrame, total_width: int = 760, narrow: bool = Fal
     facet = (
         {
             "row": alt.Row(
-                "net:N", title=None, sort=NET_ORDER, header=header.copy(labelOrient="top", labelAngle=0)
+                "net:N",
+                title=None,
+                sort=NET_ORDER,
+                header=alt.Header(labelFontSize=13, labelFontWeight="bold", labelOrient="top", labelAngle=0),
             )
         }
         if narrow
