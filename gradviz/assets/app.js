@@ -1,5 +1,5 @@
-// gradviz: scale each display equation down to fit its box (to 70 % at most; app.css lets anything still
-// wider scroll inside its own box). Runs once per page load; refits when Streamlit redraws or the window
+// gradviz: scale each display equation down to fit its box (to 70 % at most); one still too wide is broken
+// into lines at KaTeX's break points instead (app.css, .gv-wrap), and anything left scrolls in its own box. Runs once per page load; refits when Streamlit redraws or the window
 // changes size. Injected by app.py with st.html(..., unsafe_allow_javascript=True): this file only.
 (() => {
   if (window.__gradvizFit) return;
@@ -11,10 +11,16 @@
       const maths = box.querySelector(":scope > .katex");
       if (!maths) continue;
       maths.style.fontSize = "";
+      box.classList.remove("gv-wrap");
       const have = box.clientWidth, need = box.scrollWidth;
       if (have > 0 && need > have + 1) {
         const scale = Math.max(MIN_SCALE, (have - 2) / need);
         maths.style.fontSize = (KATEX_EM * scale).toFixed(3) + "em";
+        // still too wide at the smallest readable size: break it into lines (app.css, .gv-wrap)
+        if (box.scrollWidth > box.clientWidth + 1) {
+          maths.style.fontSize = "";
+          box.classList.add("gv-wrap");
+        }
       }
     }
   };

@@ -120,6 +120,23 @@ DRAWN_JS = """() => [...document.querySelectorAll("[data-testid='stVegaLiteChart
     .every(c => c.querySelector("svg.marks, canvas"))"""
 
 
+STABLE_CHECKS = 60  # at most a minute of one-second looks (a cold server converts every chart once)
+
+
+def settled(page) -> None:
+    """Wait until the script is done, every chart has its drawing, and the number of charts has not changed
+    for a second (a fragment or a rerun may still be adding elements after the first 'notRunning')."""
+    before = -1
+    for _ in range(STABLE_CHECKS):
+        page.wait_for_selector(SCRIPT_DONE, timeout=RENDER_TIMEOUT_MS)
+        page.wait_for_function(DRAWN_JS, timeout=CHART_TIMEOUT_MS)
+        now = page.locator("[data-testid='stVegaLiteChart']").count()
+        if now == before:
+            return
+        before = now
+        page.wait_for_timeout(1000)  # also lets vega-embed re-measure a container-width chart
+
+
 def app_host(url: str) -> str:
     return urlparse(url).netloc
 
@@ -137,12 +154,7 @@ def open_screen(browser, url: str, viewport: dict, scheme: str = "light"):
         page.locator("[data-testid='stHeading'] h1, [data-testid='stException']").first.wait_for(
             timeout=RENDER_TIMEOUT_MS
         )
-        page.wait_for_timeout(300)
-        page.wait_for_selector(SCRIPT_DONE, timeout=RENDER_TIMEOUT_MS)
-        # every chart element has its drawing (vega-embed draws asynchronously), twice in a row a moment apart
-        page.wait_for_function(DRAWN_JS, timeout=CHART_TIMEOUT_MS)
-        page.wait_for_timeout(800)  # vega-embed re-measures a container-width chart after its first draw
-        page.wait_for_function(DRAWN_JS, timeout=CHART_TIMEOUT_MS)
+        settled(page)
     except Exception as e:  # noqa: BLE001 - add the server's log to any wait failure
         context.close()
         pytest.fail(
@@ -247,6 +259,93 @@ def test_screen(screens_url, browser, app_page: AppPage, screen: str, scheme: st
         assert not problems, f"{app_page.url_path} at {SCREENS[screen]['width']} px, {scheme}:\n" + "\n".join(
             problems
         )
+    finally:
+        context.close()
+
+
+# -- keyboard: every control reachable with Tab, with a visible focus ring; sliders change with arrows ---------
+
+MAX_TABS = 400  # more than any page's tab stops; the walk stops when focus comes back to where it started
+CONTROLS_JS = r"""
+() => {
+  const shown = e => { const r = e.getBoundingClientRect(); return r.width > 0 || r.height > 0 || e.closest("[data-testid='stSlider'], [data-testid='stRadio'], [data-testid='stCheckbox']"); };
+  const bar = document.querySelector("[data-testid='stSidebar']");
+  const barHidden = !bar || bar.getBoundingClientRect().right <= 1;
+  const sel = "[data-testid='stSlider'] input[type='range'], input[type='number'], [data-testid='stSelectbox'] input, [data-testid='stRadio'] input:checked, [data-testid='stCheckbox'] input, [data-testid='stButton'] button, [data-testid='stDownloadButton'] button";
+  return [...document.querySelectorAll(sel)]
+    .filter(e => !(barHidden && bar && bar.contains(e)))
+    .filter(e => { const box = e.closest("[data-testid='stElementContainer']"); return box && box.getBoundingClientRect().width > 0; })
+    .map(e => { e.dataset.gvControl = Math.random().toString(36).slice(2); return e.dataset.gvControl; });
+}
+"""
+FOCUS_JS = r"""
+() => {
+  const e = document.activeElement;
+  if (!e || e === document.body) return {id: null, ring: false, what: "body"};
+  const ringed = c => {
+    if (!c || c === document.body) return false;
+    const s = getComputedStyle(c), r = c.getBoundingClientRect();
+    const big = r.width >= 4 && r.height >= 4;
+    return big && ((s.outlineStyle !== "none" && parseFloat(s.outlineWidth) >= 2) || s.boxShadow !== "none");
+  };
+  let c = e, ring = false;
+  for (let i = 0; i < 5 && c; i++, c = c.parentElement) if (ringed(c)) { ring = true; break; }
+  return {id: e.dataset.gvControl || null, ring, what: (e.getAttribute("aria-label") || e.innerText || e.tagName).slice(0, 40),
+          key: e.tagName + (e.id || "") + (e.getAttribute("aria-label") || "") + (e.getAttribute("href") || "")};
+}
+"""
+
+
+def tab_walk(page) -> tuple[set[str], list[str]]:
+    """Tab from the top of the page until focus returns to where it started: (controls reached, stops
+    without a visible focus ring)."""
+    reached, unringed, first = set(), [], None
+    page.locator("body").press("Home")
+    for _ in range(MAX_TABS):
+        page.keyboard.press("Tab")
+        f = page.evaluate(FOCUS_JS)
+        if f["key"] == first:
+            break
+        first = first or f["key"]
+        if f["id"]:
+            reached.add(f["id"])
+        if not f["ring"] and f["what"] != "body":
+            unringed.append(f["what"])
+    return reached, unringed
+
+
+@pytest.mark.parametrize("screen", list(SCREENS))
+@pytest.mark.parametrize("app_page", PAGES, ids=[p.name for p in PAGES])
+def test_keyboard(screens_url, browser, app_page: AppPage, screen: str):
+    """Every control is a Tab stop, and every Tab stop shows where the focus is."""
+    context, page, _ = open_screen(browser, screens_url + app_page.url_path, SCREENS[screen])
+    try:
+        controls = set(page.evaluate(CONTROLS_JS))
+        reached, unringed = tab_walk(page)
+        assert controls <= reached, (
+            f"{len(controls - reached)} of {len(controls)} controls never get the focus with Tab"
+        )
+        assert not unringed, f"Tab stops without a visible focus ring: {sorted(set(unringed))[:10]}"
+    finally:
+        context.close()
+
+
+def test_slider_moves_with_arrow_keys(screens_url, browser):
+    """A slider changes with the arrow keys, and the page recomputes with the new value."""
+    context, page, _ = open_screen(browser, screens_url + "/deep_nets", LAPTOP)
+    try:
+        thumb = page.locator("[data-testid='stSlider']", has_text="Hidden layers").locator(
+            "input[type='range']"
+        )
+        before = int(thumb.get_attribute("aria-valuetext") or thumb.input_value())
+        thumb.focus()
+        page.keyboard.press("ArrowLeft")
+        settled(page)
+        thumb = page.locator("[data-testid='stSlider']", has_text="Hidden layers").locator(
+            "input[type='range']"
+        )
+        assert int(thumb.input_value()) == before - 1
+        assert f"depth={before - 1}" in page.url
     finally:
         context.close()
 
