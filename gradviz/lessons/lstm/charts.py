@@ -250,7 +250,7 @@ def input_grad_chart(input_grads: pd.DataFrame) -> alt.Chart:
 
 # -- section 4: inside a trained LSTM ------------------------------------------------------------------------
 
-INSIDE_WIDTH = 820
+INSIDE_WIDTH = 740  # with its axes, the page's 820-px main column at 1280 px
 INSIDE_TITLES = {
     "i": "input gate i (save)",
     "f": "forget gate f (rem)",
