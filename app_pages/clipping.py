@@ -4,7 +4,7 @@ import streamlit as st
 
 from gradviz import clip as clip_torch
 from gradviz import tasks, ui
-from gradviz.lessons.clipping import charts, cliff, words
+from gradviz.lessons.clipping import charts, cliff, questions, words
 from gradviz.lessons.clipping import experiment as exp
 
 ui.lesson_header("clipping", words.PROMISE)
@@ -29,7 +29,7 @@ def explain(text: str, latex: list[str], question: str, asked: dict | None = Non
         st.markdown(text)
         for line in latex:
             st.latex(line)
-    ui.predict_then_reveal(**(asked or words.QUESTIONS[question]), key=f"predict-{question}")
+    ui.predict_then_reveal(**(asked or questions.QUESTIONS[question]), key=f"predict-{question}")
 
 
 @st.fragment
@@ -111,7 +111,7 @@ def real_rnn() -> None:
         "Below: the step of the chosen run with the largest gradient.",
         words.rnn_latex(eta, lr, s, run, res.meta["n_params"]),
         "rnn",
-        words.rnn_question(res) if cfg == exp.PRESETS["explodes"] else None,  # its numbers, once on screen
+        questions.rnn_question(res) if cfg == exp.PRESETS["explodes"] else None,  # its numbers, once on screen
     )
     ui.show_code(clip_torch.clip_by_norm_, clip_torch.clip_by_value_, exp.threshold_heuristic, tasks.adding_problem)
 

@@ -6,13 +6,13 @@ import streamlit as st
 
 from gradviz import ui
 from gradviz.fmt import latex_sci
-from gradviz.lessons.deep_nets import charts, words
+from gradviz.lessons.deep_nets import charts, questions, words
 from gradviz.lessons.deep_nets import experiment as dn
 from gradviz.lessons.deep_nets.closed_form import diagonal_chain_uniform, scalar_chain
 from gradviz.lessons.deep_nets.summary import CHANCE, Summary, summarize
 from gradviz.net_options import ACTIVATIONS, INITS
 
-ui.page_header(words.TITLE, words.PROMISE)
+ui.lesson_header("deep_nets", words.PROMISE)
 
 
 @ui.cached
@@ -180,11 +180,11 @@ def by_hand_section() -> None:
 
 @st.fragment
 def question_section() -> None:
-    question, options, answer, explanation = words.depth_question(
+    question, options, answer, explanation = questions.depth_question(
         summary(dn.PRESETS["default"]), summary(dn.PRESETS["sigmoid_deep"])
     )
     ui.predict_then_reveal(question, options, answer, explanation, key="q-depth")
-    question, options, answer, explanation = words.init_question(
+    question, options, answer, explanation = questions.init_question(
         summary(dn.PRESETS["relu_glorot_30"]), summary(dn.PRESETS["relu_he_30"])
     )
     ui.predict_then_reveal(question, options, answer, explanation, key="q-init")

@@ -6,7 +6,7 @@ from gradviz import ui
 from gradviz.lessons.lstm import cell, charts, code, configs, words
 from gradviz.lessons.lstm import experiment as exp
 
-ui.page_header("LSTM gates and the constant error carousel", words.PROMISE)
+ui.lesson_header("lstm", words.PROMISE)
 RC, LC = configs.ReachConfig, configs.LearnConfig
 
 

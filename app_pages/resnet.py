@@ -9,7 +9,7 @@ from gradviz.lessons.resnet import charts, context, paths, source, words
 from gradviz.lessons.resnet import experiment as exp
 from gradviz.lessons.resnet import jacobian as jac
 
-ui.page_header("Residual connections: plain vs residual nets as depth grows", words.PROMISE)
+ui.lesson_header("resnet", words.PROMISE)
 # the summaries, once per result for every visitor (ui.cached keys a result by its key)
 degradation, flow, summary, final_table = (
     ui.cached(f) for f in (exp.degradation, exp.gradient_flow, jac.summary, exp.final_table)

@@ -9,8 +9,8 @@ from gradviz.lessons.rnn_dynamics import charts
 # one line per control or chart, so the page stays a short, readable layout
 # fmt: off
 
-ui.page_header(
-    "Backprop through time: iterated maps, attractors and cliffs",
+ui.lesson_header(
+    "rnn_dynamics",
     "An RNN applies the same function at every step, so its gradient through time is a product of T "
     "factors. Move the sliders and watch that product vanish inside an attractor's basin and explode on its "
     "boundary, where the loss grows cliffs.",
@@ -155,9 +155,9 @@ def many_units() -> None:
 
 def next_lessons() -> None:
     st.header("6 · What fixes this")
-    for col, (path, title, icon, why) in zip(st.columns(len(dyn.FIXES)), dyn.FIXES, strict=True):
+    for col, (name, why) in zip(st.columns(len(dyn.FIXES)), dyn.FIXES, strict=True):
         with col:
-            ui.lesson_link(path, title, icon, why)
+            ui.lesson_link(name, why)
 
 
 scalar_chain()

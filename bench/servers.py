@@ -27,6 +27,7 @@ SHARED_MNIST = next(
 )
 PORTS_ENV = "GRADVIZ_BENCH_PORTS"
 HEALTH_TIMEOUT_S = 180.0  # a cold server imports streamlit, pandas and altair on a shared 2-core machine
+SETUP_ATTEMPTS = 3  # starts of one server before its fixture gives up (the setup only, never an assertion)
 _taken: set[int] = set()  # ports this process already handed out (a server may not be listening yet)
 
 
@@ -101,13 +102,17 @@ class Streamlit:
         extra: tuple[str, ...] = (),
     ) -> None:
         self.script, self.watcher, self.cwd, self.extra = str(script), watcher, cwd, extra
+        self._port_given = port
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = log
         self.proc: subprocess.Popen | None = None
 
     def start(self) -> Streamlit:
-        out = open(self.log, "wb") if self.log else subprocess.DEVNULL  # noqa: SIM115 - closed in stop()
+        # a retried start appends to the first attempt's log, so the log shows why the first one failed
+        mode = "ab" if getattr(self, "_started", False) else "wb"
+        self._started = True
+        out = open(self.log, mode) if self.log else subprocess.DEVNULL  # noqa: SIM115 - closed in stop()
         self._out = out
         self.proc = subprocess.Popen(
             [
@@ -170,13 +175,30 @@ class Streamlit:
         if getattr(self, "_out", None) not in (None, subprocess.DEVNULL):
             self._out.close()
 
+    def start_healthy(self, attempts: int = SETUP_ATTEMPTS, timeout: float = HEALTH_TIMEOUT_S) -> float:
+        """Start and wait until healthy; seconds until healthy. The setup alone is retried, at most
+        `attempts` times in all: a port the OS reported free can be taken by another process before
+        streamlit binds it (streamlit then exits), and a cold start can stall on a loaded machine. A port
+        chosen by this module is chosen afresh for each attempt; a port the caller gave is kept."""
+        chosen_here = self._port_given is None
+        for attempt in range(1, attempts + 1):
+            self.start()
+            try:
+                return self.wait_healthy(timeout)
+            except (RuntimeError, TimeoutError):
+                self.stop()
+                if attempt == attempts:
+                    raise
+            except BaseException:
+                self.stop()
+                raise
+            if chosen_here:
+                self.port = free_port()
+                self.url = f"http://127.0.0.1:{self.port}"
+        raise AssertionError("unreachable")
+
     def __enter__(self) -> Streamlit:
-        self.start()
-        try:
-            self.wait_healthy()
-        except BaseException:
-            self.stop()
-            raise
+        self.start_healthy()
         return self
 
     def __exit__(self, *exc: object) -> None:

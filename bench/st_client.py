@@ -160,6 +160,13 @@ class Session:
 
     async def rerun(self, widget_states=(), fragment_id: str = "", started: float | None = None) -> Run:
         """Send a rerun_script and read until script_finished. `started`: when the visit began."""
+        t0 = time.perf_counter() if started is None else started
+        await self.send_rerun(widget_states, fragment_id)
+        return await self.read_run(started=t0)
+
+    async def send_rerun(self, widget_states=(), fragment_id: str = "") -> None:
+        """Only send the rerun_script (`read_run` reads its answer): a class's requests can all be on the
+        wire before the server has answered any of them."""
         from streamlit.proto.ClientState_pb2 import ContextInfo
 
         msg = BackMsg()
@@ -178,8 +185,11 @@ class Session:
                 color_scheme="light",
             )
         )
-        t0 = time.perf_counter() if started is None else started
         await self.ws.send(msg.SerializeToString())
+
+    async def read_run(self, started: float | None = None) -> Run:
+        """Read ForwardMsgs until script_finished (or the timeout, or a closed connection)."""
+        t0 = time.perf_counter() if started is None else started
         run = Run(seconds=0.0, status="timeout")
         try:
             await asyncio.wait_for(self._read_until_finished(run), self.timeout)
@@ -255,6 +265,52 @@ async def visits_at_once(urls: list[str], timeout: float = DEFAULT_TIMEOUT_S) ->
     t0 = time.perf_counter()
     results = await asyncio.gather(*(visit(u, timeout) for u in urls))
     return [r for r, _ in results], time.perf_counter() - t0
+
+
+async def class_at_once(urls: list[str], timeout: float = DEFAULT_TIMEOUT_S) -> list[Run]:
+    """A class opening `urls` at the same moment, strictly: every session first loads its page over HTTP
+    and connects its websocket (the server runs nothing until a session asks), then every session's first
+    rerun request is sent, back to back, and only then are the answers read. So no request waits for
+    another's answer and the script runs overlap, as when a whole class opens a link on a freshly started
+    server. One Run per URL, in the URLs' order; its `seconds` count from the moment the last request was
+    sent."""
+    parsed = [parse_url(u) for u in urls]
+    sessions = [Session(base, timeout) for base, _, _ in parsed]
+    runs: list[Run | None] = [None] * len(urls)
+
+    async def connect(i: int) -> None:
+        _, page_name, query = parsed[i]
+        try:
+            await sessions[i].open(page_name, query)
+        except (OSError, websockets.InvalidHandshake, websockets.ConnectionClosed) as e:
+            runs[i] = Run(seconds=0.0, status=f"disconnected before the rerun: {type(e).__name__}: {e}")
+
+    try:
+        await asyncio.gather(*(connect(i) for i in range(len(urls))))
+        for i in range(len(urls)):
+            if runs[i] is None:
+                try:
+                    await sessions[i].send_rerun()
+                except websockets.ConnectionClosed as e:
+                    runs[i] = Run(seconds=0.0, status=f"disconnected before the rerun: {e}")
+        ready = [i for i in range(len(urls)) if runs[i] is None]
+        t0 = time.perf_counter()
+        answers = await asyncio.gather(*(sessions[i].read_run(started=t0) for i in ready))
+        for i, run in zip(ready, answers, strict=True):
+            runs[i] = run
+    finally:
+        await asyncio.gather(*(s.close() for s in sessions), return_exceptions=True)
+    return runs  # type: ignore[return-value] - every index is set above
+
+
+def run_sync(coro):
+    """Run a coroutine of this module to its end from synchronous code, on an event loop of its own in a
+    thread of its own: works even where the calling thread already has a running loop (Playwright's sync
+    API keeps one in the thread of a pytest process that drives a browser), where asyncio.run refuses."""
+    import concurrent.futures
+
+    with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="st-client") as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 def fragment_groups(widgets: list[Widget]) -> dict[str, Widget]:

@@ -1,7 +1,7 @@
 """The one training loop of the project.
 
 Every lesson that trains calls `train`: minibatch SGD or Adam over tensors (x, y), seeded shuffling,
-optional gradient clipping (by norm or by value, `gradviz.clipping`), NaN/inf detection that stops the
+optional gradient clipping (by norm or by value, `gradviz.clip`), NaN/inf detection that stops the
 run and says at which step and why, an optional `Probe` that records per-layer statistics on some steps,
 and an `on_step(fraction, message)` progress callback.
 

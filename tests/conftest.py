@@ -12,6 +12,10 @@
   difference cannot be produced on demand, so it is imitated: `inputs` scales every training input by
   (1 + 1e-6), `threads` trains on 2 threads instead of 1 (another order of the sums). Every test that trains
   must pass under both, e.g. `GRADVIZ_PERTURB=inputs python -m pytest tests/unit/test_clipping.py`.
+- The time each part of the suite costs: every test's setup, call and teardown are added up by part (unit,
+  results, AppTest, browser, deploy, bench client: `PARTS` below), and a table is printed at the end of the
+  run, beside pytest's ten slowest tests (`--durations=10` in pyproject.toml). A session fixture's setup
+  (e.g. a server start) counts for the part of the first test that asks for it.
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ import os
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import socket  # noqa: E402
+import time  # noqa: E402
+from collections import Counter, defaultdict  # noqa: E402
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -102,3 +108,52 @@ def mnist_dir(monkeypatch) -> Path:
         pytest.skip(f"the real MNIST files are not at {SHARED_MNIST}")
     monkeypatch.setenv(data.ENV_VAR, str(SHARED_MNIST))
     return SHARED_MNIST
+
+
+# -- what each part of the suite costs ------------------------------------------------------------------
+
+# (node-id prefix, part): the first prefix that matches names the part
+PARTS = (
+    ("tests/unit/test_results.py", "results"),
+    ("tests/unit/", "unit"),
+    ("tests/app/", "AppTest"),
+    ("tests/e2e/", "browser"),
+    ("tests/deploy/", "deploy"),
+    ("tests/bench/", "bench client"),
+)
+_seconds: defaultdict[str, float] = defaultdict(float)
+_tests: Counter[str] = Counter()
+_outcomes: defaultdict[str, Counter[str]] = defaultdict(Counter)
+_started: list[float] = []
+
+
+def part_of(nodeid: str) -> str:
+    return next((part for prefix, part in PARTS if nodeid.startswith(prefix)), "other")
+
+
+def pytest_sessionstart(session):
+    _started.append(time.monotonic())
+
+
+def pytest_runtest_logreport(report):
+    part = part_of(report.nodeid)
+    _seconds[part] += report.duration
+    if report.when == "call" or (report.when == "setup" and not report.passed):
+        _tests[part] += 1
+        _outcomes[part][report.outcome] += 1
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not _tests:
+        return
+    write = terminalreporter.write_line
+    terminalreporter.write_sep("=", "time per part (setup + call + teardown of its tests)")
+    order = [part for _, part in PARTS] + ["other"]
+    for part in sorted(_seconds, key=order.index):
+        outcomes = ", ".join(f"{n} {o}" for o, n in sorted(_outcomes[part].items()))
+        write(f"{part:>13}  {_seconds[part]:8.1f} s  {_tests[part]:5d} tests  ({outcomes})")
+    total = sum(_seconds.values())
+    write(f"{'all tests':>13}  {total:8.1f} s  {sum(_tests.values()):5d} tests")
+    if _started:
+        wall = time.monotonic() - _started[0]
+        write(f"{'pytest wall':>13}  {wall:8.1f} s  (the rest, {wall - total:.1f} s: collection and reporting)")

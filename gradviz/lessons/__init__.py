@@ -22,10 +22,19 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @dataclass(frozen=True)
 class Lesson:
+    """A lesson's identity, said once: every page, card, link, test and README row reads it from here."""
+
     path: str  # page file, relative to the repo root; its stem is the URL path (/deep_nets)
-    title: str
+    title: str  # the page's heading, the navigation entry and the home card's title
     icon: str  # a Material icon, shown in the navigation and on the card
     promise: str  # one sentence: what the student will see
+    # the lesson's trained experiments: (name, module), the name being the folder under results/
+    experiments: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def name(self) -> str:
+        """The page file's stem: the URL path (/deep_nets) and the lesson's package under gradviz/lessons/."""
+        return Path(self.path).stem
 
 
 LESSONS: tuple[Lesson, ...] = (
@@ -35,6 +44,7 @@ LESSONS: tuple[Lesson, ...] = (
         ":material/stacked_line_chart:",
         "Train a deep network on real MNIST digits, measure the factor each layer multiplies the gradient by "
         "on its way back, and see which activation and initialization keep that factor near 1.",
+        (("deep_nets", "gradviz.lessons.deep_nets.experiment"),),
     ),
     Lesson(
         "app_pages/rnn_dynamics.py",
@@ -49,6 +59,7 @@ LESSONS: tuple[Lesson, ...] = (
         ":material/content_cut:",
         "Watch one SGD step fall off a loss cliff, and a clipped step stay put; then train a real RNN that "
         "blows up without clipping and keeps training with it, and measure how much it learned.",
+        (("clipping", "gradviz.lessons.clipping.experiment"),),
     ),
     Lesson(
         "app_pages/lstm.py",
@@ -56,6 +67,7 @@ LESSONS: tuple[Lesson, ...] = (
         ":material/memory:",
         "Slide one LSTM cell's gates, measure how far back the gradient reaches through a tanh RNN, an IRNN and "
         "an LSTM, and train all three on a task whose answer lies far back in the sequence.",
+        (("lstm", "gradviz.lessons.lstm.experiment"), ("lstm_reach", "gradviz.lessons.lstm.reach_experiment")),
     ),
     Lesson(
         "app_pages/resnet.py",
@@ -63,21 +75,23 @@ LESSONS: tuple[Lesson, ...] = (
         ":material/alt_route:",
         "Train plain and residual twins of one network on MNIST at growing depth: the deep plain nets train "
         "worse, the residual ones keep improving; then see why, block by block and path by path.",
+        (("resnet", "gradviz.lessons.resnet.experiment"), ("resnet_jacobian", "gradviz.lessons.resnet.jacobian")),
     ),
 )
 
-# The lessons' trained experiments: name (the folder under results/) -> module. Each module defines
+# Every lesson's trained experiments: name (the folder under results/) -> module. Each module defines
 # `Config` (a frozen dataclass, every field a URL key with a safe default), `PRESETS` (named configs whose
 # results are precomputed and committed, always including "default") and
 # `run(cfg, on_step=None) -> gradviz.results.Result` (deterministic for a config; the seed is a field).
-EXPERIMENTS: dict[str, str] = {
-    "deep_nets": "gradviz.lessons.deep_nets.experiment",
-    "clipping": "gradviz.lessons.clipping.experiment",
-    "lstm": "gradviz.lessons.lstm.experiment",
-    "lstm_reach": "gradviz.lessons.lstm.reach_experiment",
-    "resnet": "gradviz.lessons.resnet.experiment",
-    "resnet_jacobian": "gradviz.lessons.resnet.jacobian",
-}
+EXPERIMENTS: dict[str, str] = dict(e for lesson in LESSONS for e in lesson.experiments)
+
+
+def lesson(name: str) -> Lesson:
+    """The catalogue entry of the lesson whose page is app_pages/<name>.py."""
+    for found in LESSONS:
+        if found.name == name:
+            return found
+    raise KeyError(f"unknown lesson {name!r}; known: {[found.name for found in LESSONS]}")
 
 
 def available() -> tuple[Lesson, ...]:

@@ -21,6 +21,7 @@ from gradviz.ui import compat
 from gradviz.ui.charts import altair, built, chart_with_data, download_csv
 from gradviz.ui.furniture import (
     diverged_notice,
+    lesson_header,
     lesson_link,
     page_header,
     predict_then_reveal,
@@ -34,7 +35,6 @@ from gradviz.ui.runs import (
     GATE,
     cached,
     dataset_status,
-    live_seconds,
     precomputed,
     provenance,
     run_cached,
@@ -53,7 +53,7 @@ def clear_caches() -> None:
 
 __all__ = [
     "GATE", "altair", "built", "cached", "chart_with_data", "clear_caches", "compat", "dataset_status",
-    "diverged_notice", "download_csv", "lesson_link", "live_seconds", "number", "page_header",
+    "diverged_notice", "download_csv", "lesson_link", "number", "lesson_header", "page_header",
     "precomputed", "predict_then_reveal", "preset_buttons", "provenance", "provenance_caption", "readouts",
     "run_cached", "sci", "select", "show_code", "slider", "sources", "toggle",
 ]  # fmt: skip

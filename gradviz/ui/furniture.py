@@ -11,6 +11,7 @@ from typing import Any
 
 import streamlit as st
 
+from gradviz import lessons
 from gradviz.results import Result
 from gradviz.ui.runs import provenance
 
@@ -18,6 +19,11 @@ from gradviz.ui.runs import provenance
 def page_header(title: str, promise: str) -> None:
     st.title(title)
     st.markdown(promise)
+
+
+def lesson_header(name: str, promise: str) -> None:
+    """A lesson page's heading, its title read from the catalogue (gradviz.lessons), and its promise."""
+    page_header(lessons.lesson(name).title, promise)
 
 
 def show_code(*functions: Callable[..., Any], title: str = "Show the code") -> None:
@@ -74,10 +80,12 @@ def readouts(items: Sequence[tuple[str, str, str | None]]) -> None:
         col.metric(label, value, help=help_text)
 
 
-def lesson_link(path: str, label: str, icon: str, why: str) -> None:
-    """A link to another lesson, or a plain note while that lesson's page is not registered yet."""
+def lesson_link(name: str, why: str) -> None:
+    """A link to another lesson (title and icon from the catalogue), or a plain note while that lesson's
+    page is not registered yet."""
+    lesson = lessons.lesson(name)
     try:
-        st.page_link(path, label=label, icon=icon)
+        st.page_link(lesson.path, label=lesson.title, icon=lesson.icon)
     except Exception:  # noqa: BLE001 - StreamlitPageNotFoundError while the lesson is not published
-        st.markdown(f"**{label}** (coming soon)")
+        st.markdown(f"**{lesson.title}** (coming soon)")
     st.caption(why)

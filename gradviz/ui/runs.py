@@ -13,6 +13,7 @@ import streamlit as st
 
 from gradviz import fingerprint, gate, lessons
 from gradviz import results as results_store
+from gradviz.progress import ProgressFn
 from gradviz.results import Result
 from gradviz.ui import compat
 
@@ -50,7 +51,7 @@ def _precomputed(key: str, name: str, _cfg: Any) -> Result | None:
     return None if found is None else _remember_result(found)
 
 
-def _train(name: str, cfg: Any, key: str, on_step: gate.ProgressFn) -> Result:
+def _train(name: str, cfg: Any, key: str, on_step: ProgressFn) -> Result:
     """One live run, in a gate worker thread (no Streamlit calls here: progress goes to the gate)."""
     result = lessons.get_experiment(name).run(cfg, on_step=on_step)
     return _remember_result(dataclasses.replace(result, key=key))
@@ -94,10 +95,6 @@ def precomputed(name: str, cfg: Any) -> Result | None:
     """The committed result for this config, or None (never trains): lets a page ask before a live run."""
     return _precomputed(lessons.result_key(name, cfg), name, cfg)
 
-
-def live_seconds(name: str) -> float | None:
-    """About how long one live run of experiment `name` takes here (measured, else a prior guess)."""
-    return GATE.estimate(name)
 
 def run_cached(name: str, cfg: Any) -> Result:
     """The result for this config: committed if precomputed, else trained once (through the gate) and

@@ -24,6 +24,9 @@ def script() -> None:
 
 
 def test_a_shared_chart_draws_what_streamlit_draws():
+    from gradviz import ui
+
+    ui.clear_caches()  # whatever ran before in this process, the first visit below builds and converts
     at = AppTest.from_function(script, default_timeout=60)
     for _ in range(2):  # the first visit builds and converts, the second finds both cached
         at.run()

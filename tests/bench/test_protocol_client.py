@@ -8,7 +8,6 @@ that fragment with the new value) and that its exception detector can fail: the 
 
 from __future__ import annotations
 
-import asyncio
 import shutil
 import sys
 from pathlib import Path
@@ -21,6 +20,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import st_client as sc  # noqa: E402
 from servers import Streamlit  # noqa: E402
 
+TIMEOUT_S = 300  # a bound on one session's wait on a loaded machine, never a measured time
 APP = """
 import streamlit as st
 
@@ -45,7 +45,7 @@ def server(tmp_path_factory) -> str:
 
 
 def test_two_sessions_at_once_finish_without_exception(server):
-    runs, _ = asyncio.run(sc.visits_at_once([f"{server}/", f"{server}/?n=7"], timeout=60))
+    runs, _ = sc.run_sync(sc.visits_at_once([f"{server}/", f"{server}/?n=7"], timeout=TIMEOUT_S))
     assert [r.status for r in runs] == ["FINISHED_SUCCESSFULLY"] * 2
     assert [r.exceptions for r in runs] == [[], []]
     assert all(r.ok for r in runs)
@@ -57,20 +57,20 @@ def test_two_sessions_at_once_finish_without_exception(server):
 
 def test_a_slider_moved_reruns_its_fragment_with_the_new_value(server):
     async def move() -> tuple[sc.Run, sc.Run]:
-        first, session = await sc.visit(f"{server}/", timeout=60, keep=True)
+        first, session = await sc.visit(f"{server}/", timeout=TIMEOUT_S, keep=True)
         (slider,) = first.widgets
         moved = await session.rerun([slider.moved_state(1)], fragment_id=slider.fragment_id)
         await session.close()
         return first, moved
 
-    first, moved = asyncio.run(move())
+    first, moved = sc.run_sync(move())
     assert first.ok and moved.ok
     assert moved.status == "FINISHED_FRAGMENT_RUN_SUCCESSFULLY"
     assert moved.metrics == ["n squared=121"]  # 10 moved one step to 11
 
 
 def test_an_exception_on_the_page_is_detected(server):
-    run, _ = asyncio.run(sc.visit(f"{server}/boom", timeout=60))
+    run, _ = sc.run_sync(sc.visit(f"{server}/boom", timeout=TIMEOUT_S))
     assert not run.ok
     assert any("ValueError" in e and "the detector must see this" in e for e in run.exceptions), (
         run.exceptions
@@ -78,5 +78,5 @@ def test_an_exception_on_the_page_is_detected(server):
 
 
 def test_an_unknown_page_is_not_a_success(server):
-    run, _ = asyncio.run(sc.visit(f"{server}/no_such_page", timeout=60))
+    run, _ = sc.run_sync(sc.visit(f"{server}/no_such_page", timeout=TIMEOUT_S))
     assert not run.ok

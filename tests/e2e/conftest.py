@@ -1,7 +1,7 @@
 """Real-browser fixtures: a `streamlit run app.py` server on a free port and Debian's Chromium via Playwright.
 
 - `app_url` (session): starts the server (see e2e_support.start_server), waits for GET /_stcore/health,
-  and kills it in a `finally`.
+  and kills it in a `finally`. Only this setup is retried (a new port, at most SETUP_ATTEMPTS starts).
 - `cold_app_url`: a server of its own for one test, never visited before (what a shared link meets after
   the app has been asleep).
 - `browser` (session): Debian's /usr/bin/chromium, never a downloaded one (`playwright install` is not used).
@@ -23,6 +23,7 @@ from e2e_support import (
     COLD_SERVER_LOG,
     SCREENSHOTS,
     SERVER_LOG,
+    SETUP_ATTEMPTS,
     free_port,
     launch_chromium,
     log_tail,
@@ -44,17 +45,27 @@ def _served(log_path) -> Iterator[str]:
     """`streamlit run app.py` on a free port, healthy, logging to `log_path`; stopped afterwards."""
     if not CHROMIUM.is_file():
         _unavailable(f"no Chromium at {CHROMIUM} (apt-get install -y chromium)")
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    proc = start_server(port, log_path)
+    proc, base = None, ""
     try:
-        try:
-            wait_healthy(proc, base)
-        except (RuntimeError, TimeoutError) as e:
-            pytest.fail(f"{e}\n--- server log ---\n{log_tail(path=log_path)}", pytrace=False)
+        # The setup alone is retried, at most SETUP_ATTEMPTS starts: a port found free can be taken before
+        # streamlit binds it, and a cold start can stall on a loaded machine. Never the test's checks.
+        for attempt in range(1, SETUP_ATTEMPTS + 1):
+            port = free_port()
+            base = f"http://127.0.0.1:{port}"
+            proc = start_server(port, log_path, append=attempt > 1)
+            try:
+                wait_healthy(proc, base)
+                break
+            except (RuntimeError, TimeoutError) as e:
+                stop_server(proc)
+                if attempt == SETUP_ATTEMPTS:
+                    pytest.fail(
+                        f"{e} ({attempt} starts)\n--- server log ---\n{log_tail(path=log_path)}", pytrace=False
+                    )
         yield base
     finally:
-        stop_server(proc)
+        if proc is not None:
+            stop_server(proc)
 
 
 @pytest.fixture(scope="session")

@@ -15,7 +15,6 @@ import contextlib
 import importlib
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -41,6 +40,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 SERVER_FLAGS = ("--server.headless", "true")
+SETUP_ATTEMPTS = 3  # starts of one server before a fixture gives up (the setup only, never a check)
 HEALTH_TIMEOUT_S = 120  # a cold server imports streamlit, pandas and altair on a shared 2-core machine
 VIEWPORT = {"width": 1400, "height": 1000}  # wide layout: sidebar plus a main column with room for charts
 SCRIPT_DONE = "[data-testid='stApp'][data-test-script-state='notRunning']"  # "initial" until a first run
@@ -82,8 +82,16 @@ def _literal_pages(app_source: str) -> list[tuple[str, bool]]:
 
 
 def page_heading(path: Path) -> str | None:
-    """The title passed to `page_header(...)` or `st.title(...)` in a page file: a literal string, or a
-    constant of a gradviz module the page imports (e.g. `words.TITLE`), read from that module."""
+    """The page's title: a lesson's from the catalogue (its page calls `ui.lesson_header(name, ...)`);
+    otherwise the one passed to `page_header(...)` or `st.title(...)`, a literal string or a constant of a
+    gradviz module the page imports (e.g. home's `words.TITLE`), read from that module."""
+    sys.path.insert(0, str(REPO_ROOT))
+    try:
+        from gradviz import lessons  # stdlib only: cheap
+    finally:
+        sys.path.remove(str(REPO_ROOT))
+    if path.stem in {lesson.name for lesson in lessons.LESSONS}:
+        return lessons.lesson(path.stem).title
     tree = ast.parse(path.read_text(encoding="utf-8"))
     modules = {}  # local name -> module path, for `from gradviz.x import words [as w]`
     for node in ast.walk(tree):
@@ -135,9 +143,13 @@ def app_pages() -> list[AppPage]:
 
 
 def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A free port: from GRADVIZ_BENCH_PORTS ("lo-hi") when set, else one the OS picks (bench/servers.py)."""
+    sys.path.insert(0, str(REPO_ROOT / "bench"))
+    try:
+        from servers import free_port as pick
+    finally:
+        sys.path.remove(str(REPO_ROOT / "bench"))
+    return pick()
 
 
 def server_env() -> dict[str, str]:
@@ -147,10 +159,13 @@ def server_env() -> dict[str, str]:
     return env
 
 
-def start_server(port: int, log_path: Path, env: dict[str, str] | None = None) -> subprocess.Popen:
-    """`streamlit run app.py` headless on `port`, in its own process group (so stop_server ends all of it)."""
+def start_server(
+    port: int, log_path: Path, env: dict[str, str] | None = None, append: bool = False
+) -> subprocess.Popen:
+    """`streamlit run app.py` headless on `port`, in its own process group (so stop_server ends all of it).
+    `append`: add to the log (a retried start keeps the first attempt's reason)."""
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(log_path, "wb") as log:
+    with open(log_path, "ab" if append else "wb") as log:
         return subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", *SERVER_FLAGS, "--server.port", str(port)],
             cwd=REPO_ROOT,
@@ -219,7 +234,28 @@ def full_screenshot(page, path: Path) -> None:
     page.set_viewport_size(size)
 
 
+# Counts the script runs the page has finished, from the app root's data-test-script-state attribute
+# ("initial", "rerunRequested", "running", "notRunning", ...): every change is a mutation record whose
+# oldValue is the state it left, so a run ended each time a record left "running". Installed in every
+# context before any page script (context.add_init_script), so no change can happen before it watches.
+RUN_COUNTER = """
+window.__gvFinished = 0;
+window.__gvSettled = 0;
+new MutationObserver((records) => {
+  for (const r of records) if (r.oldValue === "running") window.__gvFinished += 1;
+}).observe(document, {subtree: true, attributes: true, attributeOldValue: true,
+                      attributeFilter: ["data-test-script-state"]});
+"""
+_NEW_RUN_DONE = (
+    "() => window.__gvFinished > window.__gvSettled && "
+    "document.querySelector(\"[data-testid='stApp']\")?.getAttribute('data-test-script-state') === 'notRunning'"
+)
+
+
 def settle(page, timeout_ms: int = 120_000) -> None:
-    """After an interaction: give the rerun a moment to start, then wait until the script is done again."""
-    page.wait_for_timeout(400)
-    page.wait_for_selector(SCRIPT_DONE, timeout=timeout_ms)
+    """After an interaction that reruns the script: wait until a run that ended after the last settle (or
+    the page's first load) has ended and the script is idle again. No fixed pause: the wait is on the run
+    counter (RUN_COUNTER), so a rerun that starts late is still waited for, and an interaction that
+    reruns nothing fails here instead of letting the test read the old page."""
+    page.wait_for_function(_NEW_RUN_DONE, timeout=timeout_ms)
+    page.evaluate("() => { window.__gvSettled = window.__gvFinished; }")

@@ -13,7 +13,16 @@ import re
 from urllib.parse import urlparse
 
 import pytest
-from e2e_support import SCRIPT_DONE, VIEWPORT, AppPage, app_pages, full_screenshot, log_tail
+from e2e_support import (
+    RUN_COUNTER,
+    SCRIPT_DONE,
+    VIEWPORT,
+    AppPage,
+    app_pages,
+    full_screenshot,
+    log_tail,
+    settle,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -22,7 +31,7 @@ EXCEPTION = "[data-testid='stException']"
 CHART = "[data-testid='stVegaLiteChart']"
 # A live training run can take ~10 s on a cold server and longer when two CPU cores are shared.
 RENDER_TIMEOUT_MS = 180_000
-CHART_TIMEOUT_MS = 30_000
+CHART_TIMEOUT_MS = 120_000  # bounds on waits for a condition, never a measured time
 MIN_CONTRAST = 4.5  # WCAG AA for body text
 
 
@@ -50,15 +59,14 @@ def contrast(fg: str, bg: str) -> float:
 def open_page(browser, url: str, scheme: str = "light"):
     """Open `url` and return (context, page) once the script has finished and the charts have drawn."""
     context = browser.new_context(viewport=VIEWPORT, color_scheme=scheme)
+    context.add_init_script(RUN_COUNTER)
     page = context.new_page()
     page.goto(url, wait_until="domcontentloaded")
     try:
-        # "notRunning" appears only after a first run; then wait for content, and again for any rerun
-        # (URL-bound widgets may trigger one) to finish.
+        # the first run has ended (the run counter, not a pause) and the script is idle; then the content
+        settle(page, timeout_ms=RENDER_TIMEOUT_MS)
         page.wait_for_selector(SCRIPT_DONE, timeout=RENDER_TIMEOUT_MS)
         page.locator(f"[data-testid='stHeading'] h1, {EXCEPTION}").first.wait_for(timeout=RENDER_TIMEOUT_MS)
-        page.wait_for_timeout(300)
-        page.wait_for_selector(SCRIPT_DONE, timeout=RENDER_TIMEOUT_MS)
     except Exception as e:  # noqa: BLE001 - add the server's log to any wait failure
         context.close()
         pytest.fail(f"{url} did not finish rendering: {e}\n--- server log ---\n{log_tail()}", pytrace=False)
@@ -100,7 +108,7 @@ def test_app_lists_its_pages(pages_found):
     assert "/deep_nets" in paths
     for p in pages_found:
         assert p.url_path.startswith("/")
-        assert p.heading, f"{p.file}: no literal title in ui.page_header(...) or st.title(...)"
+        assert p.heading, f"{p.file}: no title in the catalogue, ui.page_header(...) or st.title(...)"
 
 
 def nav_paths(page) -> set[str]:

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 from e2e_support import full_screenshot, settle
-from test_browser import EXCEPTION, open_page
+from test_browser import CHART_TIMEOUT_MS, EXCEPTION, open_page
 
 pytestmark = pytest.mark.e2e
 
@@ -20,7 +20,7 @@ def _params(page) -> dict[str, str]:
 def _click_chart(page, key: str, fx: float, fy: float) -> None:
     """Click at a fraction (fx, fy) of the drawn chart of the element with this key."""
     chart = page.locator(f".st-key-{key} canvas, .st-key-{key} svg.marks").first
-    chart.wait_for(state="visible", timeout=30_000)
+    chart.wait_for(state="visible", timeout=CHART_TIMEOUT_MS)
     chart.scroll_into_view_if_needed()
     box = chart.bounding_box()
     page.mouse.click(box["x"] + fx * box["width"], box["y"] + fy * box["height"])

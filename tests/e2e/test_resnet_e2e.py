@@ -3,50 +3,26 @@ extremes: every chart draws, no exception element, the refused sweep and the mal
 a warning, and screenshots land in artifacts/screenshots/ (the light default is also docs/resnet.png's source).
 
 The generic checks of tests/e2e/test_browser.py cover this page too (it is in the catalogue); this file adds
-the lesson's own URLs. Set GRADVIZ_E2E_PORT to serve on a chosen port (e.g. inside a reserved range)."""
+the lesson's own URLs, on the browser tests' shared server (GRADVIZ_BENCH_PORTS=lo-hi picks its port from a
+reserved range)."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-
 import pytest
-from e2e_support import (
-    ARTIFACTS,
-    CHROMIUM,
-    AppPage,
-    free_port,
-    full_screenshot,
-    log_tail,
-    start_server,
-    stop_server,
-    wait_healthy,
-)
-from test_browser import CHART, EXCEPTION, _luminance, assert_healthy, open_page
+from e2e_support import AppPage, full_screenshot
+from test_browser import CHART, CHART_TIMEOUT_MS, EXCEPTION, _luminance, assert_healthy, open_page
 
 pytestmark = pytest.mark.e2e
 
 LESSON = AppPage(
     "app_pages/resnet.py", "/resnet", "Residual connections: plain vs residual nets as depth grows"
 )
-LOG = ARTIFACTS / "streamlit-e2e-resnet.log"
 
 
-@pytest.fixture(scope="module")
-def resnet_url() -> Iterator[str]:
-    if not CHROMIUM.is_file():
-        pytest.skip(f"no Chromium at {CHROMIUM}")
-    port = int(os.environ.get("GRADVIZ_E2E_PORT") or free_port())
-    base = f"http://127.0.0.1:{port}"
-    proc = start_server(port, LOG)
-    try:
-        try:
-            wait_healthy(proc, base)
-        except (RuntimeError, TimeoutError) as e:
-            pytest.fail(f"{e}\n--- server log ---\n{log_tail(path=LOG)}", pytrace=False)
-        yield base
-    finally:
-        stop_server(proc)
+@pytest.fixture
+def resnet_url(app_url) -> str:
+    """The browser tests' shared server (tests/e2e/conftest.py's app_url): one server start for them all."""
+    return app_url
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -54,7 +30,7 @@ def test_default_view(resnet_url, browser, screenshots_dir, scheme):
     context, page = open_page(browser, resnet_url + LESSON.url_path, scheme=scheme)
     try:
         # all nine charts (a warm server can report the script done before the last fragments are drawn)
-        page.wait_for_function(f"document.querySelectorAll({CHART!r}).length >= 9", timeout=30_000)
+        page.wait_for_function(f"document.querySelectorAll({CHART!r}).length >= 9", timeout=CHART_TIMEOUT_MS)
         assert_healthy(page, LESSON)
         assert page.locator(CHART).count() == 9
         bg = page.locator("[data-testid='stApp']").evaluate("e => getComputedStyle(e).backgroundColor")

@@ -13,11 +13,11 @@ import torch
 from gradviz import clip as gclip
 from gradviz import tasks, unit_rnn
 from gradviz.lessons import rnn_dynamics as dynamics
-from gradviz.lessons.clipping import charts, cliff, words
+from gradviz.lessons.clipping import charts, cliff, questions, words
 from gradviz.lessons.clipping import experiment as exp
 from gradviz.lessons.clipping.nets import TanhRNN
 
-# -- gradviz.clipping equals torch.nn.utils ----------------------------------------------------------
+# -- gradviz.clip equals torch.nn.utils ----------------------------------------------------------
 
 
 def _params(seed: int, scale: float) -> list[torch.nn.Parameter]:
@@ -118,7 +118,7 @@ def test_norm_clipping_keeps_direction_value_clipping_turns_it():
     # (3, 1) points at atan(1/3); clamped to (1, 1) it points at 45°
     assert m["turn_value_deg"] == pytest.approx(45.0 - math.degrees(math.atan(1 / 3)))
     assert m["norm_after_value_clip"] == pytest.approx(math.sqrt(2))
-    q = words.QUESTIONS["vector"]
+    q = questions.QUESTIONS["vector"]
     assert q["answer"] == "about 27°" and round(m["turn_value_deg"]) == 27
     # a gradient inside both the circle and the box is left alone by both rules
     inside = cliff.clip_vector(cliff.VectorConfig(gx=0.3, gy=-0.4, threshold=1.0)).meta
@@ -184,7 +184,7 @@ def test_default_start_the_plain_step_flies_off_the_clipped_one_crosses():
     assert cfg.b0 < res.meta["b_cliff"] < clipped.iloc[-1]["b"]
     ex = res.meta["clip_example"]
     assert ex["step"] == 8 and math.hypot(ex["clipped_w"], ex["clipped_b"]) == pytest.approx(cfg.threshold)
-    assert "35" in words.QUESTIONS["cliff"]["answer"] and "71" in words.QUESTIONS["cliff"]["question"]
+    assert "35" in questions.QUESTIONS["cliff"]["answer"] and "71" in questions.QUESTIONS["cliff"]["question"]
 
 
 def test_cliff_grid_and_boundary_come_from_the_dynamics_lesson():
@@ -401,7 +401,7 @@ def test_words_fill_in_the_numbers_on_screen():
     steps = pd.DataFrame({"run": ["norm"] * 2, "step": [0, 1], "quantity": ["grad_norm"] * 2, "value": [5.0, 2.0]})
     line = " ".join(words.rnn_latex(1.0, 0.1, steps, "norm", 1153))
     assert "k = 0" in line and "2.00\\times10^{-1}" in line  # η/‖g‖ = 1/5
-    for q in words.QUESTIONS.values():
+    for q in questions.QUESTIONS.values():
         assert q["answer"] in q["options"]
 
 

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from gradviz import results, tasks
-from gradviz.lessons.clipping import cliff, words
+from gradviz.lessons.clipping import cliff, questions, words
 from gradviz.lessons.clipping import experiment as exp
 from gradviz.results import Result
 
@@ -72,7 +72,7 @@ def _committed(name: str) -> Result:
 
 def test_explodes_question_reads_its_numbers_from_the_result_on_screen():
     res = _committed("explodes")
-    q = words.rnn_question(res)
+    q = questions.rnn_question(res)
     s = res.tables["summary"]
     k = exp.summary_value(res, "none", "diverged_at")
     assert q["answer"] in q["options"] and q["answer"] == "it blows up to inf/NaN within 50 steps"
@@ -86,9 +86,9 @@ def test_explodes_question_reads_its_numbers_from_the_result_on_screen():
     # the same words, fed a run that diverged at another step (another CPU), follow it
     other = Result({"summary": s.assign(value=s["value"].where(~((s["run"] == "none") & (s["quantity"] == "diverged_at")), k + 5)),
                     "steps": res.tables["steps"]}, res.meta)  # fmt: skip
-    assert f"overflows at step {int(k) + 5}" in words.rnn_question(other)["explanation"]
+    assert f"overflows at step {int(k) + 5}" in questions.rnn_question(other)["explanation"]
     # no run's number is hard-coded in the static text
-    assert not any(ch.isdigit() for ch in words.QUESTIONS["rnn"]["explanation"])
+    assert not any(ch.isdigit() for ch in questions.QUESTIONS["rnn"]["explanation"])
 
 
 def test_promise_holds_on_the_committed_explodes_preset():

@@ -7,7 +7,7 @@ import pytest
 
 from gradviz import results
 from gradviz.charts.style import num
-from gradviz.lessons.deep_nets import charts, words
+from gradviz.lessons.deep_nets import charts, questions, words
 from gradviz.lessons.deep_nets import experiment as dn
 from gradviz.lessons.deep_nets.summary import CHANCE, summarize
 from gradviz.net_options import ACTIVATIONS, INITS
@@ -93,7 +93,7 @@ def test_variance_condition_predicts_the_measured_factor(preset):
 
 def test_depth_question_answer_is_what_the_runs_show():
     shallow, deep = summarize(_committed("default")), summarize(_committed("sigmoid_deep"))
-    question, options, answer, explanation = words.depth_question(shallow, deep)
+    question, options, answer, explanation = questions.depth_question(shallow, deep)
     assert "now 11 times" in answer  # the factor's power, not halving and not "the same"
     assert words.sci(deep.back_ratio, 1) in explanation and words.sci(shallow.back_ratio, 1) in question
 
@@ -168,7 +168,7 @@ def test_every_chart_builds():
 def test_init_question_answer_is_what_the_runs_show():
     """Glorot's n·Var(W) = 1 with ReLU's E[f'²] = 1/2: √½ per layer, measured on the committed 30-layer run."""
     glorot, he = summarize(_committed("relu_glorot_30")), summarize(_committed("relu_he_30"))
-    question, options, answer, explanation = words.init_question(glorot, he)
+    question, options, answer, explanation = questions.init_question(glorot, he)
     assert answer.startswith("about 0.71")
     assert f"{glorot.accuracy:.1%}" in explanation and f"{he.accuracy:.1%}" in explanation
     assert words.sci(glorot.back_ratio_init, 1) in explanation

@@ -43,3 +43,15 @@ def test_chart_builds_with_typed_fields():
     spec = product_vs_steps(repeated_product([1.5, 1.1, 0.9], 100), highlight="1.5").to_dict()
     enc = [layer.get("encoding", {}) for layer in spec["layer"]]
     assert any(e.get("y", {}).get("scale", {}).get("type") == "log" for e in enc)
+
+
+def test_readme_lists_every_lesson_by_its_catalogue_title():
+    """README's "What it teaches" table has one row per lesson, titled and linked as the catalogue says."""
+    import re
+    from pathlib import Path
+
+    from gradviz import lessons
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| \*\*(.+?)\*\* \(`/(\w+)`\) \|", readme, flags=re.M)
+    assert rows == [(lesson.title, lesson.name) for lesson in lessons.LESSONS]

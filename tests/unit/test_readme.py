@@ -58,7 +58,7 @@ def _installed_from() -> str | None:
         text=True,
         cwd=Path("/"),
         env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"},
-        timeout=60,
+        timeout=600,  # a bound on a hang, not a measured time
     )
     return out.stdout.strip() if out.returncode == 0 else None
 

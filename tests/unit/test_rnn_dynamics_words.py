@@ -370,5 +370,5 @@ def test_every_question_is_answered_by_the_page_at_its_settings():
 
 
 def test_lstm_aside_says_what_the_forget_gate_starts_at():
-    lstm = next(why for path, _, _, why in dyn.FIXES if "lstm" in path)
+    lstm = next(why for name, why in dyn.FIXES if name == "lstm")
     assert "σ(0) = ½" in lstm and "Gers" in lstm and "1997" in lstm and "near 1 by default" not in lstm

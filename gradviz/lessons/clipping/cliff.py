@@ -11,7 +11,7 @@ is enormous and one plain SGD step throws the parameters far away; rescaling the
     g ← η g / ‖g‖   when ‖g‖ > η,
 
 keeps the direction and bounds the step by lr·η. Clipping each component to [−η, η] instead bounds the
-step too, but can turn the direction (seed 002, Grosse & Ba, Lecture 14; seed 004).
+step too, but can turn the direction (Grosse & Ba, CSC421/2516 Lecture 14; "The gradient problem in RNN", 2019).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from gradviz import unit_rnn
 from gradviz.bounded import BIG
 from gradviz.results import Result
 
-# -- clipping one gradient vector (numpy twins of gradviz.clipping's in-place torch versions) ----------
+# -- clipping one gradient vector (numpy twins of gradviz.clip's in-place torch versions) ----------
 
 
 def clip_vector_by_norm(g: np.ndarray, threshold: float) -> np.ndarray:

@@ -1,6 +1,6 @@
 """Closed-form gradients of two tiny deep nets, numpy only (the deep-nets lesson's "by hand" side).
 
-1. The lecture notes' linear chain (seed 001, "Vanishing and Exploding Gradients"): L layers, two
+1. The lecture notes' linear chain ("Vanishing and Exploding Gradients"): L layers, two
    neurons in layers 1..L-1 with diagonal weights W⁽ⁱ⁾ = diag(w₁₁⁽ⁱ⁾, w₂₂⁽ⁱ⁾), one output neuron with
    W⁽ᴸ⁾ = (w₁₁⁽ᴸ⁾, w₁₂⁽ᴸ⁾), no biases, no activations, squared loss ½(ŷ − y)². Then
 

@@ -1,7 +1,7 @@
 """One LSTM cell by hand, in numpy: the forward step and its derivatives side by side.
 
 Standard names (Hochreiter & Schmidhuber 1997 with the forget gate of Gers et al. 2000; PyTorch's nn.LSTMCell)
-and the lecture notes' names (seed 001, after E. Chen 2017):
+and the lecture notes' names ("Vanishing and Exploding Gradients" + LSTMs, after E. Chen 2017):
 
     forget gate  f  = rem_t     σ(W_f x_t + U_f h_{t−1} + b_f)     what to keep of the long-term memory
     input gate   i  = save_t    σ(W_i x_t + U_i h_{t−1} + b_i)     how much of the candidate to write
@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-# standard name -> the lecture notes' name (seed 001)
+# standard name -> the lecture notes' name
 NOTES_NAMES: dict[str, str] = {"f": "rem", "i": "save", "o": "focus", "g": "ltm′", "c": "ltm", "h": "wm"}
 GATE_ORDER = ("i", "f", "g", "o")  # PyTorch's stacking of the four pre-activations
 

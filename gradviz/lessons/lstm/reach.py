@@ -18,7 +18,7 @@ predicts (a gate with zero input from x and h equals σ(b_f)). Everything is com
 far below float32's range stay visible.
 
 Sources: Hochreiter & Schmidhuber (1997) §4 (constant error carousel); Gers, Schmidhuber & Cummins (2000)
-(forget gate); Le et al. (2015), https://arxiv.org/abs/1504.00941; Q&A seed 003 (∂s_t′/∂s_t = Π σ(v)).
+(forget gate); Le et al. (2015), https://arxiv.org/abs/1504.00941; the Q&A thread "How does LSTM prevent the vanishing gradient problem?" (∂s_t′/∂s_t = Π σ(v)).
 """
 
 from __future__ import annotations

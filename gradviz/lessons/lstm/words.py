@@ -67,7 +67,7 @@ NOTATIONS = ("standard", "notes")
 
 
 def equations(notation: str) -> list[str]:
-    """The LSTM step in LaTeX, in the standard names or the lecture notes' (seed 001)."""
+    """The LSTM step in LaTeX, in the standard names or the lecture notes' ("Vanishing and Exploding Gradients" + LSTMs)."""
     if notation == "notes":
         return [
             r"\text{rem}_t = \sigma(W_r x_t + U_r\,\text{wm}_{t-1} + b_r)\qquad"

@@ -12,7 +12,7 @@ second registered experiment so its default view is precomputed), `paths` (Veit 
 numpy, and the path-gradient and lesion measurements, torch inside), `context` (the published tables),
 `charts`, `words` (verdicts and sentences computed from the measurements).
 
-Sources: Grosse & Ba, CSC421/2516 Lecture 14 (seed 002), the ResNet part: the residual block, backprop
+Sources: Grosse & Ba, CSC421/2516 Lecture 14, the ResNet part: the residual block, backprop
 x̄⁽ℓ⁾ = x̄⁽ℓ⁺¹⁾(I + ∂F/∂x), plain vs residual depth on CIFAR-10 and the ImageNet top-5 table.
 He, Zhang, Ren & Sun (2016), "Deep residual learning for image recognition", CVPR,
 https://arxiv.org/abs/1512.03385 (degradation of plain nets; CIFAR-10 Table 6 and Fig. 6).

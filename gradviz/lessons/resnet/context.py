@@ -1,6 +1,6 @@
 """The published numbers the lesson sets beside its own measurements, exactly as their sources give them.
 
-- The lecture's ImageNet (ILSVRC) top-5 error table (Grosse & Ba, CSC421/2516 Lecture 14, seed 002), with
+- The lecture's ImageNet (ILSVRC) top-5 error table (Grosse & Ba, CSC421/2516 Lecture 14), with
   the human error it quotes (5.1 %, from Russakovsky et al. 2015's human study).
 - He et al. (2016), "Deep residual learning for image recognition", Table 6: CIFAR-10 test error of the
   residual nets ResNet-20/32/44/56/110 (the 110-layer figure is their best of 5 runs; the mean was

@@ -23,7 +23,6 @@ from gradviz.lessons.resnet.experiment import (
     GradientFlow,
 )
 
-TITLE = "Residual connections"
 PROMISE = (
     "Train plain and residual twins of the same network on real MNIST digits at growing depth, with the same "
     "optimizer, steps and seed: see the deep plain nets train worse while the residual ones keep improving. "

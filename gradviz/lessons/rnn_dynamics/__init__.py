@@ -5,7 +5,7 @@ iterated map and ∂h_T/∂h_0 is a product of T per-step factors f'(h_{t-1}). I
 small change of h_0 is forgotten (the product vanishes); on a basin boundary it flips the outcome (the
 product explodes), and the loss as a function of the parameters gets cliffs.
 
-Sources: Grosse & Ba, CSC421/2516 Lecture 14 "Exploding and Vanishing Gradients" (seed 002);
+Sources: Grosse & Ba, CSC421/2516 Lecture 14 "Exploding and Vanishing Gradients";
 Pascanu, Mikolov & Bengio (2013) "On the difficulty of training recurrent neural networks",
 https://arxiv.org/abs/1211.5063 ; Strogatz, "Nonlinear Dynamics and Chaos" (2nd ed., 2015), ch. 10.
 

@@ -432,28 +432,22 @@ def many_words(cfg: ManyConfig, meta: dict) -> dict:
     return {"verdict": verdict, "latex": latex, "explain": explain, "readouts": readouts}
 
 
-# == What fixes this: the lessons that follow, (page, title, icon, why) =====================================
+# == What fixes this: the lessons that follow, (lesson name, why); titles from the catalogue ===================================
 
 FIXES = (
     (
-        "app_pages/clipping.py",
-        "Gradient clipping",
-        ":material/content_cut:",
+        "clipping",
         "For explosions: rescale g to norm η when ‖g‖ > η, so a cliff cannot throw the parameters away.",
     ),
     (
-        "app_pages/lstm.py",
-        "LSTM gates",
-        ":material/memory:",
+        "lstm",
         "For vanishing: a gated cell whose cell state is carried back through the forget gate f_t alone. "
         "f_t = σ(·) starts near σ(0) = ½ with PyTorch's default (zero-centred) biases, and near 1 only with a "
         "positive forget-gate bias (Gers et al. 2000, who added the gate; the 1997 LSTM had none, its cell "
         "carried the state with a fixed factor of 1).",
     ),
     (
-        "app_pages/resnet.py",
-        "Residual paths",
-        ":material/alt_route:",
+        "resnet",
         "For vanishing: x + F(x) gives every Jacobian an identity part (I + ∂F/∂x), as identity-initialized "
         "RNNs (Le et al. 2015) do through time.",
     ),
