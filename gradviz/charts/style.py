@@ -20,10 +20,12 @@ LIGHT_BG, DARK_BG = "#FFFFFF", "#0E1117"  # .streamlit/config.toml's two backgro
 # A second cue beside colour: dash patterns for up to eight series.
 DASHES = [[1, 0], [6, 3], [2, 2], [8, 3, 2, 3], [12, 4], [3, 5], [10, 2, 2, 2, 2, 2], [1, 4]]
 
-# Sequential scheme for many ordered series (layers 1..L): viridis is colour-blind safe and ordered. Only
-# its middle (blue to green) has 3:1 contrast on both backgrounds; the lines also carry text labels.
+# Sequential scheme for heatmaps (cells, not lines): viridis is colour-blind safe and ordered.
 LAYER_SCHEME = "viridis"
-LAYER_EXTENT = [0.34, 0.6]
+LAYER_EXTENT = [0.34, 0.6]  # viridis's middle: the only part with 3:1 on both backgrounds
+# Many ordered lines (layers 1..L, depths): blue → green → olive → orange → vermillion, all from PALETTE, so
+# every colour in between keeps ≥3:1 on both backgrounds (tests/unit/test_chart_style.py, n = 1..30).
+ORDERED_ANCHORS = ["#0072B2", "#009E73", "#8C8000", "#B07800", "#D55E00"]
 
 CHART_HEIGHT = 320
 
@@ -39,6 +41,18 @@ def contrast(a: str, b: str) -> float:
     """WCAG contrast ratio of two #RRGGBB colours (1 to 21)."""
     hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
     return (hi + 0.05) / (lo + 0.05)
+
+
+def ordered_colours(n: int) -> list[str]:
+    """n colours from first to last of ORDERED_ANCHORS, interpolated in sRGB: for layers or depths in order."""
+    rgb = np.array([[int(a[i : i + 2], 16) for i in (1, 3, 5)] for a in ORDERED_ANCHORS], dtype=float)
+    out = []
+    for t in np.linspace(0.0, 1.0, n) if n > 1 else [0.0]:
+        pos = t * (len(rgb) - 1)
+        i = min(int(pos), len(rgb) - 2)
+        c = rgb[i] * (1 - (pos - i)) + rgb[i + 1] * (pos - i)
+        out.append("#" + "".join(f"{int(round(x)):02X}" for x in c))
+    return out
 
 
 def palette(n: int) -> list[str]:
@@ -133,11 +147,9 @@ def described(chart, sentence: str):
     """`chart` with its one-sentence description as Vega-Lite's top-level `description`. Vega draws it as
     the chart's `aria-label`, the name a screen reader announces (WCAG 1.1.1), instead of the generic
     "Vega visualization". Build the sentence from the data the chart draws, never from a constant."""
-    # axis titles never run past the plot (a phone's narrow plot would cut them off at the chart's edge)
-    return (
-        chart.properties(description=" ".join(sentence.split()))
-        .configure_axisX(titleLimit=alt.ExprRef("width"))
-        .configure_axisY(titleLimit=alt.ExprRef("height"))
+    # x-axis titles never run past the plot (a phone's narrow plot would cut them off at the chart's edge)
+    return chart.properties(description=" ".join(sentence.split())).configure_axisX(
+        titleLimit=alt.ExprRef("width")
     )
 
 

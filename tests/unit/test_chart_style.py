@@ -16,6 +16,15 @@ def test_palette_contrast_on_both_themes(colour):
     assert style.contrast(colour, style.DARK_BG) >= 3.0
 
 
+@pytest.mark.parametrize("n", range(1, 31))
+def test_ordered_colours_keep_contrast(n):
+    colours = style.ordered_colours(n)
+    assert len(colours) == n and colours[0] == style.ORDERED_ANCHORS[0]
+    assert n == 1 or colours[-1] == style.ORDERED_ANCHORS[-1]
+    for c in colours:
+        assert min(style.contrast(c, style.LIGHT_BG), style.contrast(c, style.DARK_BG)) >= 3.0
+
+
 def test_contrast_reference_values():
     assert style.contrast("#000000", "#FFFFFF") == pytest.approx(21.0)
     assert style.contrast("#777777", "#FFFFFF") == pytest.approx(4.48, abs=0.01)  # WCAG's known grey

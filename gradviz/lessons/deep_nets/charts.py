@@ -9,8 +9,6 @@ import pandas as pd
 
 from gradviz.charts.style import (
     CHART_HEIGHT,
-    LAYER_EXTENT,
-    LAYER_SCHEME,
     NARROW_PANEL_WIDTH,
     accuracy_y,
     dashes,
@@ -18,6 +16,7 @@ from gradviz.charts.style import (
     ends_sentence,
     listing,
     num,
+    ordered_colours,
     palette,
     span,
     stretch,
@@ -82,7 +81,7 @@ def gradient_over_steps(
     )
     colour = alt.Color(
         "layer:O",
-        scale=alt.Scale(scheme=alt.SchemeParams(LAYER_SCHEME, extent=LAYER_EXTENT)),
+        scale=alt.Scale(domain=list(range(1, n_layers + 1)), range=ordered_colours(n_layers)),
         legend=alt.Legend(title="layer ℓ", columns=2, symbolLimit=40),
     )
     base = alt.Chart().encode(

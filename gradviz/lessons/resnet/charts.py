@@ -9,8 +9,6 @@ import pandas as pd
 
 from gradviz.charts.style import (
     CHART_HEIGHT,
-    LAYER_EXTENT,
-    LAYER_SCHEME,
     NARROW_PANEL_WIDTH,
     NEUTRAL,
     accuracy_y,
@@ -18,6 +16,7 @@ from gradviz.charts.style import (
     described,
     listing,
     num,
+    ordered_colours,
     palette,
     span,
     top_legend,
@@ -43,7 +42,7 @@ def loss_curves(curves: pd.DataFrame, total_width: int = 760, narrow: bool = Fal
     (dark) to deep (light); lines are labelled."""
     df = curves[(curves.quantity == "train_loss") & np.isfinite(curves.value)]
     depths = sorted(df.depth.unique().tolist())
-    colour = alt.Color("depth:O", sort=depths, scale=alt.Scale(scheme=alt.SchemeParams(LAYER_SCHEME, extent=LAYER_EXTENT)),
+    colour = alt.Color("depth:O", sort=depths, scale=alt.Scale(domain=depths, range=ordered_colours(len(depths))),
                        legend=alt.Legend(title="blocks", orient="top", direction="horizontal"))  # fmt: skip
     base = alt.Chart().encode(
         x=alt.X("step:Q", title="training step"),
