@@ -1,29 +1,34 @@
-// gradviz: scale each display equation down to fit its box (to 70 % at most); one still too wide is broken
-// into lines at KaTeX's break points instead (app.css, .gv-wrap), and anything left scrolls in its own box. Runs once per page load; refits when Streamlit redraws or the window
-// changes size. Injected by app.py with st.html(..., unsafe_allow_javascript=True): this file only.
+// gradviz: every display equation fits its box. In order: as it is; scaled down (not below 70 %); broken into
+// lines at KaTeX's own break points (app.css, .gv-wrap; a phone's CSS breaks them from the start); broken and
+// scaled; and whatever is still wider scrolls inside its own box (app.css). Refits when Streamlit redraws or
+// the window changes size. Injected once by app.py with st.html(..., unsafe_allow_javascript=True).
 (() => {
   if (window.__gradvizFit) return;
   window.__gradvizFit = true;
-  const MIN_SCALE = 0.7;  // below this a phone's maths is too small to read: scroll instead
+  const MIN_SCALE = 0.7;  // below this a phone's maths is too small to read: break or scroll instead
   const KATEX_EM = 1.21;  // KaTeX's own size for .katex, relative to the text around it
-  const fit = () => {
-    for (const box of document.querySelectorAll(".katex-display")) {
-      const maths = box.querySelector(":scope > .katex");
-      if (!maths) continue;
-      maths.style.fontSize = "";
-      box.classList.remove("gv-wrap");
-      const have = box.clientWidth, need = box.scrollWidth;
-      if (have > 0 && need > have + 1) {
-        const scale = Math.max(MIN_SCALE, (have - 2) / need);
-        maths.style.fontSize = (KATEX_EM * scale).toFixed(3) + "em";
-        // still too wide at the smallest readable size: break it into lines (app.css, .gv-wrap)
-        if (box.scrollWidth > box.clientWidth + 1) {
-          maths.style.fontSize = "";
-          box.classList.add("gv-wrap");
-        }
-      }
+  const fits = box => box.scrollWidth <= box.clientWidth + 1;
+  const scale = (box, maths) => {
+    for (let i = 0; i < 3 && !fits(box); i++) {  // a few passes: padding and rounding do not scale
+      const now = parseFloat(maths.style.fontSize) / KATEX_EM || 1;
+      const next = Math.max(MIN_SCALE, now * (box.clientWidth - 2) / box.scrollWidth);
+      if (next >= now - 0.001 && i > 0) break;
+      maths.style.fontSize = (KATEX_EM * next).toFixed(3) + "em";
     }
   };
+  const fitOne = box => {
+    const maths = box.querySelector(":scope > .katex");
+    if (!maths || box.clientWidth === 0) return;
+    maths.style.fontSize = "";
+    box.classList.remove("gv-wrap");
+    if (fits(box)) return;
+    scale(box, maths);
+    if (fits(box)) return;
+    maths.style.fontSize = "";
+    box.classList.add("gv-wrap");
+    if (!fits(box)) scale(box, maths);
+  };
+  const fit = () => document.querySelectorAll(".katex-display").forEach(fitOne);
   let queued = false;
   const soon = () => {
     if (queued) return;

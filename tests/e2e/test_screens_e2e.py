@@ -281,7 +281,7 @@ CONTROLS_JS = r"""
 FOCUS_JS = r"""
 () => {
   const e = document.activeElement;
-  if (!e || e === document.body) return {id: null, ring: false, what: "body"};
+  if (!e || e === document.body) return {id: null, ring: false, what: "body", key: "body"};
   const ringed = c => {
     if (!c || c === document.body) return false;
     const s = getComputedStyle(c), r = c.getBoundingClientRect();
