@@ -7,12 +7,11 @@
   window.__gradvizFit = true;
   const MIN_SCALE = 0.7;  // below this a phone's maths is too small to read: break or scroll instead
   const KATEX_EM = 1.21;  // KaTeX's own size for .katex, relative to the text around it
-  const fits = box => box.scrollWidth <= box.clientWidth + 1;
+  const fits = box => box.scrollWidth <= box.clientWidth;
   const scale = (box, maths) => {
     for (let i = 0; i < 3 && !fits(box); i++) {  // a few passes: padding and rounding do not scale
       const now = parseFloat(maths.style.fontSize) / KATEX_EM || 1;
-      const next = Math.max(MIN_SCALE, now * (box.clientWidth - 2) / box.scrollWidth);
-      if (next >= now - 0.001 && i > 0) break;
+      const next = Math.max(MIN_SCALE, now * (box.clientWidth - 4) / box.scrollWidth);
       maths.style.fontSize = (KATEX_EM * next).toFixed(3) + "em";
     }
   };

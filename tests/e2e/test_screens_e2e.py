@@ -50,6 +50,7 @@ SHOTS = SCREENSHOTS / "screens"
 LOG = ARTIFACTS / "streamlit-e2e-screens.log"
 RENDER_TIMEOUT_MS = 180_000
 CHART_TIMEOUT_MS = 30_000
+EQUATION_SLACK_PX = 4
 GENERIC_CHART_NAMES = {"", "vega visualization", "visualization"}
 # Roles a student operates; each needs a name a screen reader can announce.
 CONTROL_ROLES = {
@@ -117,7 +118,8 @@ MEASURE_JS = r"""
 
 
 DRAWN_JS = """() => [...document.querySelectorAll("[data-testid='stVegaLiteChart']")]
-    .every(c => c.querySelector("svg.marks, canvas"))"""
+    .filter(c => c.closest("[data-testid='stElementContainer']")?.getBoundingClientRect().width > 0)
+    .every(c => c.querySelector("svg.marks, canvas"))"""  # a chart in a hidden variant draws when shown
 
 
 STABLE_CHECKS = 60  # at most a minute of one-second looks (a cold server converts every chart once)
@@ -184,7 +186,8 @@ def unnamed_controls(context, page) -> list[str]:
 
 def measure(context, page, foreign: list[str]) -> dict:
     m = page.evaluate(MEASURE_JS)
-    m["hidden_equations"] = [e for e in m["equations"] if e["scroll"] > e["client"] + 1]
+    # a few px of overhang (a delimiter's glyph) scroll but hide nothing
+    m["hidden_equations"] = [e for e in m["equations"] if e["scroll"] > e["client"] + EQUATION_SLACK_PX]
     m["unnamed_charts"] = [c for c in m["charts"] if c["label"].strip().lower() in GENERIC_CHART_NAMES]
     m["unnamed_controls"] = unnamed_controls(context, page)
     m["foreign_requests"] = sorted(set(foreign))
