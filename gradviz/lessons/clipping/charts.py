@@ -359,17 +359,15 @@ def grad_norm_chart(
             )
         )
     layers += [lines, *dots, _hline(threshold, NEUTRAL, [6, 3], "threshold η")]
-    norms = (
-        steps[steps["quantity"] == "grad_norm"]
-        if "grad_norm" in set(steps["quantity"])
-        else steps[steps["quantity"] != "loss"]
-    )
-    peaks = norms.loc[norms.groupby("run")["value"].idxmax()] if len(norms) else norms
+    clauses = []
+    for run, g in norms.groupby("run", sort=False):
+        last = g.loc[g["step"].idxmax()]
+        clauses.append(
+            f"{run}: {int((g['clipped'] > 0).sum())} of {len(g)} steps clipped, ‖g‖ ends at {num(last['grad_norm'])}"
+        )
     sentence = (
-        f"Gradient norm before clipping at each step of the three runs, log scale, against the threshold η = {num(threshold)}"
-        " (dashed; dots mark clipped steps): "
-        + listing([f"{r.run} peaks at {num(r.value)}" for r in peaks.itertuples()])
-        + "."
+        f"Gradient norm before clipping at each training step, log scale, against the threshold η = {num(threshold)}"
+        f" (dashed; dots mark clipped steps): {listing(clauses)}."
     )
     return described(alt.layer(*layers).properties(height=CHART_HEIGHT), sentence)
 
