@@ -47,7 +47,8 @@ def altair(chart: Any, key: str | None = None, width: str | int = "stretch", **k
         with st.container(key=f"gv-wide-{where}"):
             _draw(chart, key, width, **kwargs)
         with st.container(key=f"gv-narrow-{where}"):
-            return _draw(narrow, f"{key}-narrow" if key else None, width, **kwargs)
+            # its own panel widths: "stretch" would widen every panel of a concatenation to the column
+            return _draw(narrow, f"{key}-narrow" if key else None, "content", **kwargs)
     return _draw(chart, key, width, **kwargs)
 
 
