@@ -80,6 +80,8 @@ if compare == "custom":
         for t, a, i in (("B", "relu", "he"), ("C", "tanh", "glorot"))
     )
 configs = dn.compared(base, compare, others)
+with st.container(key="gv-phone-only-controls"):  # app.css shows it on narrow screens only
+    st.info(words.phone_controls(configs), icon=":material/tune:")
 runs = {dn.label(c): ui.run_cached("deep_nets", c) for c in configs}
 summaries = {dn.label(c): summary(c) for c in configs}
 inits = {dn.label(c): c.init for c in configs}

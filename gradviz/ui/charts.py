@@ -4,9 +4,11 @@ download of the long-form table they show (written only when clicked)."""
 from __future__ import annotations
 
 import functools
+import inspect
 from collections.abc import Callable
 from typing import Any
 
+import altair as alt
 import streamlit as st
 
 from gradviz import fingerprint
@@ -28,6 +30,9 @@ def _fast(chart: Any) -> Any:
     return fast
 
 
+_NARROW = "_gradviz_narrow"  # attribute of a built chart: its variant for a phone, when its builder has one
+
+
 def altair(
     chart: Any, key: str | None = None, width: str | int = "stretch", figures: bool = True, **kwargs: Any
 ) -> Any:
@@ -35,18 +40,34 @@ def altair(
     conversion costs 5-40 ms and holds Streamlit's Altair lock, so it would serialise a class); any other
     chart is converted on each call, without schema validation. `width="content"` keeps a chart's own
     width (e.g. a square plane); kwargs go to st.vega_lite_chart / st.altair_chart (e.g. on_select).
-    A chart with a key gets its PNG and SVG downloads under it (`figures=False`: the caller places them)."""
-    chart_key = fingerprint.known(chart)
-    if chart_key is None or not compat.can_convert():
-        event = st.altair_chart(_fast(chart), width=width, key=key, **kwargs)
+    A chart with a key gets its PNG and SVG downloads under it (`figures=False`: the caller places them).
+
+    A chart whose builder takes `narrow` (panels side by side that a phone would cut off) is drawn twice,
+    as built and stacked (`narrow=True`), in containers gradviz/assets/app.css shows one at a time: the wide
+    one above 640 px, the stacked one below. The hidden one is `display: none`, so a screen reader skips it."""
+    narrow = getattr(chart, _NARROW, None)
+    if narrow is not None:
+        where = key or fingerprint.known(chart) or str(id(chart))
+        with st.container(key=f"gv-wide-{where}"):
+            event = _draw(chart, key, width, **kwargs)
+        with st.container(key=f"gv-narrow-{where}"):
+            # its own panel widths: "stretch" would widen every panel of a concatenation to the column
+            _draw(narrow, f"{key}-narrow" if key else None, "content", **kwargs)
     else:
-        event = st.vega_lite_chart(_vega_spec(chart_key, chart), width=width, key=key, **kwargs)
+        event = _draw(chart, key, width, **kwargs)
     if figures and key:
         # -- figures hook (gradviz/ui/share.py): PNG and SVG of this chart, made on a click --
         with st.container(horizontal=True):
             name = f"{share.page_path() or 'home'}_{key}"
             share.figure_downloads(functools.partial(page_spec, chart, width), name, key=f"fig-{key}")
     return event
+
+
+def _draw(chart: Any, key: str | None, width: str | int, **kwargs: Any) -> Any:
+    chart_key = fingerprint.known(chart)
+    if chart_key is None or not compat.can_convert():
+        return st.altair_chart(_fast(chart), width=width, key=key, **kwargs)
+    return st.vega_lite_chart(_vega_spec(chart_key, chart), width=width, key=key, **kwargs)
 
 
 def download_csv(frame: Any, filename: str, label: str = "Download the data (CSV)", key: str | None = None) -> None:
@@ -75,7 +96,39 @@ def built(builder: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     Building an Altair chart (schema lookups for every encoding) costs 20-150 ms; with a class on one
     server every visitor's script time is paid in series. The arguments are keyed by gradviz.fingerprint:
     a result's tables by the result's key, other frames from their raw buffers (well under 1 ms)."""
-    return _chart(_key_of("built", builder, args, kwargs), functools.partial(builder, *args, **kwargs))
+    key = _key_of("built", builder, args, kwargs)
+    if _has_narrow(builder) and "narrow" not in kwargs:
+        return _chart(key, functools.partial(_with_narrow, key, builder, args, kwargs))
+    return _chart(key, functools.partial(builder, *args, **kwargs))
+
+
+def _with_narrow(key: str, builder: Callable[..., Any], args: tuple, kwargs: dict) -> Any:
+    """The chart as built, carrying its stacked variant for a phone when that differs (a single panel
+    needs none: it already takes the container's width). Both are converted once, like any built chart."""
+    chart = builder(*args, **kwargs)
+    variant = builder(*args, **kwargs, narrow=True)
+    if _layout(variant) != _layout(chart):
+        # beside Altair's own fields (not part of the spec); the variant lives as long as the chart
+        object.__setattr__(chart, _NARROW, fingerprint.remember(variant, f"{key}/narrow"))
+    return chart
+
+
+def _layout(chart: Any) -> dict[str, Any]:
+    """A chart's spec without its top-level data: what differs between a layout and its stacked variant.
+    No row limit (a down-sampled facet can still hold more than Altair's default 5,000 rows)."""
+    bare = chart.copy(deep=False)
+    bare.data = alt.Undefined
+    with alt.data_transformers.disable_max_rows():
+        return bare.to_dict(validate=False)
+
+
+@functools.lru_cache(maxsize=256)
+def _has_narrow(builder: Callable[..., Any]) -> bool:
+    """Whether a chart builder draws a variant for a phone (a keyword `narrow`)."""
+    try:
+        return "narrow" in inspect.signature(builder).parameters
+    except (TypeError, ValueError):
+        return False
 
 
 def chart(

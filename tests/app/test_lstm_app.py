@@ -65,7 +65,7 @@ def test_reach_and_learning_sections_through_their_links():
     # section 3 in its regime: the LSTM solved the adding problem, the tanh RNN stayed at the baseline
     assert "**LSTM** solved it" in text and "**tanh RNN** stayed at the baseline" in text
     assert "Marked positions" in text
-    assert len(at.get("vega_lite_chart")) == 3
+    assert len(at.get("vega_lite_chart")) == 4  # + the stacked phone variant of the inside chart
 
 
 def test_links_of_before_sections_open_their_section():

@@ -52,7 +52,7 @@ def test_default_view_renders_every_section(sections):
     assert "**plain**, at initialization: **vanishing**" in text
     assert "**residual**, at initialization: **healthy**" in text
     assert "2¹⁶ = 65,536 paths" in text and "shorter than the typical path" in text
-    assert [len(at.get("vega_lite_chart")) for at in sections.values()] == [2, 1, 1, 3, 2]
+    assert [len(at.get("vega_lite_chart")) for at in sections.values()] == [4, 1, 1, 3, 2]  # the sweep: 2 charts, each with its stacked phone variant
     assert sum(len(at.latex) for at in sections.values()) >= 4
     assert "precomputed" in " ".join(c.value for c in page.caption)
 

@@ -6,6 +6,7 @@ import math
 import pytest
 
 from gradviz import results
+from gradviz.charts.style import num
 from gradviz.lessons.deep_nets import charts, questions, words
 from gradviz.lessons.deep_nets import experiment as dn
 from gradviz.lessons.deep_nets.summary import CHANCE, summarize
@@ -146,6 +147,22 @@ def test_every_chart_builds():
     over = specs[0].to_dict()
     assert over["spec"]["layer"][0]["encoding"]["y"]["scale"]["type"] == "log"
     assert over["facet"]["field"] == "run" and "∂L/∂h" in over["spec"]["layer"][0]["encoding"]["y"]["title"]
+    # every chart names itself for a screen reader, from its data (style.described)
+    for chart in specs:
+        assert len(chart.to_dict()["description"]) > 40
+    grads = tables["layers"][(tables["layers"].quantity == "backprop_grad") & (tables["layers"].run == "a")]
+    end = grads[grads.step == grads.step.max()].set_index("layer").value
+    ratio = end.loc[end.index.min()] / end.loc[end.index.max()]
+    assert f"in a, layer 1 ends at {num(ratio)} of layer {end.index.max()}'s" in over["description"]
+    # a phone: the panels stacked, narrow enough for a 390-px screen, legend below
+    narrow = charts.gradient_over_steps(tables["layers"], narrow=True).to_dict()
+    assert narrow["columns"] == 1 and narrow["spec"]["width"] <= 260
+    assert narrow["config"]["legend"]["orient"] == "bottom"
+    heat = charts.activation_heatmap(tables["hist"], narrow=True).to_dict()
+    assert heat["facet"]["row"]["field"] == "moment" and heat["spec"]["width"] <= 260
+    # one run: a single view as wide as its container, no facet
+    one = charts.gradient_over_steps(dn.combine({"a": _committed("default")})["layers"]).to_dict()
+    assert "facet" not in one and one["width"] == "container"
 
 
 def test_init_question_answer_is_what_the_runs_show():

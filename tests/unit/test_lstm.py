@@ -233,6 +233,9 @@ def test_every_chart_builds(small_run):
     charts.loss_chart(t["curves"], small_run.meta["baseline"], "MSE").to_dict()
     charts.input_grad_chart(t["input_grads"]).to_dict()
     charts.inside_chart(t["inside"], t["example"]).to_dict()
+    narrow = charts.inside_chart(t["inside"], t["example"], narrow=True).to_dict()
+    assert all(panel.get("width", 0) <= 260 for panel in narrow["vconcat"][1:])
+    assert "forget gates range" in narrow["description"]
 
 
 def test_learn_tables_are_long_form(small_run, small_order_run):

@@ -225,6 +225,14 @@ def test_every_chart_builds(tiny):
     for chart in built:
         spec = chart.to_dict()  # validates against the Vega-Lite schema
         assert spec["$schema"].startswith("https://vega.github.io/schema/vega-lite/")
+    for chart in built:
+        assert len(chart.to_dict()["description"]) > 40, chart
+    # a phone: plain and residual stacked, each panel narrow enough for a 390-px screen
+    loss = charts.loss_curves(t["curves"], narrow=True).to_dict()
+    assert loss["facet"]["row"]["field"] == "net" and loss["spec"]["width"] <= 260
+    final = charts.degradation_chart(t["final"], narrow=True).to_dict()
+    assert "vconcat" in final and all(panel["width"] <= 260 for panel in final["vconcat"][:1])
+    assert "plain" in final["description"] and "residual" in final["description"]
 
 
 def test_words_on_a_tiny_run(tiny):

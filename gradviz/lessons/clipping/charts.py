@@ -15,19 +15,25 @@ from gradviz.charts.style import (
     CHART_HEIGHT,
     DASHES,
     LAYER_SCHEME,
-    OKABE_ITO,
+    NEUTRAL,
+    PALETTE,
+    described,
+    ends_sentence,
     grid_cells,
+    listing,
     log_axis_scale,
+    num,
     sci_axis,
+    span,
 )
 
 # One colour and one dash pattern per clip mode, the same in every chart of the lesson.
 RUNS = ["none", "norm", "value"]
-RUN_COLORS = [OKABE_ITO[3], OKABE_ITO[0], OKABE_ITO[2]]  # vermillion (danger), blue, green
+RUN_COLORS = [PALETTE[3], PALETTE[0], PALETTE[2]]  # vermillion (danger), blue, green
 RUN_DASHES = [DASHES[0], DASHES[1], DASHES[2]]
 CLIFF_RUNS = ["unclipped", "clipped by norm"]
 VECTORS = ["gradient g", "clipped by norm", "clipped by value"]
-VECTOR_COLORS = [OKABE_ITO[3], OKABE_ITO[0], OKABE_ITO[2]]
+VECTOR_COLORS = [PALETTE[3], PALETTE[0], PALETTE[2]]
 SMALL_HEIGHT = 230  # secondary panels
 FLOOR = 1e-300  # sizes below this (0 after underflow) are drawn here, at the bottom of a log axis
 CLICK_GRID = 0.25  # a click on the vector plane sets the tip to the nearest multiple of this
@@ -163,7 +169,21 @@ def cliff_map(
         .mark_point(shape="cross", size=220, filled=True, color="white", stroke="black", strokeWidth=0.8)
         .encode(x="w_shown:Q", y="b_shown:Q")
     )
-    return alt.layer(cells, edge, paths, markers, here).properties(height=CHART_HEIGHT + 80)
+    ends = trajectories[trajectories["step"] == trajectories.groupby("run")["step"].transform("max")]
+    sentence = (
+        f"Heatmap of the loss over the recurrent weight w ({span(grid['w'])}) and the bias b ({span(grid['b'])}),"
+        f" loss {span(grid['loss'])}, with the cliff line and both descents from the cross: "
+        + listing(
+            [
+                f"{r.run} ends at w = {r.w:.2f}, b = {r.b:.2f} after {int(r.step)} steps"
+                for r in ends.itertuples()
+            ]
+        )
+        + ". Click the map to start from another point."
+    )
+    return described(
+        alt.layer(cells, edge, paths, markers, here).properties(height=CHART_HEIGHT + 80), sentence
+    )
 
 
 def step_size_chart(trajectories: pd.DataFrame, bound: float) -> alt.Chart:
@@ -187,8 +207,23 @@ def step_size_chart(trajectories: pd.DataFrame, bound: float) -> alt.Chart:
             ],
         )
     )
-    return alt.layer(lines, _hline(bound, "#999999", [4, 3], "lr · η: the longest clipped step")).properties(
-        height=SMALL_HEIGHT
+    longest = data.loc[data.groupby("run")["step_size"].idxmax()] if len(data) else data
+    sentence = (
+        f"Step length of each step k of both descents, log scale, against the clipped bound lr · η = {num(bound)}"
+        " (dashed): "
+        + listing(
+            [
+                f"the {r.run} descent's longest step is {num(r.step_size)} at k = {int(r.step)}"
+                for r in longest.itertuples()
+            ]
+        )
+        + "."
+    )
+    return described(
+        alt.layer(lines, _hline(bound, NEUTRAL, [4, 3], "lr · η: the longest clipped step")).properties(
+            height=SMALL_HEIGHT
+        ),
+        sentence,
     )
 
 
@@ -200,6 +235,15 @@ def loss_chart(steps: pd.DataFrame, summary: pd.DataFrame, baseline: float) -> a
     at the step where a run diverged. A run that blew up leaves through the top of the chart."""
     data = m4(steps[steps["quantity"] == "loss"], "step", "value", ["run"])
     scale, top = _survivors_scale(data, "value")
+    sentence = ends_sentence(
+        f"Minibatch loss of the three runs, against the baseline {num(baseline)} of the mean predictor",
+        data,
+        "step",
+        "value",
+        "run",
+        "steps",
+        log=True,
+    )
     lines = (
         alt.Chart(data)
         .mark_line(strokeWidth=1.5, clip=True)
@@ -215,14 +259,14 @@ def loss_chart(steps: pd.DataFrame, summary: pd.DataFrame, baseline: float) -> a
             ],
         )
     )
-    base_line = _hline(baseline, "#999999", [2, 2], "mean predictor: MSE 1/6")
+    base_line = _hline(baseline, NEUTRAL, [2, 2], "mean predictor: MSE 1/6")
     base_text = (
         alt.Chart(
             pd.DataFrame(
                 {"y": [baseline], "x": [data["step"].max()], "text": ["always answering 1: MSE 1/6"]}
             )
         )
-        .mark_text(align="right", dy=-8, color="#999999", fontSize=11)
+        .mark_text(align="right", dy=-8, color=NEUTRAL, fontSize=11)
         .encode(x="x:Q", y="y:Q", text="text:N")
     )
     # where a run stopped on NaN/inf: a cross at its last finite loss
@@ -253,7 +297,9 @@ def loss_chart(steps: pd.DataFrame, summary: pd.DataFrame, baseline: float) -> a
             color=_run_color(RUNS, RUN_COLORS, "clipping", legend=False),
         )
     )
-    return alt.layer(lines, base_line, base_text, end_marks, end_text).properties(height=CHART_HEIGHT)
+    return described(
+        alt.layer(lines, base_line, base_text, end_marks, end_text).properties(height=CHART_HEIGHT), sentence
+    )
 
 
 def grad_norm_chart(
@@ -304,7 +350,7 @@ def grad_norm_chart(
         # the heuristic's range: thresholds from ½ to 10 × the unclipped run's average early norm
         layers.append(
             alt.Chart(pd.DataFrame({"lo": [lo], "hi": [hi], "label": ["heuristic range ½–10 × average ‖g‖"]}))
-            .mark_rect(color=OKABE_ITO[5], opacity=0.15, clip=True)
+            .mark_rect(color=PALETTE[5], opacity=0.15, clip=True)
             .encode(
                 y="lo:Q",
                 y2="hi:Q",
@@ -315,8 +361,18 @@ def grad_norm_chart(
                 ],
             )
         )
-    layers += [lines, *dots, _hline(threshold, "#999999", [6, 3], "threshold η")]
-    return alt.layer(*layers).properties(height=CHART_HEIGHT)
+    layers += [lines, *dots, _hline(threshold, NEUTRAL, [6, 3], "threshold η")]
+    clauses = []
+    for run, g in norms.groupby("run", sort=False):
+        last = g.loc[g["step"].idxmax()]
+        clauses.append(
+            f"{run}: {int((g['clipped'] > 0).sum())} of {len(g)} steps clipped, ‖g‖ ends at {num(last['grad_norm'])}"
+        )
+    sentence = (
+        f"Gradient norm before clipping at each training step, log scale, against the threshold η = {num(threshold)}"
+        f" (dashed; dots mark clipped steps): {listing(clauses)}."
+    )
+    return described(alt.layer(*layers).properties(height=CHART_HEIGHT), sentence)
 
 
 # -- part 3: norm vs value ------------------------------------------------------------------------------
@@ -335,8 +391,19 @@ def vector_chart(
     # the plane tiled with faint cells centred on the grid points: a click anywhere picks the nearest one
     cells = (
         grid_cells(
-            targets, x="x", y="y", x_title="g₁", y_title="g₂", reach=0.5, x_scale=scale, y_scale=scale,
-            color="#999999", opacity=0.06, stroke="#999999", strokeOpacity=0.12, strokeWidth=0.5,
+            targets,
+            x="x",
+            y="y",
+            x_title="g₁",
+            y_title="g₂",
+            reach=0.5,
+            x_scale=scale,
+            y_scale=scale,
+            color=NEUTRAL,
+            opacity=0.06,
+            stroke=NEUTRAL,
+            strokeOpacity=0.12,
+            strokeWidth=0.5,
         )  # fmt: skip
         .encode(
             tooltip=[
@@ -348,11 +415,11 @@ def vector_chart(
     )
     ring = (
         alt.Chart(circle)
-        .mark_line(color="#999999", strokeDash=[4, 3])
+        .mark_line(color=NEUTRAL, strokeDash=[4, 3])
         .encode(x="x:Q", y="y:Q", order="order:Q")
     )
     square = (
-        alt.Chart(box).mark_line(color="#999999", strokeDash=[1, 3]).encode(x="x:Q", y="y:Q", order="order:Q")
+        alt.Chart(box).mark_line(color=NEUTRAL, strokeDash=[1, 3]).encode(x="x:Q", y="y:Q", order="order:Q")
     )
     arrows = vectors.assign(
         x0=0.0,
@@ -364,7 +431,9 @@ def vector_chart(
         "vector:N",
         scale=alt.Scale(domain=VECTORS, range=VECTOR_COLORS),
         title=None,
-        legend=alt.Legend(orient="bottom", symbolType="stroke"),
+        legend=alt.Legend(
+            orient="bottom", symbolType="stroke", columns=1
+        ),  # stacked: no wider than the plane
     )
     dash = alt.StrokeDash("vector:N", scale=alt.Scale(domain=VECTORS, range=RUN_DASHES), title=None)
     tooltip = [
@@ -387,6 +456,20 @@ def vector_chart(
         .encode(x="x:Q", y="y:Q", angle=alt.Angle("rotate:Q", scale=None), color=color, tooltip=tooltip)
     )
     # autosize "pad": the plot area is exactly size × size (Streamlit's default "fit" squeezes it)
-    return alt.layer(cells, ring, square, shafts, heads).properties(
-        width=size, height=size, autosize=alt.AutoSizeParams(type="pad")
+    sentence = (
+        "The gradient g and its two clipped versions as arrows from the origin, over the circle ‖g‖ = η and the box"
+        " |gᵢ| ≤ η: "
+        + listing(
+            [
+                f"{r.vector} ({r.x:.2f}, {r.y:.2f}), length {r.norm:.2f}, direction {r.angle_deg:.0f}°"
+                for r in vectors.itertuples()
+            ]
+        )
+        + ". Click the plane to move g."
+    )
+    return described(
+        alt.layer(cells, ring, square, shafts, heads).properties(
+            width=size, height=size, autosize=alt.AutoSizeParams(type="pad")
+        ),
+        sentence,
     )

@@ -8,8 +8,27 @@ import numpy as np
 import pandas as pd
 
 from gradviz.charts.downsample import m4
-from gradviz.charts.style import CHART_HEIGHT, LAYER_SCHEME, accuracy_y, dashes, palette, top_legend
+from gradviz.charts.style import (
+    CHART_HEIGHT,
+    NARROW_PANEL_WIDTH,
+    accuracy_y,
+    dashes,
+    described,
+    ends_sentence,
+    listing,
+    num,
+    ordered_colours,
+    palette,
+    span,
+    stretch,
+    top_legend,
+)
 
+QUANTITY_NAMES = {  # in a sentence
+    "weight_grad": "Weight-gradient norm of each layer",
+    "backprop_grad": "Gradient reaching each layer",
+    "update_ratio": "Update ratio of each layer",
+}
 QUANTITY_TITLES = {
     "weight_grad": "‖∂L/∂W_ℓ‖ (weight-gradient norm)",
     "backprop_grad": "‖∂L/∂h_ℓ‖ (gradient reaching layer ℓ)",
@@ -26,10 +45,31 @@ def _run_scales(runs: list[str]) -> tuple[alt.Scale, alt.Scale]:
     return alt.Scale(domain=runs, range=palette(len(runs))), alt.Scale(domain=runs, range=dashes(len(runs)))
 
 
+def first_to_last_sentence(df: pd.DataFrame, quantity: str) -> str:
+    """'Gradient reaching each layer over training steps 0 to 260, log scale: in sigmoid / default, layer 1
+    ends at 6.0e-05 of layer 6's.' From each run's last recorded step."""
+    if not len(df):
+        return f"{QUANTITY_NAMES[quantity]}: nothing to draw."
+    clauses = []
+    for run, g in df.groupby("run", sort=False):
+        end = g[g.step == g.step.max()].set_index("layer").value
+        lo, hi = int(end.index.min()), int(end.index.max())
+        if lo == hi:
+            clauses.append(f"in {run}, layer {lo} ends at {num(end.iloc[0])}")
+        else:
+            ratio = end.loc[lo] / end.loc[hi]
+            clauses.append(
+                f"in {run}, layer {lo} ends at {num(ratio)} of layer {hi}'s ({num(end.loc[lo])} vs {num(end.loc[hi])})"
+            )
+    return f"{QUANTITY_NAMES[quantity]} over training steps {span(df.step)}, log scale: {listing(clauses)}."
+
+
 def gradient_over_steps(
-    layers: pd.DataFrame, quantity: str = "backprop_grad", total_width: int = 760
-) -> alt.FacetChart:
-    """One line per layer over training steps, log scale, one panel per run; each line labelled at its end."""
+    layers: pd.DataFrame, quantity: str = "backprop_grad", total_width: int = 760, narrow: bool = False
+) -> alt.Chart | alt.FacetChart:
+    """One line per layer over training steps, log scale, one panel per run; each line labelled at its end.
+    One run: a single view as wide as the page. Several: panels side by side, or stacked when `narrow`
+    (a phone), with the legend below."""
     df = m4(_positive(layers[layers.quantity == quantity]), "step", "value", ["run", "layer"])
     runs = list(dict.fromkeys(df.run))
     n_layers = int(df.layer.max()) if len(df) else 1
@@ -42,7 +82,7 @@ def gradient_over_steps(
     )
     colour = alt.Color(
         "layer:O",
-        scale=alt.Scale(scheme=alt.SchemeParams(LAYER_SCHEME, extent=[0.15, 0.85])),
+        scale=alt.Scale(domain=list(range(1, n_layers + 1)), range=ordered_colours(n_layers)),
         legend=alt.Legend(title="layer ℓ", columns=2, symbolLimit=40),
     )
     base = alt.Chart().encode(
@@ -85,9 +125,16 @@ def gradient_over_steps(
         .mark_text(align="left", dx=4, fontSize=11)
         .encode(text=alt.Text("layer:O"))
     )
-    per_row = min(3, max(1, len(runs)))  # up to three panels a row; more runs wrap
-    panel_width = max(200, (total_width - 90) // per_row - 30)
-    return (
+    sentence = first_to_last_sentence(df, quantity)
+    if len(runs) <= 1:  # one panel: no facet, so it can take the container's width
+        title = alt.Title(runs[0] if runs else "", fontSize=13, anchor="middle")
+        return described(
+            stretch(alt.layer(lines, dots, labels, data=df).properties(height=CHART_HEIGHT, title=title)),
+            sentence,
+        )
+    per_row = 1 if narrow else min(3, len(runs))  # up to three panels a row; more runs wrap
+    panel_width = NARROW_PANEL_WIDTH if narrow else max(200, (total_width - 90) // per_row - 30)
+    chart = (
         alt.layer(lines, dots, labels, data=df)
         .properties(height=CHART_HEIGHT, width=panel_width)
         .facet(
@@ -97,6 +144,9 @@ def gradient_over_steps(
             columns=per_row,
         )
     )
+    if narrow:
+        chart = chart.configure_legend(orient="bottom", direction="horizontal", columns=6)
+    return described(chart, sentence)
 
 
 def gradient_by_depth(layers: pd.DataFrame, quantity: str = "backprop_grad") -> alt.Chart:
@@ -137,7 +187,19 @@ def gradient_by_depth(layers: pd.DataFrame, quantity: str = "backprop_grad") -> 
             alt.Tooltip("value:Q", title="norm", format=".2e"),
         ],
     )
-    return lines.properties(height=CHART_HEIGHT)
+    clauses = []
+    for run, g in df.groupby("run", sort=False):
+        end = g[g.moment == "at the end"].set_index("layer").value
+        if len(end) > 1:
+            lo, hi = end.index.min(), end.index.max()
+            clauses.append(
+                f"{run}: layer {lo} gets {num(end.loc[lo] / end.loc[hi])} of layer {hi}'s at the end"
+            )
+    sentence = (
+        f"{QUANTITY_NAMES[quantity]} against depth, log scale, at initialization (hollow, faint) and at the end"
+        f" (solid), values {span(df.value)}" + (f"; {listing(clauses)}." if clauses else ".")
+    )
+    return described(lines.properties(height=CHART_HEIGHT), sentence)
 
 
 def update_ratio_by_layer(layers: pd.DataFrame) -> alt.Chart:
@@ -173,16 +235,26 @@ def update_ratio_by_layer(layers: pd.DataFrame) -> alt.Chart:
             ],
         )
     )
-    return alt.layer(band, lines).properties(height=CHART_HEIGHT)
+    sentence = ends_sentence(
+        "Median update ratio ‖ΔW‖/‖W‖ per layer (the green band is the rule of thumb 3e-4 to 3e-3)",
+        med,
+        "layer",
+        "value",
+        "run",
+        "layers",
+        log=True,
+    ).replace(" ends at ", ": the last layer at ", 1)
+    return described(alt.layer(band, lines).properties(height=CHART_HEIGHT), sentence)
 
 
-def activation_heatmap(hist: pd.DataFrame) -> alt.FacetChart:
-    """Distribution of each hidden layer's activations (rows) at initialization and at the end (columns)."""
+def activation_heatmap(hist: pd.DataFrame, narrow: bool = False) -> alt.FacetChart:
+    """Distribution of each hidden layer's activations (rows) at initialization and at the end (columns);
+    `narrow` (a phone) stacks the two moments instead."""
     df = hist.copy()
     first = df.groupby("run").step.transform("min")
     df["moment"] = np.where(df.step == first, "at initialization", "at the end")
     df["share_pct"] = 100 * df.share
-    return (
+    chart = (
         alt.Chart(df)
         .mark_rect()
         .encode(
@@ -202,13 +274,33 @@ def activation_heatmap(hist: pd.DataFrame) -> alt.FacetChart:
                 alt.Tooltip("share_pct:Q", title="% of activations", format=".1f"),
             ],
         )
-        .properties(height=min(270, max(120, 18 * int(df.layer.max() if len(df) else 1))), width=260)
+        .properties(
+            height=min(270, max(120, 18 * int(df.layer.max() if len(df) else 1))),
+            width=NARROW_PANEL_WIDTH - 30 if narrow else 260,
+        )
         .facet(
-            column=alt.Column("moment:N", title=None, sort=["at initialization", "at the end"]),
-            row=alt.Row("run:N", title=None, sort=list(dict.fromkeys(df.run))),
+            **{
+                ("row" if narrow else "column"): alt.Facet(
+                    "moment:N", title=None, sort=["at initialization", "at the end"]
+                ),
+                ("column" if narrow else "row"): alt.Facet(
+                    "run:N", title=None, sort=list(dict.fromkeys(df.run))
+                ),
+            }
         )
         .resolve_scale(x="independent")
     )
+    peaks = []
+    for (run, moment), g in df.groupby(["run", "moment"], sort=False):
+        top = g.loc[g.share_pct.idxmax()] if len(g) else None
+        if top is not None:
+            peaks.append(
+                f"{run} {moment}: the fullest bin is h from {top.bin_start:.2f} to {top.bin_end:.2f} in layer {top.layer} ({top.share_pct:.0f}% of units)"
+            )
+    sentence = f"Heatmap of each hidden layer's activation values, at initialization and at the end of training; {listing(peaks)}."
+    if narrow:
+        chart = chart.configure_legend(orient="bottom")
+    return described(chart, sentence)
 
 
 def saturation_by_layer(layers: pd.DataFrame) -> alt.Chart:
@@ -223,7 +315,12 @@ def saturation_by_layer(layers: pd.DataFrame) -> alt.Chart:
     )
     runs = list(dict.fromkeys(df.run))
     colour, dash = _run_scales(runs)
-    return (
+    means = [
+        f"{run}, {what.split(' (')[0]}: {g.pct.mean():.0f}% on average"
+        for (run, what), g in df.groupby(["run", "what"], sort=False)
+    ]
+    sentence = f"Share of saturated or dead units per hidden layer at the end of training: {listing(means)}."
+    return described(
         alt.Chart(df)
         .mark_line(point=True)
         .encode(
@@ -239,7 +336,8 @@ def saturation_by_layer(layers: pd.DataFrame) -> alt.Chart:
                 alt.Tooltip("pct:Q", title="%", format=".1f"),
             ],
         )
-        .properties(height=CHART_HEIGHT)
+        .properties(height=CHART_HEIGHT),
+        sentence,
     )
 
 
@@ -262,7 +360,17 @@ def loss_curves(training: pd.DataFrame) -> alt.Chart:
         training.quantity.isin(LOSS_NAMES) & np.isfinite(training.value) & (training.value > 0)
     ].assign(what=lambda d: d.quantity.map(LOSS_NAMES))
     loss = m4(loss, "step", "value", ["run", "quantity"])
-    return (
+    held = loss[loss.quantity == "held_out_loss"]
+    sentence = ends_sentence(
+        "Held-out loss (solid; minibatch loss faint)",
+        held,
+        "step",
+        "value",
+        "run",
+        "training steps",
+        log=True,
+    )
+    return described(
         alt.Chart(loss)
         .mark_line(strokeWidth=1.5)
         .encode(
@@ -281,14 +389,24 @@ def loss_curves(training: pd.DataFrame) -> alt.Chart:
             ],
             **_run_encodings(loss),
         )
-        .properties(height=280)
+        .properties(height=280),
+        sentence,
     )
 
 
 def accuracy_curves(training: pd.DataFrame) -> alt.Chart:
     """Held-out accuracy over steps, one colour and dash per run; chance (10%) is the floor to beat."""
     acc = training[training.quantity == "held_out_accuracy"]
-    return (
+    sentence = ends_sentence(
+        "Held-out accuracy (chance is 10%)",
+        acc.assign(value=100 * acc.value),
+        "step",
+        "value",
+        "run",
+        "training steps",
+        unit="%",
+    )
+    return described(
         alt.Chart(acc)
         .mark_line(point=True)
         .encode(
@@ -300,7 +418,8 @@ def accuracy_curves(training: pd.DataFrame) -> alt.Chart:
             ],
             **_run_encodings(acc),
         )
-        .properties(height=280)
+        .properties(height=280),
+        sentence,
     )
 
 
@@ -308,7 +427,17 @@ def chain_gradients(chain: pd.DataFrame) -> alt.Chart:
     """|∂L/∂W_ℓ| of the one-neuron chain against ℓ (log), with the |factor| of each layer as bars."""
     df = chain.assign(abs_grad=lambda d: d.grad.abs(), abs_factor=lambda d: d.factor.abs())
     df = df[np.isfinite(df.abs_grad) & (df.abs_grad > 0)]
-    return (
+    if len(df):
+        first, last = df.loc[df.layer.idxmin()], df.loc[df.layer.idxmax()]
+        sentence = (
+            f"|∂L/∂W_ℓ| of the one-neuron chain against layer ℓ, log scale: {num(first.abs_grad)} at layer"
+            f" {int(first.layer)}, {num(last.abs_grad)} at layer {int(last.layer)}."
+        )
+    else:
+        sentence = (
+            "|∂L/∂W_ℓ| of the one-neuron chain: nothing to draw (every gradient is zero or not finite)."
+        )
+    return described(
         alt.Chart(df)
         .mark_line(point=True, color="#0072B2")
         .encode(
@@ -323,5 +452,6 @@ def chain_gradients(chain: pd.DataFrame) -> alt.Chart:
                 alt.Tooltip("factor:Q", title="f′(a_ℓ)·W_ℓ", format=".3f"),
             ],
         )
-        .properties(height=260)
+        .properties(height=260),
+        sentence,
     )

@@ -372,3 +372,16 @@ def scalar_chain_caption(activation: str, chain) -> str:
 
 
 
+
+
+def phone_controls(configs) -> str:
+    """On a phone the sidebar starts collapsed: say where the controls are and what the charts show now."""
+    shown = "; ".join(
+        f"{c.activation}, {c.init} init, {c.depth} hidden layers of {c.width}, {c.optimizer} at lr {c.lr:g}"
+        for c in configs[:3]
+    )
+    more = f" and {len(configs) - 3} more runs" if len(configs) > 3 else ""
+    return (
+        "**The controls are in the sidebar:** tap **»** at the top left to choose the activation, "
+        f"initialization, depth and training settings. The charts below show {shown}{more}."
+    )

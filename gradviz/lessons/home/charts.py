@@ -5,7 +5,14 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from gradviz.charts.style import dashes, palette
+from gradviz.charts.style import (
+    NEUTRAL,
+    dashes,
+    described,
+    listing,
+    num,
+    palette,
+)
 
 
 def product_vs_steps(df: pd.DataFrame, highlight: str) -> alt.Chart:
@@ -27,5 +34,12 @@ def product_vs_steps(df: pd.DataFrame, highlight: str) -> alt.Chart:
         tooltip=[alt.Tooltip("factor:N"), alt.Tooltip("T:Q"), alt.Tooltip("product:Q", format=".3e")],
     )
     # the level 1: above it the product grows (explodes), below it shrinks (vanishes)
-    one = alt.Chart(pd.DataFrame({"y": [1.0]})).mark_rule(color="#999999", strokeDash=[4, 4]).encode(y="y:Q")
-    return alt.layer(one, lines).properties(height=340)
+    one = alt.Chart(pd.DataFrame({"y": [1.0]})).mark_rule(color=NEUTRAL, strokeDash=[4, 4]).encode(y="y:Q")
+    ends = df[df["T"] == df["T"].max()]
+    sentence = (
+        f"factor^T against the number of steps T up to {int(df['T'].max())}, log scale, one line per factor (yours,"
+        f" {highlight}, drawn thick): "
+        + listing([f"{r.factor} reaches {num(r.product)}" for r in ends.itertuples()], 6)
+        + "; above 1 the product explodes, below 1 it vanishes."
+    )
+    return described(alt.layer(one, lines).properties(height=340), sentence)

@@ -7,12 +7,25 @@ import altair as alt
 import pandas as pd
 
 from gradviz.charts.downsample import m4
-from gradviz.charts.style import CHART_HEIGHT, OKABE_ITO, sci_axis, top_legend
+from gradviz.charts.style import (
+    CHART_HEIGHT,
+    NARROW_PANEL_WIDTH,
+    NEUTRAL,
+    PALETTE,
+    described,
+    listing,
+    num,
+    sci_axis,
+    span,
+    top_legend,
+)
 
 FLOOR = 1e-300  # a log axis cannot show 0: products that underflowed are not drawn
 TEXT = "#8c8c8c"  # a mid grey for text marks: readable on the light and the dark theme (Altair defaults to black)
-MODEL_COLORS = {"tanh RNN": OKABE_ITO[3], "IRNN": OKABE_ITO[1], "LSTM": OKABE_ITO[0]}
+MODEL_COLORS = {"tanh RNN": PALETTE[3], "IRNN": PALETTE[1], "LSTM": PALETTE[0]}
 MODEL_NAMES = {"rnn": "tanh RNN", "irnn": "IRNN", "lstm": "LSTM"}
+MODEL_DASHES = {"tanh RNN": [2, 2], "IRNN": [8, 3], "LSTM": [1, 0]}  # a second cue beside colour
+MODEL_SHAPES = {"tanh RNN": "triangle-up", "IRNN": "square", "LSTM": "circle"}
 
 
 # -- section 1: one cell -------------------------------------------------------------------------------------
@@ -35,7 +48,7 @@ def cell_bars(values: pd.DataFrame) -> alt.Chart:
     bars = base.mark_bar().encode(
         x=alt.X("value:Q", title="value", scale=alt.Scale(domain=[-3.5, 3.5], clamp=True)),
         color=alt.Color(
-            "role:N", scale=alt.Scale(domain=["in", "gated", "out"], range=OKABE_ITO[:3]), legend=None
+            "role:N", scale=alt.Scale(domain=["in", "gated", "out"], range=PALETTE[:3]), legend=None
         ),
     )
     # the numbers just beyond the bars' ends (left of negative bars, right of positive ones)
@@ -43,7 +56,12 @@ def cell_bars(values: pd.DataFrame) -> alt.Chart:
     left = base.transform_filter("datum.value < 0").mark_text(align="right", dx=-5, fontSize=13, color=TEXT)
     labels = [layer.encode(x="value:Q", text=alt.Text("value:Q", format=".3f")) for layer in (right, left)]
     zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="gray").encode(x="x:Q")
-    return alt.layer(bars, zero, *labels).properties(height=220)
+    sentence = (
+        "One LSTM cell step, bar by bar: "
+        + listing([f"{r.quantity} {r.value:.3f}" for r in values.itertuples()], 12)
+        + "."
+    )
+    return described(alt.layer(bars, zero, *labels).properties(height=220), sentence)
 
 
 def regime_map(corners: pd.DataFrame, i: float, f: float) -> alt.Chart:
@@ -56,19 +74,25 @@ def regime_map(corners: pd.DataFrame, i: float, f: float) -> alt.Chart:
     # corners: the nearest one to the current gates is filled
     dots = base.mark_point(size=260, filled=True).encode(
         color=alt.Color(
-            "current:N", scale=alt.Scale(domain=[True, False], range=[OKABE_ITO[3], "#999999"]), legend=None
+            "current:N", scale=alt.Scale(domain=[True, False], range=[PALETTE[3], NEUTRAL]), legend=None
         ),
         tooltip=[alt.Tooltip("regime:N"), alt.Tooltip("rule:N")],
     )
     names = base.mark_text(dy=-18, fontSize=13, color=TEXT).encode(text="regime:N")
     here = (
         alt.Chart(pd.DataFrame({"f": [f], "i": [i]}))
-        .mark_point(shape="cross", size=300, strokeWidth=3, color=OKABE_ITO[0])
+        .mark_point(shape="cross", size=300, strokeWidth=3, color=PALETTE[0])
         .encode(
             x="f:Q", y="i:Q", tooltip=[alt.Tooltip("f:Q", format=".2f"), alt.Tooltip("i:Q", format=".2f")]
         )
     )
-    return (dots + names + here).properties(width=260, height=240)
+    nearest = corners[corners["current"].astype(bool)]["regime"].tolist()
+    sentence = (
+        f"The four regimes of the forget gate f and the input gate i at the square's corners"
+        f" ({listing(corners['regime'].tolist())}); the gates now, f = {f:.2f} and i = {i:.2f} (the cross),"
+        f" are nearest {nearest[0] if nearest else 'no corner'}."
+    )
+    return described((dots + names + here).properties(width=260, height=240), sentence)
 
 
 # -- section 2: how far back the gradient reaches ------------------------------------------------------------
@@ -95,10 +119,16 @@ def reach_chart(curves: pd.DataFrame) -> alt.Chart:
     """‖∂s_T/∂s_t‖ against the distance T − t, log axis, one line per (model, quantity)."""
     data = reach_frame(curves)
     names = list(REACH_SERIES.values())
-    colors = [OKABE_ITO[3], OKABE_ITO[1], OKABE_ITO[5], OKABE_ITO[0], OKABE_ITO[4], OKABE_ITO[2], "#999999"]
+    colors = [PALETTE[3], PALETTE[1], PALETTE[5], PALETTE[0], PALETTE[4], PALETTE[2], NEUTRAL]
     # the detached cell path (solid) and the product of the gates (dashed, on top) coincide: that is the check
-    dashes = [[1, 0], [1, 0], [1, 0], [1, 0], [1, 0], [6, 3], [2, 3]]
-    return (
+    dashes = [[12, 3, 2, 3], [8, 3], [2, 2], [1, 0], [10, 2, 2, 2], [6, 3], [2, 3]]
+    far = data[data["distance"] == data.groupby("series")["distance"].transform("max")]
+    sentence = (
+        f"Gradient gain ‖∂s_T/∂s_t‖ against the distance T − t ({span(data['distance'])} steps back), log scale: "
+        + listing([f"{r.series} reaches {num(r.value)} at {int(r.distance)}" for r in far.itertuples()], 7)
+        + "."
+    )
+    return described(
         alt.Chart(data)
         .mark_line(strokeWidth=2.5)
         .encode(
@@ -117,7 +147,8 @@ def reach_chart(curves: pd.DataFrame) -> alt.Chart:
                 alt.Tooltip("value:Q", format=".2e"),
             ],
         )
-        .properties(height=CHART_HEIGHT + 40)
+        .properties(height=CHART_HEIGHT + 40),
+        sentence,
     )
 
 
@@ -145,6 +176,16 @@ def loss_chart(curves: pd.DataFrame, baseline: float, loss_name: str) -> alt.Cha
                 scale=alt.Scale(domain=domain, range=[MODEL_COLORS[m] for m in domain]),
                 legend=top_legend(),
             ),
+            strokeDash=alt.StrokeDash(
+                "model:N",
+                scale=alt.Scale(domain=domain, range=[MODEL_DASHES[m] for m in domain]),
+                legend=None,
+            ),
+            shape=alt.Shape(
+                "model:N",
+                scale=alt.Scale(domain=domain, range=[MODEL_SHAPES[m] for m in domain]),
+                legend=None,
+            ),
             tooltip=[
                 alt.Tooltip("model:N"),
                 alt.Tooltip("step:Q"),
@@ -160,14 +201,28 @@ def loss_chart(curves: pd.DataFrame, baseline: float, loss_name: str) -> alt.Cha
         .mark_text(align="left", dx=4, dy=-6, color=TEXT)
         .encode(y="value:Q", x=alt.value(0), text="label:N")
     )
-    return (lines + rule + text).properties(height=CHART_HEIGHT)
+    last = data[data["step"] == data.groupby("model")["step"].transform("max")]
+    sentence = (
+        f"Held-out {loss_name} over training steps {span(data['step'])}, log scale, against the baseline"
+        f" {num(baseline)} of a net that ignores the input: "
+        + listing([f"{r.model} ends at {num(r.value)}" for r in last.itertuples()])
+        + "."
+    )
+    return described((lines + rule + text).properties(height=CHART_HEIGHT), sentence)
 
 
 def input_grad_chart(input_grads: pd.DataFrame) -> alt.Chart:
     """‖∂L/∂x_t‖ over input positions t per model, at initialization (dashed) and after training (solid)."""
     data = input_grads[input_grads["value"] > FLOOR].assign(model=lambda d: d["model"].map(MODEL_NAMES))
     domain = [m for m in MODEL_COLORS if m in set(data["model"])]
-    return (
+    first = data[(data["phase"] == "trained") & (data["t"] == data["t"].min())]
+    sentence = (
+        f"Gradient of the loss with respect to each input position t ({span(data['t'])}), log scale, at"
+        " initialization (dashed) and after training (solid); after training the first position gets "
+        + listing([f"{num(r.value)} in the {r.model}" for r in first.itertuples()])
+        + "."
+    )
+    return described(
         alt.Chart(data)
         .mark_line(strokeWidth=2.5)
         .encode(
@@ -190,13 +245,14 @@ def input_grad_chart(input_grads: pd.DataFrame) -> alt.Chart:
                 alt.Tooltip("value:Q", format=".2e"),
             ],
         )
-        .properties(height=CHART_HEIGHT)
+        .properties(height=CHART_HEIGHT),
+        sentence,
     )
 
 
 # -- section 4: inside a trained LSTM ------------------------------------------------------------------------
 
-INSIDE_WIDTH = 820
+INSIDE_WIDTH = 740  # with its axes, the page's 820-px main column at 1280 px
 INSIDE_TITLES = {
     "i": "input gate i (save)",
     "f": "forget gate f (rem)",
@@ -205,13 +261,14 @@ INSIDE_TITLES = {
 }
 
 
-def inside_chart(inside: pd.DataFrame, example: pd.DataFrame) -> alt.VConcatChart:
+def inside_chart(inside: pd.DataFrame, example: pd.DataFrame, narrow: bool = False) -> alt.VConcatChart:
     """The example sequence on top, then the input, forget and output gates and the cell over time for a
-    few units, every panel with the marked positions as vertical rules."""
+    few units, every panel with the marked positions as vertical rules; `narrow` for a phone's width."""
     marks = example[example["marked"]][["t"]]
-    width = INSIDE_WIDTH  # a fixed width: panels of a vconcat cannot stretch to the page
+    # a fixed width: panels of a vconcat cannot stretch to the page
+    width = NARROW_PANEL_WIDTH if narrow else INSIDE_WIDTH
     x = alt.X("t:Q", title="position t", scale=alt.Scale(domain=[0, int(example["t"].max())], nice=False))
-    rules = alt.Chart(marks).mark_rule(color=OKABE_ITO[3], strokeWidth=2, opacity=0.6).encode(x="t:Q")
+    rules = alt.Chart(marks).mark_rule(color=PALETTE[3], strokeWidth=2, opacity=0.6).encode(x="t:Q")
     # the input: the number (or symbol) at each position, marked positions highlighted
     top = (
         alt.Chart(example)
@@ -221,7 +278,7 @@ def inside_chart(inside: pd.DataFrame, example: pd.DataFrame) -> alt.VConcatChar
             y=alt.Y("input:Q", title="input"),
             color=alt.Color(
                 "marked:N",
-                scale=alt.Scale(domain=[True, False], range=[OKABE_ITO[3], "#999999"]),
+                scale=alt.Scale(domain=[True, False], range=[PALETTE[3], NEUTRAL]),
                 legend=top_legend("marked position"),
             ),  # fmt: skip
             tooltip=[alt.Tooltip("t:Q"), alt.Tooltip("label:N", title="input"), alt.Tooltip("marked:N")],
@@ -250,7 +307,7 @@ def inside_chart(inside: pd.DataFrame, example: pd.DataFrame) -> alt.VConcatChar
                 ),
                 color=alt.Color(
                     "unit:N",
-                    scale=alt.Scale(range=OKABE_ITO[:4] + OKABE_ITO[5:6]),
+                    scale=alt.Scale(range=PALETTE[:4] + PALETTE[5:6]),
                     legend=top_legend("LSTM unit") if q == "i" else None,
                 ),
                 tooltip=[
@@ -261,4 +318,10 @@ def inside_chart(inside: pd.DataFrame, example: pd.DataFrame) -> alt.VConcatChar
             )
         )
         panels.append((rules + line).properties(height=110, width=width))
-    return alt.vconcat(*panels, spacing=6).resolve_scale(color="independent")
+    forget = inside[inside["quantity"] == "f"]["value"]
+    sentence = (
+        f"Inside a trained LSTM over positions {span(example['t'])}: the input sequence with"
+        f" {int(example['marked'].sum())} marked positions (vertical lines), then the input, forget and output"
+        f" gates and the cell of {inside['unit'].nunique()} units; the forget gates range {span(forget)}."
+    )
+    return described(alt.vconcat(*panels, spacing=6).resolve_scale(color="independent"), sentence)

@@ -8,7 +8,20 @@ import numpy as np
 import pandas as pd
 
 from gradviz.charts.downsample import m4
-from gradviz.charts.style import CHART_HEIGHT, LAYER_SCHEME, accuracy_y, dashes, palette, top_legend
+from gradviz.charts.style import (
+    CHART_HEIGHT,
+    NARROW_PANEL_WIDTH,
+    NEUTRAL,
+    accuracy_y,
+    dashes,
+    described,
+    listing,
+    num,
+    ordered_colours,
+    palette,
+    span,
+    top_legend,
+)
 from gradviz.lessons.resnet.jacobian import ZERO_BELOW
 
 NET_ORDER = ["plain", "residual"]
@@ -24,12 +37,13 @@ def _finite_positive(df: pd.DataFrame, col: str = "value") -> pd.DataFrame:
     return df[np.isfinite(df[col]) & (df[col] > 0)]
 
 
-def loss_curves(curves: pd.DataFrame, total_width: int = 760) -> alt.FacetChart:
+def loss_curves(curves: pd.DataFrame, total_width: int = 760, narrow: bool = False) -> alt.FacetChart:
     """Training loss (on 1,000 training digits, evaluated during training) over steps: one line per depth,
-    one panel per net. The viridis colour runs from shallow (dark) to deep (light); lines are labelled."""
+    one panel per net, side by side (`narrow`, a phone: stacked). The viridis colour runs from shallow
+    (dark) to deep (light); lines are labelled."""
     df = m4(curves[(curves.quantity == "train_loss") & np.isfinite(curves.value)], "step", "value", ["net", "depth"])
     depths = sorted(df.depth.unique().tolist())
-    colour = alt.Color("depth:O", sort=depths, scale=alt.Scale(scheme=alt.SchemeParams(LAYER_SCHEME, extent=[0.1, 0.85])),
+    colour = alt.Color("depth:O", sort=depths, scale=alt.Scale(domain=depths, range=ordered_colours(len(depths))),
                        legend=alt.Legend(title="blocks", orient="top", direction="horizontal"))  # fmt: skip
     base = alt.Chart().encode(
         x=alt.X("step:Q", title="training step"),
@@ -53,23 +67,42 @@ def loss_curves(curves: pd.DataFrame, total_width: int = 760) -> alt.FacetChart:
         .mark_text(align="left", dx=5, fontSize=11)
         .encode(text=alt.Text("depth:O"))
     )
-    panel = max(220, (total_width - 80) // 2 - 40)
-    return (
-        alt.layer(lines, labels, data=df)
-        .properties(height=CHART_HEIGHT - 40, width=panel)
-        .facet(
-            column=alt.Column(
+    panel = NARROW_PANEL_WIDTH if narrow else max(220, (total_width - 80) // 2 - 40)
+    header = alt.Header(labelFontSize=13, labelFontWeight="bold")
+    facet = (
+        {
+            "row": alt.Row(
                 "net:N",
                 title=None,
                 sort=NET_ORDER,
-                header=alt.Header(labelFontSize=13, labelFontWeight="bold"),
+                header=alt.Header(labelFontSize=13, labelFontWeight="bold", labelOrient="top", labelAngle=0),
             )
+        }
+        if narrow
+        else {"column": alt.Column("net:N", title=None, sort=NET_ORDER, header=header)}
+    )
+    clauses = []
+    for net in [n for n in NET_ORDER if n in set(df.net)]:
+        g = df[df.net == net]
+        ends = g[g.step == g.groupby("depth").step.transform("max")].sort_values("depth")
+        clauses.append(
+            f"{net}: " + ", ".join(f"{int(r.depth)} blocks end at {num(r.value)}" for r in ends.itertuples())
         )
+    sentence = (
+        f"Training loss over training steps {span(df.step)}, one line per depth, one panel per net; "
+        + "; ".join(clauses)
+        + "."
+    )
+    return described(
+        alt.layer(lines, labels, data=df).properties(height=CHART_HEIGHT - 40, width=panel).facet(**facet),
+        sentence,
     )
 
 
-def degradation_chart(final: pd.DataFrame) -> alt.HConcatChart:
-    """Final training loss (left) and held-out accuracy (right) against depth, plain vs residual."""
+def degradation_chart(final: pd.DataFrame, narrow: bool = False) -> alt.HConcatChart | alt.VConcatChart:
+    """Final training loss (left) and held-out accuracy (right) against depth, plain vs residual; `narrow`
+    (a phone) stacks them."""
+    width = NARROW_PANEL_WIDTH if narrow else 320  # with its axes: a phone's 358 px, or half the laptop's 820
     df = final[final.quantity.isin(["train_loss", "held_out_accuracy"]) & np.isfinite(final.value)]
     colour, dash = _net_scales(NET_ORDER)
     x = alt.X("depth:Q", title="blocks (2 weight layers each)", scale=alt.Scale(type="log", base=2),
@@ -88,7 +121,7 @@ def degradation_chart(final: pd.DataFrame) -> alt.HConcatChart:
             ],
             **enc,
         )  # fmt: skip
-        .properties(height=CHART_HEIGHT - 60, width=330)
+        .properties(height=CHART_HEIGHT - 60, width=width)
     )
     acc = (
         alt.Chart(df[df.quantity == "held_out_accuracy"])
@@ -102,13 +135,27 @@ def degradation_chart(final: pd.DataFrame) -> alt.HConcatChart:
             ],
             **enc,
         )  # fmt: skip
-        .properties(height=CHART_HEIGHT - 60, width=330)
+        .properties(height=CHART_HEIGHT - 60, width=width)
     )
     # chance: one in ten digits
-    chance = (
-        alt.Chart(pd.DataFrame({"y": [0.1]})).mark_rule(strokeDash=[2, 3], color="#999999").encode(y="y:Q")
+    chance = alt.Chart(pd.DataFrame({"y": [0.1]})).mark_rule(strokeDash=[2, 3], color=NEUTRAL).encode(y="y:Q")
+    clauses = []
+    for net in NET_ORDER:
+        g = df[df.net == net]
+        if len(g):
+            deepest = g[g.depth == g.depth.max()]
+            loss_v = deepest[deepest.quantity == "train_loss"].value
+            acc_v = deepest[deepest.quantity == "held_out_accuracy"].value
+            loss_text = num(loss_v.iloc[0]) if len(loss_v) else "n/a"
+            acc_text = f"{100 * acc_v.iloc[0]:.1f}%" if len(acc_v) else "n/a"
+            clauses.append(
+                f"{net} at {int(g.depth.max())} blocks ends with training loss {loss_text} and held-out accuracy {acc_text}"
+            )
+    sentence = (
+        f"Final training loss and held-out accuracy against depth ({span(df.depth)} blocks), plain (solid)"
+        f" vs residual (dashed): {listing(clauses)}."
     )
-    return alt.hconcat(loss, acc + chance)
+    return described(alt.vconcat(loss, acc + chance) if narrow else alt.hconcat(loss, acc + chance), sentence)
 
 
 def gradient_by_block(grads: pd.DataFrame, depth: int) -> alt.Chart:
@@ -117,7 +164,18 @@ def gradient_by_block(grads: pd.DataFrame, depth: int) -> alt.Chart:
         moment_label=lambda d: d.moment.map({"init": "at initialization", "end": "after training"})
     )
     colour, dash = _net_scales(NET_ORDER)
-    return (
+    clauses = []
+    for net in NET_ORDER:
+        g = df[(df.net == net) & (df.moment == "end")].set_index("block").value
+        if len(g) > 1:
+            clauses.append(
+                f"{net}: block {g.index.min()} gets {num(g.iloc[0] / g.iloc[-1])} of block {g.index.max()}'s"
+            )
+    sentence = (
+        f"Back-propagated gradient at each block of the {depth}-block nets, log scale, plain (solid) vs residual"
+        f" (dashed), at initialization and after training; after training {listing(clauses) or 'nothing to draw'}."
+    )
+    return described(
         alt.Chart(df)
         .mark_line(point=True)
         .encode(
@@ -150,7 +208,8 @@ def gradient_by_block(grads: pd.DataFrame, depth: int) -> alt.Chart:
                 alt.Tooltip("value:Q", title="‖∂L/∂x⁽ℓ⁾‖", format=".2e"),
             ],
         )
-        .properties(height=CHART_HEIGHT)
+        .properties(height=CHART_HEIGHT),
+        sentence,
     )
 
 
@@ -165,7 +224,7 @@ def singular_values(singular: pd.DataFrame) -> alt.Chart:
         alt.Scale(domain=nets, range=dashes(len(nets))),
     )
     # the ideal: every direction passed on unchanged
-    one = alt.Chart(pd.DataFrame({"y": [1.0]})).mark_rule(color="#999999", strokeDash=[4, 4]).encode(y="y:Q")
+    one = alt.Chart(pd.DataFrame({"y": [1.0]})).mark_rule(color=NEUTRAL, strokeDash=[4, 4]).encode(y="y:Q")
     lines = (
         alt.Chart(df)
         .mark_line(point=alt.OverlayMarkDef(size=14))
@@ -188,7 +247,12 @@ def singular_values(singular: pd.DataFrame) -> alt.Chart:
             ],
         )
     )
-    return alt.layer(one, lines).properties(height=CHART_HEIGHT)
+    clauses = [
+        f"{net}: {len(g)} values from {num(g.value.min())} to {num(g.value.max())}"
+        for net, g in df.groupby("net", sort=False)
+    ]
+    sentence = f"Singular values of the input-to-output Jacobian, largest first, log scale (1 is ideal): {listing(clauses)}."
+    return described(alt.layer(one, lines).properties(height=CHART_HEIGHT), sentence)
 
 
 def path_lengths(by_length: pd.DataFrame) -> alt.Chart:
@@ -217,7 +281,14 @@ def path_lengths(by_length: pd.DataFrame) -> alt.Chart:
         .mark_line(point=True, strokeWidth=2.5)
         .encode(y="value:Q", **enc)
     )
-    return alt.layer(bars, line).properties(height=CHART_HEIGHT - 40)
+    peak = long[long.what == whats[0]]
+    sentence = f"Share of the 2^{n} paths of each length k from 0 to {n} (bars)" + (
+        f", most common at k = {int(peak.loc[peak.value.idxmax()].k)}" if len(peak) else ""
+    )
+    grad = long[long.what == whats[1]]
+    if len(grad):
+        sentence += f"; the gradient's share (line) peaks at k = {int(grad.loc[grad.value.idxmax()].k)}"
+    return described(alt.layer(bars, line).properties(height=CHART_HEIGHT - 40), sentence + ".")
 
 
 def path_gradient_norms(samples: pd.DataFrame) -> alt.Chart:
@@ -235,7 +306,12 @@ def path_gradient_norms(samples: pd.DataFrame) -> alt.Chart:
         x=x, y=y, tooltip=[alt.Tooltip("k:Q"), alt.Tooltip("grad_norm:Q", title="norm", format=".2e")])  # fmt: skip
     line = alt.Chart(mean).mark_line(color=palette(4)[3], strokeWidth=2).encode(
         x=x, y=y, tooltip=[alt.Tooltip("k:Q"), alt.Tooltip("grad_norm:Q", title="mean norm", format=".2e")])  # fmt: skip
-    return alt.layer(dots, line).properties(height=CHART_HEIGHT - 40)
+    sentence = (
+        f"Gradient one sampled path carries to the input against its length k, log scale: {len(df)} paths (dots),"
+        f" the mean (line) from {num(mean.grad_norm.iloc[0]) if len(mean) else 'n/a'} at k = {int(mean.k.iloc[0]) if len(mean) else 0}"
+        f" to {num(mean.grad_norm.iloc[-1]) if len(mean) else 'n/a'} at k = {int(mean.k.iloc[-1]) if len(mean) else 0}."
+    )
+    return described(alt.layer(dots, line).properties(height=CHART_HEIGHT - 40), sentence)
 
 
 def lesion_chart(lesion: pd.DataFrame, depth: int) -> alt.Chart:
@@ -264,10 +340,19 @@ def lesion_chart(lesion: pd.DataFrame, depth: int) -> alt.Chart:
     # the intact nets
     rules = alt.Chart(intact).mark_rule(opacity=0.5).encode(
         y="accuracy:Q", color=enc_colour, tooltip=[alt.Tooltip("net:N"), alt.Tooltip("accuracy:Q", title="intact", format=".1%")])  # fmt: skip
-    chance = (
-        alt.Chart(pd.DataFrame({"y": [0.1]})).mark_rule(strokeDash=[2, 3], color="#999999").encode(y="y:Q")
-    )
-    return alt.layer(rules, chance, lines).properties(height=CHART_HEIGHT - 60)
+    chance = alt.Chart(pd.DataFrame({"y": [0.1]})).mark_rule(strokeDash=[2, 3], color=NEUTRAL).encode(y="y:Q")
+    clauses = []
+    for net in NET_ORDER:
+        g = deleted[deleted.net == net]
+        whole = intact[intact.net == net].accuracy
+        if len(g):
+            clauses.append(
+                f"{net} {100 * whole.iloc[0]:.1f}% intact, {100 * g.accuracy.min():.1f}% at worst"
+                if len(whole)
+                else f"{net} {100 * g.accuracy.min():.1f}% at worst"
+            )
+    sentence = f"Held-out accuracy of the {depth}-block nets with one block deleted, plain (solid) vs residual (dashed): {listing(clauses)}."
+    return described(alt.layer(rules, chance, lines).properties(height=CHART_HEIGHT - 60), sentence)
 
 
 def imagenet_chart(table: pd.DataFrame, human: float) -> alt.Chart:
@@ -287,14 +372,18 @@ def imagenet_chart(table: pd.DataFrame, human: float) -> alt.Chart:
         )
     )
     text = bars.mark_text(dy=-6, fontSize=11).encode(
-        text=alt.Text("top5_error:Q", format=".1f"), color=alt.value("#888888")
+        text=alt.Text("top5_error:Q", format=".1f"), color=alt.value(NEUTRAL)
     )
     rule = alt.Chart(pd.DataFrame({"y": [human], "label": [f"humans {human:g} %"]})).mark_rule(
         color=palette(4)[3], strokeDash=[6, 3]).encode(y="y:Q", tooltip=[alt.Tooltip("label:N", title="")])  # fmt: skip
     # the rule is named in the title: a label on the line would sit on the bars
     title = alt.TitleParams(f"dashed line: humans, {human:g} %", fontSize=11, fontWeight="normal",
                             anchor="end", color=palette(4)[3])  # fmt: skip
-    return alt.layer(bars, text, rule).properties(height=CHART_HEIGHT - 60, title=title)
+    sentence = (
+        f"ILSVRC top-5 error by year, {listing([f'{r.year} {r.model} {r.top5_error:.1f}%' for r in table.itertuples()], 8)};"
+        f" humans {human:g}% (dashed line)."
+    )
+    return described(alt.layer(bars, text, rule).properties(height=CHART_HEIGHT - 60, title=title), sentence)
 
 
 def cifar_chart(table: pd.DataFrame) -> alt.Chart:
@@ -310,5 +399,6 @@ def cifar_chart(table: pd.DataFrame) -> alt.Chart:
         tooltip=[alt.Tooltip("model:N"), alt.Tooltip("test_error:Q", title="test error %", format=".2f")],
     )
     line = base.mark_line(point=alt.OverlayMarkDef(size=60), color=palette(2)[1])
-    text = base.mark_text(dy=-10, fontSize=11).encode(text="model:N", color=alt.value("#888888"))
-    return alt.layer(line, text).properties(height=CHART_HEIGHT - 60)
+    text = base.mark_text(dy=-10, fontSize=11).encode(text="model:N", color=alt.value(NEUTRAL))
+    sentence = f"CIFAR-10 test error against depth: {listing([f'{r.model} {r.test_error:.2f}%' for r in table.itertuples()], 8)}."
+    return described(alt.layer(line, text).properties(height=CHART_HEIGHT - 60), sentence)

@@ -11,12 +11,18 @@ import pandas as pd
 from gradviz.charts.style import (
     CHART_HEIGHT,
     LAYER_SCHEME,
+    NEUTRAL,
+    axes_sentence,
     dashes,
     grid_cells,
     grid_spacing,
+    listing,
     log_axis_scale,
+    num,
     palette,
     sci_axis,
+    span,
+    with_description,
 )
 
 FLOOR = 1e-300  # magnitudes below this (0 after underflow) are drawn here, at the bottom of a log axis
@@ -82,6 +88,153 @@ def _bias_markers(b: float, b_boundary: float | None, kind: str = "boundary") ->
 # -- 1. the scalar chain --------------------------------------------------------------------------------
 
 
+# -- one sentence per chart, from the data it draws (its accessible name: style.described) ----------------
+
+
+def _ends(frame: pd.DataFrame, by: str, x: str, y: str) -> list[str]:
+    out = []
+    for name, g in frame.groupby(by, sort=False):
+        g = g[np.isfinite(g[y].astype(float))]
+        if len(g):
+            last = g.loc[g[x].idxmax()]
+            out.append(f"{name} reaches {num(last[y])} at {num(last[x])}")
+    return out
+
+
+def _chain_sentence(chain: pd.DataFrame) -> str:
+    return (
+        f"|∂h_t/∂h_0| against step t ({span(chain['t'])}), log scale: "
+        + listing(_ends(chain, "unit", "t", "magnitude"))
+        + "."
+    )
+
+
+def _cobweb_sentence(curve: pd.DataFrame, cobweb: pd.DataFrame) -> str:
+    return (
+        f"The map x_(n+1) = f(x_n) and the identity line, with the cobweb of an orbit of {len(cobweb)} points between them, x from {span(cobweb['x'])}."
+        if len(cobweb)
+        else "The map x_(n+1) = f(x_n) and the identity line."
+    )
+
+
+def _orbit_sentence(orbit: pd.DataFrame) -> str:
+    tail = orbit["x"].tail(8)
+    return (
+        axes_sentence("The orbit x_n against step n", orbit, "n", "steps", "x", "x_n")
+        + f" The last 8 steps span {span(tail)}."
+    )
+
+
+def _orbit_derivative_sentence(orbit: pd.DataFrame) -> str:
+    return axes_sentence(
+        "|dx_n/dx_0| against step n", orbit, "n", "steps", "magnitude", "values", log=True
+    ) + (f" It ends at {num(orbit['magnitude'].iloc[-1])}." if len(orbit) else "")
+
+
+def _bifurcation_sentence(points: pd.DataFrame, r: float, marks: pd.DataFrame, r_min: float = 2.5) -> str:
+    here = (
+        points[np.isclose(points["r"], points["r"].iloc[(points["r"] - r).abs().argmin()])]
+        if len(points)
+        else points
+    )
+    return (
+        f"Bifurcation diagram: the attractor's points x for r from {span(points['r'])}, with {len(marks)} period-doubling"
+        f" points marked (dashed); at the current r = {r:g} the attractor has {here['x'].round(4).nunique()} distinct points."
+    )
+
+
+def _lyapunov_sentence(table: pd.DataFrame, r: float, r_min: float = 2.5) -> str:
+    col = "lyapunov" if "lyapunov" in table else "shown"
+    return axes_sentence(
+        "Lyapunov exponent λ against r (below 0 derivatives vanish, above 0 they explode)",
+        table,
+        "r",
+        "r",
+        col,
+        "λ",
+    )
+
+
+def _mandelbrot_sentence(table: pd.DataFrame, c: float) -> str:
+    bounded = int((table["steps"] >= table["steps"].max()).sum()) if len(table) else 0
+    return (
+        f"Escape time of z ↦ z² + c over the plane Re c {span(table['re'])}, Im c {span(table['im'])}: {bounded} of"
+        f" {len(table)} points stay bounded; the logistic map covers the real segment c from −2 to 0.25; now c = {c:.4g}."
+    )
+
+
+def _unit_map_sentence(curve: pd.DataFrame, fixed: pd.DataFrame) -> str:
+    points = [f"{r.kind} at h* = {r.h:.3f}" for r in fixed.itertuples()] if len(fixed) else []
+    return "One step of the unit, h_t = f(h_(t−1)), with the identity line: " + (
+        f"{len(fixed)} fixed points, {listing(points)}." if points else "no fixed point in view."
+    )
+
+
+def _final_state_sentence(final: pd.DataFrame) -> str:
+    return axes_sentence("End state h_T against the start h_0", final, "h0", "h_0", "hT", "h_T")
+
+
+def _final_derivative_sentence(final: pd.DataFrame) -> str:
+    return axes_sentence(
+        "|∂h_T/∂h_0| against the start h_0 (tiny inside basins, huge at their boundaries)",
+        final,
+        "h0",
+        "h_0",
+        "magnitude",
+        "values",
+        log=True,
+    )
+
+
+def _stable_count_sentence(table: pd.DataFrame, w: float, b: float) -> str:
+    counts = table["n_stable"].value_counts().sort_index()
+    return (
+        f"The (w, b) plane, w {span(table['w'])} and b {span(table['b'])}, coloured by the number of stable fixed points: "
+        + listing([f"{int(k)} in {int(v)} cells" for k, v in counts.items()])
+        + f"; the cross marks w = {w:g}, b = {b:g}."
+    )
+
+
+def _cliff_loss_sentence(
+    bias: pd.DataFrame, b: float, b_boundary: float | None, kind: str = "boundary"
+) -> str:
+    where = f"; the {kind} is at b = {b_boundary:.3f}" if b_boundary is not None else ""
+    ranges = [f"{name} from {span(g['value'])}" for name, g in bias.groupby("curve", sort=False)]
+    return f"Loss against the bias b ({span(bias['b'])}): {listing(ranges)}; the current b = {b:g}{where}."
+
+
+def _cliff_gradient_sentence(
+    bias: pd.DataFrame, b: float, b_boundary: float | None, kind: str = "boundary"
+) -> str:
+    peaks = [
+        f"{name} peaks at {num(g['abs_grad_b'].max())} at b = {g.loc[g['abs_grad_b'].idxmax(), 'b']:.3f}"
+        for name, g in bias.groupby("curve", sort=False)
+        if len(g)
+    ]
+    return f"Gradient size against the bias b, log scale: {listing(peaks)}; the current b = {b:g}."
+
+
+def _loss_heatmap_sentence(grid: pd.DataFrame, boundary: pd.DataFrame, w: float, b: float) -> str:
+    return f"Heatmap of the loss over w {span(grid['w'])} and b {span(grid['b'])}: loss {span(grid['loss'])}, with the basin boundary (dashed) and the current w = {w:g}, b = {b:g}."
+
+
+def _grad_norm_heatmap_sentence(grid: pd.DataFrame, boundary: pd.DataFrame, w: float, b: float) -> str:
+    return f"Heatmap of the gradient norm ‖∇L‖ over w {span(grid['w'])} and b {span(grid['b'])}, log colour scale: {span(grid['grad_norm'])}, largest along the cliff; the current w = {w:g}, b = {b:g}."
+
+
+def _eigenvalue_sentence(eigen: pd.DataFrame, circles: pd.DataFrame) -> str:
+    return f"The {len(eigen)} eigenvalues of W in the complex plane, with the unit circle and the circle |λ| = ρ: moduli {span(eigen['modulus'])}."
+
+
+def _gain_sentence(gains: pd.DataFrame) -> str:
+    return (
+        f"‖∂h_t/∂h_0‖ against steps t ({span(gains['t'])}), log scale, one line per spectral radius ρ: "
+        + listing(_ends(gains, "series", "t", "gain"), 6)
+        + "."
+    )
+
+
+@with_description(_chain_sentence)
 def chain_chart(chain: pd.DataFrame) -> alt.Chart:
     """|∂h_t/∂h_0| against t for the linear and the tanh unit, log scale, with the line |·| = 1."""
     units = ["linear", "tanh"]
@@ -101,13 +254,14 @@ def chain_chart(chain: pd.DataFrame) -> alt.Chart:
     # the products, one line per unit, with a dot per step (so a short chain shows its few steps)
     lines = base.mark_line(strokeWidth=2.5, point=alt.OverlayMarkDef(size=14))
     # where a product neither grows nor shrinks
-    one = alt.Chart(_inline({"y": 1.0})).mark_rule(color="#999999", strokeDash=[2, 2]).encode(y=alt.Y("y:Q"))
+    one = alt.Chart(_inline({"y": 1.0})).mark_rule(color=NEUTRAL, strokeDash=[2, 2]).encode(y=alt.Y("y:Q"))
     return alt.layer(lines, one, height=CHART_HEIGHT)
 
 
 # -- 2. iterated maps -----------------------------------------------------------------------------------
 
 
+@with_description(_cobweb_sentence)
 def cobweb_chart(curve: pd.DataFrame, cobweb: pd.DataFrame) -> alt.Chart:
     """The map y = f(x) and the identity, with the cobweb of the orbit drawn between them."""
     names = sorted(curve["curve"].unique(), key=lambda s: not s.startswith("f"))
@@ -122,7 +276,7 @@ def cobweb_chart(curve: pd.DataFrame, cobweb: pd.DataFrame) -> alt.Chart:
         .encode(
             **axes,
             color=alt.Color(
-                "curve:N", scale=alt.Scale(domain=names, range=[palette(3)[0], "#999999"]), title=None
+                "curve:N", scale=alt.Scale(domain=names, range=[palette(3)[0], NEUTRAL]), title=None
             ),
             strokeDash=alt.StrokeDash(
                 "curve:N", scale=alt.Scale(domain=names, range=[[1, 0], [4, 4]]), title=None
@@ -142,6 +296,7 @@ def cobweb_chart(curve: pd.DataFrame, cobweb: pd.DataFrame) -> alt.Chart:
     return alt.layer(curves, web, height=CHART_HEIGHT)
 
 
+@with_description(_orbit_sentence)
 def orbit_chart(orbit: pd.DataFrame) -> alt.Chart:
     """x_n against n."""
     return (
@@ -155,6 +310,7 @@ def orbit_chart(orbit: pd.DataFrame) -> alt.Chart:
     )
 
 
+@with_description(_orbit_derivative_sentence)
 def orbit_derivative_chart(orbit: pd.DataFrame) -> alt.Chart:
     """|dx_n/dx_0| against n on a log axis: shrinking on a stable cycle, growing in chaos."""
     data = _floored(orbit)
@@ -167,10 +323,11 @@ def orbit_derivative_chart(orbit: pd.DataFrame) -> alt.Chart:
             tooltip=[alt.Tooltip("n:Q"), alt.Tooltip("dxn_dx0:Q", title="dx_n/dx_0", format=".3e")],
         )
     )
-    one = alt.Chart(_inline({"y": 1.0})).mark_rule(color="#999999", strokeDash=[2, 2]).encode(y=alt.Y("y:Q"))
+    one = alt.Chart(_inline({"y": 1.0})).mark_rule(color=NEUTRAL, strokeDash=[2, 2]).encode(y=alt.Y("y:Q"))
     return alt.layer(line, one, height=SMALL_HEIGHT)
 
 
+@with_description(_bifurcation_sentence)
 def bifurcation_chart(points: pd.DataFrame, r: float, marks: pd.DataFrame, r_min: float = 2.5) -> alt.Chart:
     """The attractor's points for every r ≥ r_min (the bifurcation diagram), the current r as a solid rule
     and the period-doubling points (`marks`: columns r, label) as dashed rules."""
@@ -190,7 +347,7 @@ def bifurcation_chart(points: pd.DataFrame, r: float, marks: pd.DataFrame, r_min
     )
     doubling = (
         alt.Chart(marks)
-        .mark_rule(color="#999999", strokeDash=[3, 3])
+        .mark_rule(color=NEUTRAL, strokeDash=[3, 3])
         .encode(
             x=alt.X("r:Q"), tooltip=[alt.Tooltip("label:N", title="point"), alt.Tooltip("r:Q", format=".6f")]
         )
@@ -205,6 +362,7 @@ def bifurcation_chart(points: pd.DataFrame, r: float, marks: pd.DataFrame, r_min
     return alt.layer(dots, doubling, labels, here, height=CHART_HEIGHT)
 
 
+@with_description(_lyapunov_sentence)
 def lyapunov_chart(table: pd.DataFrame, r: float, r_min: float = 2.5) -> alt.Chart:
     """λ(r) for r ≥ r_min with the zero line: below 0 nearby orbits converge (derivatives vanish), above 0
     they separate."""
@@ -222,11 +380,12 @@ def lyapunov_chart(table: pd.DataFrame, r: float, r_min: float = 2.5) -> alt.Cha
             tooltip=[alt.Tooltip("r:Q", format=".4f"), alt.Tooltip("label:N", title="λ")],
         )
     )
-    zero = alt.Chart(_inline({"y": 0.0})).mark_rule(color="#999999").encode(y=alt.Y("y:Q"))
+    zero = alt.Chart(_inline({"y": 0.0})).mark_rule(color=NEUTRAL).encode(y=alt.Y("y:Q"))
     here = _rule_x(r, palette(4)[3], [1, 0], "your r")
     return alt.layer(line, zero, here, height=SMALL_HEIGHT)
 
 
+@with_description(_mandelbrot_sentence)
 def mandelbrot_chart(table: pd.DataFrame, c: float) -> alt.Chart:
     """Escape time of z ↦ z² + c from z = 0 (bounded points darkest), the real segment the logistic map
     covers (c ∈ [−2, ¼]) and the current c = r(2 − r)/4."""
@@ -273,6 +432,7 @@ def mandelbrot_chart(table: pd.DataFrame, c: float) -> alt.Chart:
 # -- 3. one unit as a dynamical system ------------------------------------------------------------------
 
 
+@with_description(_unit_map_sentence)
 def unit_map_chart(curve: pd.DataFrame, fixed: pd.DataFrame) -> alt.Chart:
     """One step of the unit, f(h), with the identity line; fixed points marked stable (filled) or
     unstable (open)."""
@@ -284,7 +444,7 @@ def unit_map_chart(curve: pd.DataFrame, fixed: pd.DataFrame) -> alt.Chart:
             x=alt.X("h:Q", title="state h_(t−1)"),
             y=alt.Y("f:Q", title="next state h_t"),
             color=alt.Color(
-                "curve:N", scale=alt.Scale(domain=names, range=[palette(1)[0], "#999999"]), title=None
+                "curve:N", scale=alt.Scale(domain=names, range=[palette(1)[0], NEUTRAL]), title=None
             ),
             strokeDash=alt.StrokeDash(
                 "curve:N", scale=alt.Scale(domain=names, range=[[1, 0], [4, 4]]), title=None
@@ -320,6 +480,7 @@ def unit_map_chart(curve: pd.DataFrame, fixed: pd.DataFrame) -> alt.Chart:
     return alt.layer(lines, points, height=CHART_HEIGHT)
 
 
+@with_description(_final_state_sentence)
 def final_state_chart(final: pd.DataFrame) -> alt.Chart:
     """h_T against h_0: flat across each basin, a step at each boundary."""
     return (
@@ -333,6 +494,7 @@ def final_state_chart(final: pd.DataFrame) -> alt.Chart:
     )
 
 
+@with_description(_final_derivative_sentence)
 def final_derivative_chart(final: pd.DataFrame) -> alt.Chart:
     """|∂h_T/∂h_0| against h_0 on a log axis: vanishing inside basins, exploding at their boundaries."""
     data = _floored(final)
@@ -350,6 +512,7 @@ def final_derivative_chart(final: pd.DataFrame) -> alt.Chart:
     )
 
 
+@with_description(_stable_count_sentence)
 def stable_count_chart(table: pd.DataFrame, w: float, b: float) -> alt.Chart:
     """The (w, b) plane coloured by the number of stable fixed points, with the current (w, b) marked."""
     counts = [0, 1, 2]
@@ -358,7 +521,7 @@ def stable_count_chart(table: pd.DataFrame, w: float, b: float) -> alt.Chart:
     cells = grid_cells(table, reach=GAPLESS).encode(
         color=alt.Color(
             "n_stable:O",
-            scale=alt.Scale(domain=counts, range=["#999999", palette(3)[0], palette(3)[1]]),
+            scale=alt.Scale(domain=counts, range=[NEUTRAL, palette(3)[0], palette(3)[1]]),
             title="stable fixed points",
         ),
         tooltip=[
@@ -382,6 +545,7 @@ def stable_count_chart(table: pd.DataFrame, w: float, b: float) -> alt.Chart:
 # -- 4. cliffs ------------------------------------------------------------------------------------------
 
 
+@with_description(_cliff_loss_sentence)
 def cliff_loss_chart(
     bias: pd.DataFrame, b: float, b_boundary: float | None, kind: str = "boundary"
 ) -> alt.Chart:
@@ -409,6 +573,7 @@ def cliff_loss_chart(
     )
 
 
+@with_description(_cliff_gradient_sentence)
 def cliff_gradient_chart(
     bias: pd.DataFrame, b: float, b_boundary: float | None, kind: str = "boundary"
 ) -> alt.Chart:
@@ -456,6 +621,7 @@ def _surface(
     return alt.layer(cells, edge, here, height=CHART_HEIGHT)
 
 
+@with_description(_loss_heatmap_sentence)
 def loss_heatmap(grid: pd.DataFrame, boundary: pd.DataFrame, w: float, b: float) -> alt.Chart:
     """The loss over (w, b), the basin boundary curve (white, dashed) and the current (w, b)."""
     color = alt.Color("loss:Q", scale=alt.Scale(scheme=LAYER_SCHEME), title="loss")
@@ -468,6 +634,7 @@ def loss_heatmap(grid: pd.DataFrame, boundary: pd.DataFrame, w: float, b: float)
     return _surface(grid[["w", "b", "loss"]].astype("float32"), boundary, w, b, color, tooltip)
 
 
+@with_description(_grad_norm_heatmap_sentence)
 def grad_norm_heatmap(grid: pd.DataFrame, boundary: pd.DataFrame, w: float, b: float) -> alt.Chart:
     """‖∇L‖ over (w, b) on a log colour scale: it is huge exactly along the cliff."""
     # only the columns drawn; the norm stays float64 (it spans 1e-300 to 1e+30)
@@ -486,13 +653,14 @@ def grad_norm_heatmap(grid: pd.DataFrame, boundary: pd.DataFrame, w: float, b: f
 # -- 5. many units --------------------------------------------------------------------------------------
 
 
+@with_description(_eigenvalue_sentence)
 def eigenvalue_chart(eigen: pd.DataFrame, circles: pd.DataFrame) -> alt.Chart:
     """Eigenvalues of W in the complex plane, with the unit circle and the circle |λ| = ρ, each labelled
     on the circle itself (no legend, so the plotting area stays square)."""
     lim = float(max(1.2, circles["re"].abs().max() * 1.1))
     scale = alt.Scale(domain=[-lim, lim], nice=False)
     names = circles["circle"].unique().tolist()
-    colors = alt.Scale(domain=names, range=["#999999", palette(4)[3]])
+    colors = alt.Scale(domain=names, range=[NEUTRAL, palette(4)[3]])
     rings = (
         alt.Chart(circles)
         .mark_line(strokeWidth=1.5)
@@ -537,6 +705,7 @@ def eigenvalue_chart(eigen: pd.DataFrame, circles: pd.DataFrame) -> alt.Chart:
     return alt.layer(rings, labels, dots, width=CHART_HEIGHT, height=CHART_HEIGHT)
 
 
+@with_description(_gain_sentence)
 def gain_chart(gains: pd.DataFrame) -> alt.Chart:
     """‖∂h_t/∂h_0‖ (RMS singular value) against t, log scale, one line per spectral radius; the student's
     own ρ drawn thicker."""
