@@ -11,6 +11,10 @@ ui.lesson_header("clipping", words.PROMISE)
 grid, boundary = ui.cached(cliff.cliff_grid), ui.cached(cliff.cliff_boundary)
 # the numpy sections' results, computed once per distinct setting for every visitor
 descent, vector = ui.cached(cliff.cliff_descent), ui.cached(cliff.clip_vector)
+# the sentences and numbers read from a run's tables: once per result for every visitor
+said = ui.cached_words(words, "run_status", "rnn_verdict", "rnn_latex", "vector_latex")
+ask = ui.cached_words(questions, "rnn_question")
+summary_value = ui.cached(exp.summary_value)
 
 
 def click_sets(chart_key: str, param: str, widgets: dict[str, str]):
@@ -22,14 +26,6 @@ def click_sets(chart_key: str, param: str, widgets: dict[str, str]):
             st.session_state[widget] = round(float(picked[0][field]), 2)
 
     return apply
-
-
-def explain(text: str, latex: list[str], question: str, asked: dict | None = None) -> None:
-    with st.expander("What is going on", icon=":material/functions:", expanded=True):
-        st.markdown(text)
-        for line in latex:
-            st.latex(line)
-    ui.predict_then_reveal(**(asked or questions.QUESTIONS[question]), key=f"predict-{question}")
 
 
 @st.fragment
@@ -45,8 +41,8 @@ def on_the_cliff() -> None:
     steps = ui.slider("steps", "cliff_steps", 1, 100, d.steps, container=c[4])
     res = descent(cliff.CliffDescentConfig(w0=w0, b0=b0, lr=lr, threshold=eta, steps=steps))
     paths, m = res.tables["trajectories"], res.meta
-    chart = ui.built(charts.cliff_map, grid(), boundary(), paths, cliff.W_RANGE, cliff.B_RANGE)
-    ui.altair(chart, key="cliff_map", on_select=click_sets("cliff_map", "start", {"w": "w0", "b": "b0"}))
+    ui.chart(charts.cliff_map, grid(), boundary(), paths, cliff.W_RANGE, cliff.B_RANGE, key="cliff_map",
+             on_select=click_sets("cliff_map", "start", {"w": "w0", "b": "b0"}))  # fmt: skip
     ui.download_csv(paths, "clipping_cliff_descents.csv", "Download the descents (CSV)")
     ui.download_csv(grid(), "clipping_loss_map.csv", "Download the loss map (CSV)")
     plain, clipped = m["runs"]["unclipped"], m["runs"]["clipped by norm"]
@@ -55,10 +51,11 @@ def on_the_cliff() -> None:
                  ("plain run", words.cliff_status(plain, short=True), words.cliff_status(plain))])
     ui.readouts([("final loss, plain", ui.sci(plain["final_loss"]), None), ("final loss, clipped", ui.sci(clipped["final_loss"]), None),
                  ("clipped steps", f"{clipped['clipped_steps']} of {clipped['n_steps']}", "in the clipped descent")])
-    ui.chart_with_data(ui.built(charts.step_size_chart, paths, lr * eta), paths[["run", "step", "step_size", "grad_norm"]], "clipping_step_sizes.csv")
+    ui.chart(charts.step_size_chart, paths, lr * eta, filename="clipping_step_sizes.csv", download=lambda: paths[["run", "step", "step_size", "grad_norm"]])
     st.markdown(words.cliff_verdict(lr, eta, m))
-    explain(words.CLIFF_EXPLAIN, words.cliff_latex(lr, eta, m), "cliff")
-    ui.show_code(cliff.descend, cliff.clip_vector_by_norm)
+    ui.explain(words.CLIFF_EXPLAIN, words.cliff_latex(lr, eta, m))
+    ui.predict_then_reveal(**questions.QUESTIONS["cliff"], key="predict-cliff")
+    ui.code(cliff.descend, cliff.clip_vector_by_norm)
 
 
 def use_threshold(value: float) -> None:
@@ -85,16 +82,16 @@ def real_rnn() -> None:
     cfg = exp.Config(T=T, rho=rho, threshold=eta, lr=lr, steps=steps, seed=seed)
     res = ui.run_cached("clipping", cfg)
     s, summary, h = res.tables["steps"], res.tables["summary"], res.meta["heuristic"]
-    ui.chart_with_data(ui.built(charts.loss_chart, s, summary, tasks.MEAN_PREDICTOR_MSE), s[s["quantity"] == "loss"], "clipping_rnn_loss.csv")
-    ui.chart_with_data(ui.built(charts.grad_norm_chart, s, eta, (h["low"], h["high"]) if h["reliable"] else None), s[s["quantity"] != "loss"], "clipping_rnn_grad_norm.csv")
+    ui.chart(charts.loss_chart, s, summary, tasks.MEAN_PREDICTOR_MSE, filename="clipping_rnn_loss.csv", download=lambda: s[s["quantity"] == "loss"])
+    ui.chart(charts.grad_norm_chart, s, eta, (h["low"], h["high"]) if h["reliable"] else None, filename="clipping_rnn_grad_norm.csv", download=lambda: s[s["quantity"] != "loss"])
     st.caption("Dots mark the steps at which a run was clipped; the dashed line is η; the shaded band, when the heuristic can be trusted, its range (section 4).")
     for col, (run, name) in zip(st.columns(3), words.RUN_NAMES.items(), strict=True):
         with col.container(border=True):
-            st.markdown(f"**{name}**: {words.run_status(summary, run)}")
-            st.metric("final loss", ui.sci(exp.summary_value(res, run, "final_loss")), help="mean of the last 10% of steps")
-            st.metric("steps clipped", f"{exp.summary_value(res, run, 'share_clipped'):.0%}")
-            st.metric("largest ‖g‖", ui.sci(exp.summary_value(res, run, "max_grad_norm")), help="before clipping")
-    st.markdown(words.rnn_verdict(rho, tasks.MEAN_PREDICTOR_MSE, summary))
+            st.markdown(f"**{name}**: {said.run_status(summary, run)}")
+            st.metric("final loss", ui.sci(summary_value(res, run, "final_loss")), help="mean of the last 10% of steps")
+            st.metric("steps clipped", f"{summary_value(res, run, 'share_clipped'):.0%}")
+            st.metric("largest ‖g‖", ui.sci(summary_value(res, run, "max_grad_norm")), help="before clipping")
+    st.markdown(said.rnn_verdict(rho, tasks.MEAN_PREDICTOR_MSE, summary))
 
     st.subheader("4 · Choosing the threshold")
     st.markdown(words.heuristic_text(h, eta))
@@ -105,15 +102,15 @@ def real_rnn() -> None:
 
     st.subheader("5 · The rule, with this run's numbers")
     run = ui.select("run", "clip", exp.RUNS, "norm", widget="radio")
-    explain(
+    ui.explain(
         "Backprop through time multiplies one Jacobian per step. Clipping does not change that product; it only "
         "caps how far a single step can move the weights, so one huge gradient cannot throw them away. "
         "Below: the step of the chosen run with the largest gradient.",
-        words.rnn_latex(eta, lr, s, run, res.meta["n_params"]),
-        "rnn",
-        questions.rnn_question(res) if cfg == exp.PRESETS["explodes"] else None,  # its numbers, once on screen
+        said.rnn_latex(eta, lr, s, run, res.meta["n_params"]),
     )
-    ui.show_code(clip_torch.clip_by_norm_, clip_torch.clip_by_value_, exp.threshold_heuristic, tasks.adding_problem)
+    asked = ask.rnn_question(res) if cfg == exp.PRESETS["explodes"] else questions.QUESTIONS["rnn"]  # its numbers, once on screen
+    ui.predict_then_reveal(**asked, key="predict-rnn")
+    ui.code(clip_torch.clip_by_norm_, clip_torch.clip_by_value_, exp.threshold_heuristic, tasks.adding_problem)
 
 
 @st.fragment
@@ -128,21 +125,19 @@ def norm_vs_value() -> None:
     t, m = res.tables, res.meta
     left, right = st.columns([1, 1])
     with left:
-        ui.altair(ui.built(charts.vector_chart, t["vectors"], t["circle"], t["box"], 4.0, 280), width="content", key="vector_map",
-                  on_select=click_sets("vector_map", "tip", {"x": "gx", "y": "gy"}))  # fmt: skip
+        ui.chart(charts.vector_chart, t["vectors"], t["circle"], t["box"], 4.0, 280, width="content", key="vector_map", on_select=click_sets("vector_map", "tip", {"x": "gx", "y": "gy"}))  # fmt: skip
         ui.download_csv(t["vectors"], "clipping_norm_vs_value.csv")
     with right:
         st.metric("‖g‖", f"{m['norm']:.3f}")
         st.metric("turned by clip-by-norm", f"{m['turn_norm_deg']:.1f}°")
         st.metric("turned by clip-by-value", f"{m['turn_value_deg']:.1f}°")
         st.markdown(words.vector_verdict(m, eta))
-    explain("The dashed circle holds every vector of length η; the dotted box every vector whose components "
-            "are all within ±η. Norm clipping pulls g straight back to the circle; value clipping squashes it "
-            "into the box, corner-wards.", words.vector_latex(gx, gy, eta, t["vectors"]), "vector")  # fmt: skip
-    ui.show_code(cliff.clip_vector_by_value, cliff.angle_between)
+    ui.explain("The dashed circle holds every vector of length η; the dotted box every vector whose components "
+               "are all within ±η. Norm clipping pulls g straight back to the circle; value clipping squashes it "
+               "into the box, corner-wards.", said.vector_latex(gx, gy, eta, t["vectors"]))  # fmt: skip
+    ui.predict_then_reveal(**questions.QUESTIONS["vector"], key="predict-vector")
+    ui.code(cliff.clip_vector_by_value, cliff.angle_between)
 
 
-on_the_cliff()
-norm_vs_value()
-real_rnn()
+ui.sections("clipping", {"cliff": on_the_cliff, "vector": norm_vs_value, "rnn": real_rnn})
 ui.sources(words.SOURCES)

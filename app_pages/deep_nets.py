@@ -89,11 +89,7 @@ inits = {dn.label(c): c.init for c in configs}
 def training_section(runs: dict, summaries: dict) -> None:
     tables = ui.cached(dn.combine)(runs)  # remembered by the runs' keys: charts look it up in O(1)
     st.subheader("Gradient reaching each layer during training")
-    ui.chart_with_data(
-        ui.built(charts.gradient_over_steps, tables["layers"], "backprop_grad"),
-        tables["layers"],
-        "deep_nets_layers.csv",
-    )
+    ui.chart(charts.gradient_over_steps, tables["layers"], "backprop_grad", filename="deep_nets_layers.csv")
     for name, s in summaries.items():
         ui.diverged_notice(runs[name], label=name)
         st.markdown(words.run_line(name, s))
@@ -103,26 +99,24 @@ def training_section(runs: dict, summaries: dict) -> None:
     with left:
         st.subheader("Gradient against depth")
         st.caption(words.BY_DEPTH_CAPTION)
-        ui.altair(ui.built(charts.gradient_by_depth, tables["layers"], "backprop_grad"), key="by-depth")
+        ui.chart(charts.gradient_by_depth, tables["layers"], "backprop_grad", key="by-depth")
     with right:
         st.subheader("How much each layer learns")
         st.caption(words.update_caption(summaries))
-        ui.altair(ui.built(charts.update_ratio_by_layer, tables["layers"]), key="update-ratio")
+        ui.chart(charts.update_ratio_by_layer, tables["layers"], key="update-ratio")
     st.subheader("Weight gradients ‖∂L/∂W_ℓ‖ (what the optimizer sees)")
-    ui.altair(ui.built(charts.gradient_over_steps, tables["layers"], "weight_grad"), key="weight-grad")
+    ui.chart(charts.gradient_over_steps, tables["layers"], "weight_grad", key="weight-grad")
     st.subheader("Activations, layer by layer (Glorot & Bengio 2010)")
-    ui.chart_with_data(
-        ui.built(charts.activation_heatmap, tables["hist"]), tables["hist"], "deep_nets_activations.csv"
-    )
-    ui.altair(ui.built(charts.saturation_by_layer, tables["layers"]), key="saturation")
+    ui.chart(charts.activation_heatmap, tables["hist"], filename="deep_nets_activations.csv")
+    ui.chart(charts.saturation_by_layer, tables["layers"], key="saturation")
     st.subheader("Loss and held-out accuracy")
     loss_col, acc_col = st.columns(2)
     loss_col.caption("Loss: minibatch (faint) and held-out (solid)")
     acc_col.caption(f"Held-out accuracy (chance is {CHANCE:.0%})")
     with loss_col:
-        ui.altair(ui.built(charts.loss_curves, tables["training"]), key="loss")
+        ui.chart(charts.loss_curves, tables["training"], key="loss")
     with acc_col:
-        ui.altair(ui.built(charts.accuracy_curves, tables["training"]), key="accuracy")
+        ui.chart(charts.accuracy_curves, tables["training"], key="accuracy")
     ui.download_csv(tables["training"], "deep_nets_training.csv", "Download training curves (CSV)")
 
 
@@ -173,7 +167,7 @@ def by_hand_section() -> None:
         )
         st.latex(rf"= {latex_sci(chain.grad.iloc[0])}")
         st.caption(words.scalar_chain_caption(chain_act, chain))
-        ui.chart_with_data(ui.built(charts.chain_gradients, chain), chain, "scalar_chain.csv")
+        ui.chart(charts.chain_gradients, chain, filename="scalar_chain.csv")
 
 
 @st.fragment
@@ -188,9 +182,11 @@ def question_section() -> None:
     ui.predict_then_reveal(question, options, answer, explanation, key="q-init")
 
 
-training_section(runs, summaries)
-going_on_section(dn.label(base), summaries[dn.label(base)], activation, summaries, inits)
-by_hand_section()
-question_section()
-ui.show_code(dn.run, dn.LayerProbe.after_backward, summarize)
+def why() -> None:
+    going_on_section(dn.label(base), summaries[dn.label(base)], activation, summaries, inits)
+    question_section()
+
+
+ui.sections("deep_nets", {"training": lambda: training_section(runs, summaries), "why": why, "by-hand": by_hand_section})
+ui.code(dn.run, dn.LayerProbe.after_backward, summarize)
 ui.sources(words.SOURCES)

@@ -39,7 +39,7 @@ def essence() -> None:
         st.caption(words.comparison())
     with right:
         data = curves(tuple(dict.fromkeys([factor, 1.1, 0.9])), 100)
-        ui.altair(ui.built(product_vs_steps, data, highlight=f"{factor:g}"), key="home-product")
+        ui.chart(product_vs_steps, data, highlight=f"{factor:g}", key="home-product")
         ui.download_csv(data, "factor_power.csv")
     st.latex(words.product_latex(factor, steps))
     st.caption(words.CAPTION)

@@ -3,26 +3,16 @@
 import streamlit as st
 
 from gradviz import ui
-from gradviz.lessons.lstm import cell, charts, code, configs, words
+from gradviz.lessons.lstm import cell, charts, configs, words
 from gradviz.lessons.lstm import experiment as exp
 
 ui.lesson_header("lstm", words.PROMISE)
 RC, LC = configs.ReachConfig, configs.LearnConfig
-
-
-def explain(latex: list[str], text: str | None = None) -> None:
-    with st.expander("What is going on", icon=":material/functions:", expanded=True):
-        if text:
-            st.markdown(text)
-        for line in latex:
-            st.latex(line)
-
-
-def show_code(*names: tuple[str, str]) -> None:
-    with st.expander("Show the code", icon=":material/code:"):
-        for module, name in names:
-            st.caption(f"`gradviz.lessons.lstm.{module}.{name}`")
-            st.code(code.source_of(module, name), language="python")
+# the sentences and numbers read from a result's tables: computed once per result for every visitor
+said = ui.cached_words(words, "gain_at", "reach_readouts", "reach_verdict", "forget_bias_text", "reach_latex",
+                       "forget_trick_text", "learn_verdict", "input_grad_text", "irnn_text", "learn_latex",
+                       "inside_text")  # fmt: skip
+summary_value = ui.cached(exp.summary_value)
 
 
 @st.fragment
@@ -43,18 +33,16 @@ def one_cell() -> None:
     name, exact = cell.regime(i, f)
     left, right = st.columns([3, 2])
     with left:
-        ui.chart_with_data(
-            ui.built(charts.cell_bars, cell.cell_table(step)), cell.cell_table(step), "lstm_cell.csv"
-        )
+        ui.chart(charts.cell_bars, cell.cell_table(step), filename="lstm_cell.csv")
     with right:
         corners = cell.regime_corners(i, f)
-        ui.altair(ui.built(charts.regime_map, corners, i, f), key="lstm-regimes", width="content")
+        ui.chart(charts.regime_map, corners, i, f, key="lstm-regimes", width="content")
     ui.readouts([("new cell c", f"{step.c:.3f}", "f·c_prev + i·g"), ("hidden h", f"{step.h:.3f}", "o·tanh(c)"),
                  ("∂c/∂c_prev", f"{step.dc_dcprev:.2f}", "= f: the factor along the cell"), ("regime", name, None)])  # fmt: skip
     st.markdown(words.cell_verdict(step, name, exact, notation))
-    explain(words.equations(notation) + words.cell_latex(step, notation), words.NOTATION_NOTE)
+    ui.explain(words.NOTATION_NOTE, words.equations(notation) + words.cell_latex(step, notation))
     ui.predict_then_reveal(**words.question(), key="predict-lstm-cell")
-    ui.show_code(cell.gated_update, cell.lstm_cell)
+    ui.code(cell.gated_update, cell.lstm_cell)
 
 
 @st.fragment
@@ -85,13 +73,13 @@ def how_far_back() -> None:
     seed = ui.number("seed", "reach_seed", 0, 9999, d.seed, container=c[3], help="URL key reach_seed")
     res = ui.run_cached("lstm_reach", RC(T=T, forget_bias=b_f, hidden=hidden, seed=seed))
     curves, m = res.tables["curves"], res.meta
-    ui.chart_with_data(ui.built(charts.reach_chart, curves), curves, "lstm_reach.csv")
+    ui.chart(charts.reach_chart, curves, filename="lstm_reach.csv")
     st.caption(words.REACH_CAPTION)
-    ui.readouts(words.reach_readouts(curves, m))
-    st.markdown(words.reach_verdict(curves, m))
-    st.markdown(words.forget_bias_text(curves, m))
-    explain(words.reach_latex(m, curves))
-    show_code(("reach", "jacobian_norms"), ("unroll", "lstm_unroll"))
+    ui.readouts(said.reach_readouts(curves, m))
+    st.markdown(said.reach_verdict(curves, m))
+    st.markdown(said.forget_bias_text(curves, m))
+    ui.explain(latex=said.reach_latex(m, curves))
+    ui.code("gradviz.lessons.lstm.reach:jacobian_norms", "gradviz.lessons.lstm.unroll:lstm_unroll")
 
 
 def forget_trick() -> None:
@@ -104,7 +92,7 @@ def forget_trick() -> None:
     }
     found = {k: ui.precomputed("lstm", cfg) for k, cfg in runs.items()}  # never trains: missing runs are said
     learn = [(runs[k], res) for k, res in found.items() if res is not None]
-    st.markdown(words.forget_trick_text(reach, learn, [k for k, res in found.items() if res is None]))  # fmt: skip
+    st.markdown(said.forget_trick_text(reach, learn, [k for k, res in found.items() if res is None]))
 
 
 def approve(cfg: configs.LearnConfig) -> None:
@@ -159,27 +147,29 @@ def learning() -> None:
 def learned(cfg: configs.LearnConfig, res) -> None:
     t, base = res.tables, res.meta["baseline"]
     st.markdown(words.task_text(cfg.task, cfg.T, base))
-    ui.chart_with_data(ui.built(charts.loss_chart, t["curves"], base, words.LOSS_NAMES[cfg.task]), t["curves"], "lstm_learning_curves.csv")  # fmt: skip
+    ui.chart(charts.loss_chart, t["curves"], base, words.LOSS_NAMES[cfg.task], filename="lstm_learning_curves.csv")
     for col, kind in zip(st.columns(len(cfg.kinds)), cfg.kinds, strict=True):
-        final = exp.summary_value(res, kind, "final_loss")
+        final = summary_value(res, kind, "final_loss")
         col.metric(f"{configs.MODEL_NAMES[kind]}: final held-out loss", ui.sci(final), help=words.status(final, base))  # fmt: skip
-    st.markdown(words.learn_verdict(t["summary"], base, cfg.kinds, cfg.task))
-    ui.chart_with_data(ui.built(charts.input_grad_chart, t["input_grads"]), t["input_grads"], "lstm_input_gradients.csv")  # fmt: skip
-    st.markdown(words.input_grad_text(t["mark_grads"], t["summary"], base, cfg.kinds))
-    if irnn := words.irnn_text(t["summary"], t["mark_grads"], base, cfg):
+    st.markdown(said.learn_verdict(t["summary"], base, cfg.kinds, cfg.task))
+    ui.chart(charts.input_grad_chart, t["input_grads"], filename="lstm_input_gradients.csv")
+    st.markdown(said.input_grad_text(t["mark_grads"], t["summary"], base, cfg.kinds))
+    if irnn := said.irnn_text(t["summary"], t["mark_grads"], base, cfg):
         st.markdown(irnn)
-    explain(words.learn_latex(cfg.task, base, t["mark_grads"], cfg.kinds))
-    show_code(("learn", "train_models"), ("learn", "input_gradients"))
+    ui.explain(latex=said.learn_latex(cfg.task, base, t["mark_grads"], cfg.kinds))
+    ui.code("gradviz.lessons.lstm.learn:train_models", "gradviz.lessons.lstm.learn:input_gradients")
     st.subheader("4 · Inside the trained LSTM")
     if "inside" not in t:
         st.info("Add the LSTM to the models to see its gates.", icon=":material/visibility_off:")
         return
-    ui.chart_with_data(ui.built(charts.inside_chart, t["inside"], t["example"]), t["inside"], "lstm_inside.csv", width="content")  # fmt: skip
-    st.markdown(words.inside_text(t["inside"], t["example"], res.meta["runs"]["lstm"], cfg.task))
+    ui.chart(charts.inside_chart, t["inside"], t["example"], filename="lstm_inside.csv", width="content")
+    st.markdown(said.inside_text(t["inside"], t["example"], res.meta["runs"]["lstm"], cfg.task))
 
 
-one_cell()
-how_far_back()
-forget_trick()
-learning()
+def reach() -> None:
+    how_far_back()
+    forget_trick()
+
+
+ui.sections("lstm", {"cell": one_cell, "reach": reach, "learn": learning})
 ui.sources(words.SOURCES)

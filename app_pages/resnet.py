@@ -5,15 +5,16 @@ from dataclasses import replace
 import streamlit as st
 
 from gradviz import fmt, ui
-from gradviz.lessons.resnet import charts, context, paths, source, words
+from gradviz.lessons.resnet import charts, context, paths, words
 from gradviz.lessons.resnet import experiment as exp
 from gradviz.lessons.resnet import jacobian as jac
 
 ui.lesson_header("resnet", words.PROMISE)
 # the summaries, once per result for every visitor (ui.cached keys a result by its key)
-degradation, flow, summary, final_table = (
-    ui.cached(f) for f in (exp.degradation, exp.gradient_flow, jac.summary, exp.final_table)
+degradation, flow, summary, final_table, diverged_runs = (
+    ui.cached(f) for f in (exp.degradation, exp.gradient_flow, jac.summary, exp.final_table, exp.diverged_runs)
 )
+by_depth_and_net = ui.cached(lambda result: final_table(result).set_index(["depth", "net"]))
 
 # -- the sweep's controls: every section below reads this one result ----------------------------------
 d, bar = exp.Config(), st.sidebar
@@ -45,15 +46,15 @@ def sweep_section() -> None:
         st.warning(words.cost_refusal(estimate, exp.LIVE_CAP_S), icon=":material/hourglass_disabled:")
         return
     final = result.tables["final"]
-    ui.chart_with_data(ui.built(charts.degradation_chart, final), final, "resnet_final.csv")
-    t = final_table(result).set_index(["depth", "net"])
+    ui.chart(charts.degradation_chart, final, filename="resnet_final.csv")
+    t = by_depth_and_net(result)
     n_train, n_test = result.meta["n_train"], result.meta["n_test"]
     ui.readouts([(f"training loss, {deepest}-block plain", ui.sci(t.loc[(deepest, "plain"), "train_loss"]), f"final, on all {n_train:,} training digits"),
                  (f"training loss, {deepest}-block residual", ui.sci(t.loc[(deepest, "residual"), "train_loss"]), None),
                  (f"held-out acc., {deepest}-block plain", fmt.pct(t.loc[(deepest, "plain"), "held_out_accuracy"]), f"{n_test:,} digits never trained on"),
                  (f"held-out acc., {deepest}-block residual", fmt.pct(t.loc[(deepest, "residual"), "held_out_accuracy"]), None)])  # fmt: skip
     plain, residual = degradation(result, "plain"), degradation(result, "residual")
-    diverged = {(dep, net): s for dep, net, s in exp.diverged_runs(result)}
+    diverged = {(dep, net): s for dep, net, s in diverged_runs(result)}
     acc = float(t.loc[(deepest, "plain"), "held_out_accuracy"])
     init, end = flow(result, "plain", deepest, "init"), flow(result, "plain", deepest, "end")
     st.markdown(words.sweep_verdict(plain, residual, norm, init, diverged, acc, end))
@@ -61,7 +62,7 @@ def sweep_section() -> None:
         st.info(note, icon=":material/info:")
     st.subheader("Training loss during training")
     curves = result.tables["curves"]
-    ui.chart_with_data(ui.built(charts.loss_curves, curves), curves, "resnet_curves.csv")
+    ui.chart(charts.loss_curves, curves, filename="resnet_curves.csv")
     st.caption(
         f"{result.meta['dataset_description']}. Plain SGD, batch {exp.BATCH}, PyTorch's default initialization (U(±1/√fan_in)), {steps} steps per net; both twins "
         f"of a depth start from the same weights. {result.meta['seconds']:.0f} s of training "
@@ -78,9 +79,7 @@ def gradient_section() -> None:
         return
     shown = ui.select("Depth shown", "grad_depth", list(cfg.depths), deepest, widget="segmented_control")
     grads = result.tables["grads"]
-    ui.chart_with_data(
-        ui.built(charts.gradient_by_block, grads, shown), grads[grads.depth == shown], "resnet_gradients.csv"
-    )
+    ui.chart(charts.gradient_by_block, grads, shown, filename="resnet_gradients.csv", download=lambda: grads[grads.depth == shown])
     st.caption(
         "Faint: at initialization; solid: after training. x̄⁽ℓ⁾ = ∂L/∂x⁽ℓ⁾ on one minibatch of 128 digits."
     )
@@ -88,11 +87,9 @@ def gradient_section() -> None:
     ui.readouts([(f"{net}, {'init' if m == 'init' else 'end'}: ‖x̄⁽⁰⁾‖/‖x̄⁽{fmt.superscript(shown)}⁾‖", ui.sci(g.ratio), "back-propagated gradient at the first block's input over the last block's output")
                  for (net, m), g in flows.items()])  # fmt: skip
     st.markdown("  \n".join(words.flow_sentence(g) for g in flows.values()))
-    with st.expander("What is going on", icon=":material/functions:", expanded=True):
-        for line in words.flow_latex(flows[("plain", "init")], flows[("residual", "init")]):
-            st.latex(line)
-        st.markdown(words.flow_explain(flows[("plain", "init")], flows[("residual", "init")], norm))
-    ui.show_code(exp.gradient_flow, paths.route_for)
+    ui.explain(latex=words.flow_latex(flows[("plain", "init")], flows[("residual", "init")]),
+               after=words.flow_explain(flows[("plain", "init")], flows[("residual", "init")], norm))  # fmt: skip
+    ui.code(exp.gradient_flow, paths.route_for)
 
 
 @st.fragment
@@ -108,7 +105,7 @@ def jacobian_section() -> None:
         "resnet_jacobian", jac.Config(depth=depth, activation=act, width=dj.width, seed=dj.seed)
     )
     s, table = summary(res), res.tables["singular"]
-    ui.chart_with_data(ui.built(charts.singular_values, table), table, "resnet_singular_values.csv")
+    ui.chart(charts.singular_values, table, filename="resnet_singular_values.csv")
     ui.readouts(
         [(f"{r.net}: largest σ", ui.sci(r.largest), f"median {ui.sci(r.median)}") for r in s.itertuples()]
     )
@@ -119,7 +116,7 @@ def jacobian_section() -> None:
         r"\frac{\partial \mathcal{F}_\ell}{\partial \mathbf{x}}\Big)\ \text{(residual)}\qquad\text{vs.}\qquad"
         r"\prod_{\ell=n}^{1}\frac{\partial \mathcal{F}_\ell}{\partial \mathbf{x}}\ \text{(plain)}"
     )
-    ui.show_code(jac.jacobian_at)
+    ui.code(jac.jacobian_at)
 
 
 @st.fragment
@@ -137,12 +134,10 @@ def paths_section() -> None:
     )
     left, right = st.columns(2)
     with left:
-        ui.chart_with_data(ui.built(charts.path_lengths, table), table, "resnet_path_lengths.csv")
+        ui.chart(charts.path_lengths, table, filename="resnet_path_lengths.csv")
     with right:
         if len(samples):
-            ui.chart_with_data(
-                ui.built(charts.path_gradient_norms, samples), samples, "resnet_path_gradients.csv"
-            )
+            ui.chart(charts.path_gradient_norms, samples, filename="resnet_path_gradients.csv")
             st.caption(
                 "Each dot: the gradient one sampled path carries back to x⁽⁰⁾ (backprop through F for k blocks, "
                 f"through the skip for the others), on {exp.PATH_BATCH} training digits."
@@ -150,13 +145,11 @@ def paths_section() -> None:
     st.subheader("Delete one block")
     shown = ui.select("Depth shown", "lesion_depth", list(cfg.depths), deepest, widget="segmented_control")
     lesion = result.tables["lesion"]
-    ui.chart_with_data(
-        ui.built(charts.lesion_chart, lesion, shown), lesion[lesion.depth == shown], "resnet_lesion.csv"
-    )
+    ui.chart(charts.lesion_chart, lesion, shown, filename="resnet_lesion.csv", download=lambda: lesion[lesion.depth == shown])
     st.markdown(words.lesion_sentence(lesion, shown))
     if q := words.lesion_question(lesion, shown):
         ui.predict_then_reveal(**q, key="q-lesion")
-    ui.show_code(paths.path_gradient, paths.lesion)
+    ui.code(paths.path_gradient, paths.lesion)
 
 
 def context_section() -> None:
@@ -165,23 +158,16 @@ def context_section() -> None:
     with left:
         st.markdown("**ImageNet top-5 error, by year** (the lecture's table)")
         table = context.imagenet_table()
-        ui.chart_with_data(
-            ui.built(charts.imagenet_chart, table, context.HUMAN_TOP5), table, "imagenet_top5.csv"
-        )
+        ui.chart(charts.imagenet_chart, table, context.HUMAN_TOP5, filename="imagenet_top5.csv")
     with right:
         st.markdown("**CIFAR-10 test error of residual nets** (He et al. 2016, Table 6)")
         table = context.cifar_table()
-        ui.chart_with_data(ui.built(charts.cifar_chart, table), table, "cifar10_resnets.csv")
+        ui.chart(charts.cifar_chart, table, filename="cifar10_resnets.csv")
     st.caption(words.CONTEXT_CAPTION)
 
 
-sweep_section()
-gradient_section()
-jacobian_section()
-paths_section()
-context_section()
-with st.expander("Show the code: the residual block, its plain twin and the sweep", icon=":material/code:"):
-    for label, code in ui.cached(source.taught)():
-        st.caption(f"`{label}`")
-        st.code(code, language="python")
+ui.sections("resnet", {"sweep": sweep_section, "gradient": gradient_section, "jacobian": jacobian_section,
+                        "paths": paths_section, "context": context_section})  # fmt: skip
+ui.code("gradviz.lessons.resnet.nets:ResidualBlock.forward", "gradviz.lessons.resnet.nets:BlockMLP.body", "gradviz.lessons.resnet.nets:residual_twins",
+        "gradviz.lessons.resnet.sweep:run_sweep", title="Show the code: the residual block, its plain twin and the sweep")  # fmt: skip
 ui.sources(words.SOURCES)

@@ -19,18 +19,15 @@ bifurcation, lyapunov_curve, doubling = ui.cached(dyn.bifurcation_table), ui.cac
 mandelbrot, stable_map, surface = ui.cached(dyn.mandelbrot_table), ui.cached(dyn.stable_count_table), ui.cached(dyn.cliff_surface)
 # each section's numbers, computed once per distinct setting for every visitor
 chain_run, map_run, unit_run = ui.cached(dyn.scalar_chain), ui.cached(dyn.iterated_map), ui.cached(dyn.unit_dynamics)
-cliff_run, many_run = ui.cached(dyn.cliff_curves), ui.cached(dyn.many_units)
+cliff_run, many_run, question = ui.cached(dyn.cliff_curves), ui.cached(dyn.many_units), ui.cached(dyn.question)
 
 
-def explain(meta: dict, section: str, *code) -> None:
-    """Verdict, "What is going on" (equations with the numbers on screen), the question, the code taught."""
-    st.markdown(meta["verdict"])
-    with st.expander("What is going on", icon=":material/functions:", expanded=True):
-        st.markdown(meta["explain"])
-        for line in meta["latex"]:
-            st.latex(line)
-    ui.predict_then_reveal(**dyn.question(section), key=f"predict-{section}")
-    ui.show_code(*code)
+def close(m: dict, section: str, *code) -> None:
+    """Every section ends alike: its verdict, "What is going on" with its numbers, its question, its code."""
+    st.markdown(m["verdict"])
+    ui.explain(m["explain"], m["latex"])
+    ui.predict_then_reveal(**question(section), key=f"predict-{section}")
+    ui.code(*code)
 
 
 @st.fragment
@@ -41,10 +38,10 @@ def scalar_chain() -> None:
     w = ui.slider("Recurrent weight w", "chain_w", 0.0, 2.0, dyn.ChainConfig.w, 0.01, container=c[0])
     T = ui.slider("Steps T (factors in the product)", "chain_T", 1, 200, dyn.ChainConfig.T, container=c[1])
     res = chain_run(dyn.ChainConfig(w=w, T=T))
-    ui.chart_with_data(ui.built(charts.chain_chart, res.tables["chain"]), res.tables["chain"], "bptt_scalar_chain.csv")
+    ui.chart(charts.chain_chart, res.tables["chain"], filename="bptt_scalar_chain.csv")
     m = res.meta
     ui.readouts(m["readouts"])
-    explain(m, "chain", dyn.scalar_chain)
+    close(m, "chain", dyn.scalar_chain)
 
 
 @st.fragment
@@ -59,20 +56,19 @@ def iterated_map() -> None:
     t, m = res.tables, res.meta
     left, right = st.columns(2)
     with left:
-        ui.chart_with_data(ui.built(charts.cobweb_chart, t["map"], t["cobweb"]), t["cobweb"], "logistic_cobweb.csv")
+        ui.chart(charts.cobweb_chart, t["map"], t["cobweb"], filename="logistic_cobweb.csv", download=t["cobweb"])
     with right:
-        ui.chart_with_data(ui.built(charts.orbit_chart, t["orbit"]), t["orbit"], "logistic_orbit.csv")
-        ui.altair(ui.built(charts.orbit_derivative_chart, t["orbit"]), key="orbit-derivative")
+        ui.chart(charts.orbit_chart, t["orbit"], filename="logistic_orbit.csv")
+        ui.chart(charts.orbit_derivative_chart, t["orbit"], key="orbit-derivative")
     ui.readouts(m["readouts"])
     st.markdown(m["attractor_text"])
     lo = 2.5 if r >= 2.5 else 1.0
-    ui.chart_with_data(ui.built(charts.bifurcation_chart, bifurcation(), r, doubling(), lo), bifurcation(), "logistic_bifurcation.csv")
-    ui.chart_with_data(ui.built(charts.lyapunov_chart, lyapunov_curve(), r, lo), lyapunov_curve(), "logistic_lyapunov.csv")
-    explain(m, "map", dyn.lyapunov_exponent, dyn.find_attractor)
+    ui.chart(charts.bifurcation_chart, bifurcation(), r, doubling(), lo, filename="logistic_bifurcation.csv")
+    ui.chart(charts.lyapunov_chart, lyapunov_curve(), r, lo, filename="logistic_lyapunov.csv")
+    close(m, "map", dyn.lyapunov_exponent, dyn.find_attractor)
     if ui.toggle("Aside: the Mandelbrot set is this map in disguise", "map_mandelbrot"):
         st.markdown(m["mandelbrot_text"])
-        ui.chart_with_data(ui.built(charts.mandelbrot_chart, mandelbrot(), m["mandelbrot_c"]), mandelbrot(), "mandelbrot.csv",
-                           width="content")
+        ui.chart(charts.mandelbrot_chart, mandelbrot(), m["mandelbrot_c"], filename="mandelbrot.csv", width="content")
 
 
 @st.fragment
@@ -89,14 +85,14 @@ def one_unit() -> None:
     t, m = res.tables, res.meta
     left, right = st.columns(2)
     with left:
-        ui.chart_with_data(ui.built(charts.unit_map_chart, t["map"], t["fixed_points"]), t["fixed_points"], "unit_fixed_points.csv")
+        ui.chart(charts.unit_map_chart, t["map"], t["fixed_points"], filename="unit_fixed_points.csv", download=t["fixed_points"])
     with right:
-        ui.chart_with_data(ui.built(charts.final_state_chart, t["final"]), t["final"], "unit_hT_vs_h0.csv")
-        ui.altair(ui.built(charts.final_derivative_chart, t["final"]), key="unit-derivative")
+        ui.chart(charts.final_state_chart, t["final"], filename="unit_hT_vs_h0.csv")
+        ui.chart(charts.final_derivative_chart, t["final"], key="unit-derivative")
     ui.readouts(m["readouts"])
     table = stable_map(form)
-    ui.chart_with_data(ui.built(charts.stable_count_chart, table, w, b), table, f"stable_fixed_points_{form}.csv")
-    explain(m, "unit", dyn.unit_unroll, dyn.unit_fixed_points)
+    ui.chart(charts.stable_count_chart, table, w, b, filename=f"stable_fixed_points_{form}.csv")
+    close(m, "unit", dyn.unit_unroll, dyn.unit_fixed_points)
 
 
 def _set_b(value: float | None) -> None:
@@ -119,16 +115,16 @@ def cliffs() -> None:
     st.button("b onto the cliff" + ("" if on is None else f" (b = {on:g})"), key="cliff-jump", on_click=_set_b, args=(on,),
               disabled=on is None or on == b, icon=":material/my_location:",
               help="Sets b to the slider value on the cliff face with the steepest |∂L/∂b|.")
-    ui.chart_with_data(ui.built(charts.cliff_loss_chart, bias, b, m["b_boundary"], m["cliff_kind"]), bias, "cliff_loss_vs_bias.csv")
-    ui.altair(ui.built(charts.cliff_gradient_chart, bias, b, m["b_boundary"], m["cliff_kind"]), key="cliff-gradient")
+    ui.chart(charts.cliff_loss_chart, bias, b, m["b_boundary"], m["cliff_kind"], filename="cliff_loss_vs_bias.csv")
+    ui.chart(charts.cliff_gradient_chart, bias, b, m["b_boundary"], m["cliff_kind"], key="cliff-gradient")
     ui.readouts(m["readouts"])
     s = surface(T, target, h0)
     left, right = st.columns(2)
     with left:
-        ui.chart_with_data(ui.built(charts.loss_heatmap, s.tables["grid"], s.tables["boundary"], w, b), s.tables["grid"], "cliff_surface.csv")
+        ui.chart(charts.loss_heatmap, s.tables["grid"], s.tables["boundary"], w, b, filename="cliff_surface.csv")
     with right:
-        ui.altair(ui.built(charts.grad_norm_heatmap, s.tables["grid"], s.tables["boundary"], w, b), key="cliff-grad-map")
-    explain(m, "cliff", dyn.rnn_unit_loss_grad, dyn.basin_boundary_bias)
+        ui.chart(charts.grad_norm_heatmap, s.tables["grid"], s.tables["boundary"], w, b, key="cliff-grad-map")
+    close(m, "cliff", dyn.rnn_unit_loss_grad, dyn.basin_boundary_bias)
 
 
 @st.fragment
@@ -145,12 +141,11 @@ def many_units() -> None:
     t, m = res.tables, res.meta
     left, right = st.columns([3, 2])
     with left:
-        ui.chart_with_data(ui.built(charts.gain_chart, t["gains"]), t["gains"], "jacobian_gain.csv")
+        ui.chart(charts.gain_chart, t["gains"], filename="jacobian_gain.csv")
     with right:
-        ui.chart_with_data(ui.built(charts.eigenvalue_chart, t["eigenvalues"], t["circles"]), t["eigenvalues"], "eigenvalues.csv",
-                           width="content")
+        ui.chart(charts.eigenvalue_chart, t["eigenvalues"], t["circles"], filename="eigenvalues.csv", width="content")
     ui.readouts(m["readouts"])
-    explain(m, "many", dyn.jacobian_gain)
+    close(m, "many", dyn.jacobian_gain)
 
 
 def next_lessons() -> None:
@@ -160,11 +155,7 @@ def next_lessons() -> None:
             ui.lesson_link(name, why)
 
 
-scalar_chain()
-iterated_map()
-one_unit()
-cliffs()
-many_units()
+ui.sections("rnn_dynamics", {"chain": scalar_chain, "map": iterated_map, "unit": one_unit, "cliff": cliffs, "many": many_units})
 next_lessons()
 ui.sources(dyn.SOURCES)
 # fmt: on

@@ -6,13 +6,15 @@ off (`none`), and drives sessions over Streamlit's own websocket protocol (bench
 BackMsg `rerun_script` the front end sends, then ForwardMsgs until `script_finished`; every exception
 element counts as a failure). Prints, in one run:
 
-1. every page's default view (the lessons are read from the catalogue, `gradviz.lessons.available()`,
-   plus home): its first visit on the fresh server, one visit alone (median of 3), and N sessions opening
-   it at the same moment (p50, p95, max, exceptions, visits per second, server CPU per visit), with ratios
-   to the floor page measured in the same run;
-2. a control moved in each fragment (and in the page's own script, where it has controls) by one session
-   alone and then by N sessions at once: a widget-state rerun, as the front end sends when a slider moves;
-   the first move may compute (or train) its result, the later ones find it cached;
+1. every page's default view and every section of every lesson through its link (`/lstm?section=reach`;
+   the lessons and their sections are read from the catalogue, `gradviz.lessons.available()`, plus home,
+   so a new lesson or section is measured without editing this file): its first visit on the fresh server
+   (with the bytes it sent and its elements), one visit alone (median of 3), and N sessions opening it at
+   the same moment (p50, p95, max, exceptions, visits per second, server CPU per visit), with ratios to
+   the floor page measured in the same run;
+2. a control moved in each fragment of each view (and in the page's own script, where it has controls) by
+   one session alone and then by N sessions at once: a widget-state rerun, as the front end sends when a
+   slider moves; the first move may compute (or train) its result, the later ones find it cached;
 3. 10 different live configurations of the deep-nets lesson (`?seed=101..110`) submitted at once: first
    and last to finish, exceptions, against the sum of the solo times of 10 other seeds (measured first,
    one at a time, so the burst finds nothing cached);
@@ -25,6 +27,7 @@ No assertions: it prints figures (and writes them as JSON with --json).
     python bench/bench_classroom.py                 # everything, watcher on and off (25 min on a busy 2-core machine)
     python bench/bench_classroom.py --quick         # 10 sessions, 3 live configurations, one solo visit
     python bench/bench_classroom.py --pages home,deep_nets --sessions 30 --json out.json
+    python bench/bench_classroom.py --watcher none --live 0 --no-browser   # the issue-16 table (sections)
     python bench/bench_classroom.py --url http://127.0.0.1:8080   # an already running server or deploy/run.sh
 
 With --url the app is not started (the watcher is whatever that server uses; CPU and memory are read only
@@ -66,13 +69,18 @@ LOGS = ROOT / "artifacts"
 # -- which pages ------------------------------------------------------------------------------------
 
 
-def app_pages() -> list[tuple[str, str]]:
-    """(name, URL path) of home and every lesson in the catalogue, in the app's order."""
-    from gradviz.lessons import available  # gradviz/lessons.py today, gradviz/lessons/__init__.py later
+def app_pages(sections: bool = True) -> list[tuple[str, str]]:
+    """(name, URL path) of home and every lesson in the catalogue, in the app's order: each lesson's
+    default view ("lstm"), then each of its other sections through its link ("lstm ▸ reach")."""
+    from gradviz.lessons import available
 
-    return [("home", "/")] + [
-        (Path(lesson.path).stem, "/" + Path(lesson.path).stem) for lesson in available()
-    ]
+    out = [("home", "/")]
+    for lesson in available():
+        name = Path(lesson.path).stem
+        out.append((name, "/" + name))
+        if sections:
+            out += [(f"{name} ▸ {s.slug}", f"/{name}?section={s.slug}") for s in lesson.sections[1:]]
+    return out
 
 
 # -- figures ----------------------------------------------------------------------------------------
@@ -140,6 +148,8 @@ class PageFigures:
     burst: Burst
     first_errors: list[str]
     moves: list[dict] = field(default_factory=list)
+    first_kb: float = 0.0  # ForwardMsg bytes the first visit received, in kB
+    elements: int = 0  # delta messages of the first visit
 
 
 async def measure_page(
@@ -158,6 +168,8 @@ async def measure_page(
         alone,
         burst_of(runs, wall, None if c0 is None else c1 - c0),
         first.exceptions or ([] if first.ok else [first.status]),
+        first_kb=first.bytes / 1000,
+        elements=first.elements,
     )
     if moves and first.ok:
         live = [s for r, s in results if r.ok]
@@ -324,11 +336,13 @@ def print_report(report: dict) -> None:
 
     print(f"1. Default view: one visit alone, then {n} sessions opening the page at the same moment")
     hdr = (
-        f"{'page':14s} {'watcher':9s} {'first':>6s} {'alone':>6s} {'p50':>6s} {'p95':>6s} {'max':>6s} "
-        f"{'exc':>4s} {'visits/s':>8s} {'CPU/visit':>9s} {'alone÷floor':>11s} {'p95÷floor':>9s}"
+        f"{'page':22s} {'watcher':9s} {'first':>6s} {'alone':>6s} {'p50':>6s} {'p95':>6s} {'max':>6s} "
+        f"{'exc':>4s} {'visits/s':>8s} {'CPU/visit':>9s} {'alone÷floor':>11s} {'p95÷floor':>9s} "
+        f"{'sent kB':>7s} {'elts':>5s}"
     )
     print(hdr + "\n" + "-" * len(hdr))
     names = list(dict.fromkeys(name for m in modes for name in m["pages"]))
+    names.sort(key=lambda name: name != "floor")  # the floor first
     for name in names:
         for m in modes:
             p = m["pages"].get(name)
@@ -336,10 +350,11 @@ def print_report(report: dict) -> None:
                 continue
             b, fl = p["burst"], m["pages"]["floor"]
             print(
-                f"{name:14s} {m['watcher']:9s} {f(p['first']):>6s} {f(p['alone']):>6s} {f(b['p50']):>6s} "
+                f"{name[:22]:22s} {m['watcher']:9s} {f(p['first']):>6s} {f(p['alone']):>6s} {f(b['p50']):>6s} "
                 f"{f(b['p95']):>6s} {f(b['max']):>6s} {b['exceptions']:>4d} {f(b['n'] / b['wall'], '.1f'):>8s} "
                 f"{f(b['cpu_per'], '.3f'):>9s} {f(p['alone'] / fl['alone'], '.1f', '×'):>11s} "
-                f"{f(b['p95'] / fl['burst']['p95'], '.1f', '×'):>9s}"
+                f"{f(b['p95'] / fl['burst']['p95'], '.1f', '×'):>9s} {f(p.get('first_kb'), '.0f'):>7s} "
+                f"{p.get('elements', 0):>5d}"
             )
     errs = [
         (m["watcher"], name, e)
@@ -354,7 +369,7 @@ def print_report(report: dict) -> None:
         f"\n2. A control moved: alone (first move, then median of 4 back-and-forth), then by {n} sessions at once"
     )
     hdr = (
-        f"{'page':14s} {'section':24s} {'control':26s} {'watcher':9s} {'first':>6s} {'alone':>6s} "
+        f"{'page':22s} {'section':24s} {'control':26s} {'watcher':9s} {'first':>6s} {'alone':>6s} "
         f"{'p50':>6s} {'p95':>6s} {'max':>6s} {'exc':>4s} {'CPU/move':>8s}"
     )
     print(hdr + "\n" + "-" * len(hdr))
@@ -368,7 +383,7 @@ def print_report(report: dict) -> None:
         for _, w, mv in rows:
             b = mv["burst"]
             print(
-                f"{name:14s} {mv['section'][:24]:24s} {mv['control'][:26]:26s} {w:9s} {f(mv['first']):>6s} "
+                f"{name[:22]:22s} {mv['section'][:24]:24s} {mv['control'][:26]:26s} {w:9s} {f(mv['first']):>6s} "
                 f"{f(mv['alone'], '.3f'):>6s} {f(b['p50']):>6s} {f(b['p95']):>6s} {f(b['max']):>6s} "
                 f"{b['exceptions'] + mv['solo_exceptions']:>4d} {f(b['cpu_per'], '.3f'):>8s}"
             )
@@ -399,6 +414,22 @@ def print_report(report: dict) -> None:
             f"   watcher {m['watcher']:9s} app {f(m.get('app_rss_mb'), '.0f')}   floor page "
             f"{f(m.get('floor_rss_mb'), '.0f')}"
         )
+
+    print("\n6. Against issue 16's targets (30 at once; the floor page in the same run)")
+    for m in modes:
+        fl = m["pages"]["floor"]["burst"]["p95"]
+        for name, p in m["pages"].items():
+            if name == "floor":
+                continue
+            p95, kb = p["burst"]["p95"], p.get("first_kb", 0.0)
+            limit = 2.0 if name == "home" else 4.0
+            ok = p95 <= (10.0 if name == "home" else 1.0) and p95 <= limit * fl and kb <= 250
+            moves = [mv["burst"]["p95"] for mv in p.get("moves", [])]
+            print(
+                f"   {'ok ' if ok else 'MISS'} {name[:22]:22s} ({m['watcher']}) p95 {f(p95)} s = "
+                f"{f(p95 / fl, '.1f', '×')} floor (≤ {'' if name == 'home' else '1.0 s and '}{limit:g}×), "
+                f"first visit {f(kb, '.0f')} kB (≤ 250), slowest move p95 {f(max(moves) if moves else None)} s"
+            )
 
     b = report.get("browser")
     if b:
@@ -451,7 +482,7 @@ def main() -> None:
     pages = app_pages()
     if args.pages:
         wanted = {p.strip() for p in args.pages.split(",")}
-        pages = [p for p in pages if p[0] in wanted]
+        pages = [p for p in pages if p[0].split(" ▸ ")[0] in wanted]
     watchers = [None] if args.url else [w.strip() for w in args.watcher.split(",")]
     import streamlit
 

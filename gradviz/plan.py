@@ -18,8 +18,8 @@ TOTAL_MINUTES = 50
 class Step:
     title: str
     page: str  # the page's URL path: "" for home, else the file stem in app_pages/ ("deep_nets")
-    params: tuple[tuple[str, str], ...]  # (URL key, value) of the controls that set up the view
-    section: str  # the heading of the section to show (issue 16 adds ?section= slugs)
+    params: tuple[tuple[str, str], ...]  # (URL key, value) of the controls and the section (?section=<slug>)
+    section: str  # the heading the view opens on (its ?section= is in params)
     say: str  # one sentence for the instructor
     question: str | None  # the question to poll, in brief; None: no poll in this step
     question_key: str | None  # the predict-then-reveal key on that page (the poll's question id)
@@ -42,50 +42,50 @@ STEPS: tuple[Step, ...] = (
         None, None, 3,
     ),
     Step(
-        "Vanishing gradients in a deep sigmoid net", "deep_nets", (("activation", "sigmoid"), ("depth", "6")),
-        "Gradient reaching each layer during training",
-        "Backpropagation multiplies the gradient by one factor per layer on its way back to layer 1; read the "
-        "per-layer gradients off the chart before the class votes.",
+        "Vanishing gradients in a deep sigmoid net", "deep_nets", (("activation", "sigmoid"), ("depth", "6"), ("section", "why")),
+        "What is going on",
+        "Backpropagation multiplies the gradient by one factor per layer on its way back to layer 1: ask the "
+        "class what doubling the depth does before anyone moves a control.",
         "Double the sigmoid net's depth: how small does the gradient reaching layer 1 become?", "q-depth", 7,
     ),
     Step(
-        "Initialization for ReLU", "deep_nets", (("activation", "relu"), ("init", "glorot"), ("depth", "30")),
-        "Gradient reaching each layer during training",
+        "Initialization for ReLU", "deep_nets", (("activation", "relu"), ("init", "glorot"), ("depth", "30"), ("section", "why")),
+        "What is going on",
         "Glorot's initialization keeps the signal's variance level for a unit whose slope is 1; ReLU's slope "
         "is 0 for every negative input.",
         "With Glorot's init, by what factor does each ReLU layer multiply the gradient?", "q-init", 5,
     ),
     Step(
-        "Backprop through time: the scalar chain", "rnn_dynamics", (("chain_w", "1.1"), ("chain_T", "50")),
+        "Backprop through time: the scalar chain", "rnn_dynamics", (("chain_w", "1.1"), ("chain_T", "50"), ("section", "chain")),
         "1 · The scalar chain",
         "Through time one recurrent weight multiplies the gradient at every step: T steps give T factors.",
         "A linear unit gives w^T = 1.1⁵⁰; what does the tanh unit give?", "predict-chain", 5,
     ),
     Step(
-        "Cliffs in the loss", "rnn_dynamics", (), "4 · Cliffs in the loss",
+        "Cliffs in the loss", "rnn_dynamics", (("section", "cliff"),), "4 · Cliffs in the loss",
         "Where a small change of the bias moves the final state into another attractor's basin, the loss "
         "changes abruptly: a cliff.",
         "One plain gradient step from the cliff face: what happens to b?", "predict-cliff", 5,
     ),
     Step(
-        "Clipping the step on a cliff", "clipping", (("cliff_lr", "0.5"),), "1 · On the cliff",
+        "Clipping the step on a cliff", "clipping", (("cliff_lr", "0.5"), ("section", "cliff")), "1 · On the cliff",
         "Clipping by norm rescales any gradient longer than the threshold η to length η, keeping its direction.",
         "With lr = 0.5, how long is the unclipped step after the cliff face?", "predict-cliff", 5,
     ),
     Step(
-        "Clipping a real RNN", "clipping", (("rho", "3.0"),), "3 · Training a real RNN",
+        "Clipping a real RNN", "clipping", (("rho", "3.0"), ("section", "rnn")), "3 · Training a real RNN",
         "With the recurrent weights' spectral radius at 3, backpropagation through time multiplies gradients by "
         "large factors: compare the clipped and unclipped runs.",
         "Without clipping, what happens to the run?", "predict-rnn", 5,
     ),
     Step(
-        "The LSTM's constant error carousel", "lstm", (("i", "0.0"), ("f", "1.0")), "1 · One cell, by hand",
+        "The LSTM's constant error carousel", "lstm", (("i", "0.0"), ("f", "1.0"), ("section", "cell")), "1 · One cell, by hand",
         "The LSTM's cell is updated by adding, cₜ = f·cₜ₋₁ + i·g, so the gradient along the cell meets no weight "
         "matrix.",
         "With i = 0 and f = 1, how much of a gradient reaches the old cell?", "predict-lstm-cell", 6,
     ),
     Step(
-        "Plain vs residual nets", "resnet", (), "1 · Deeper and deeper: plain vs residual",
+        "Plain vs residual nets", "resnet", (("section", "sweep"),), "1 · Deeper and deeper: plain vs residual",
         "A residual block computes x + F(x), so the gradient has a path through the identity at every block.",
         "Plain and residual twins, same start and minibatches: which ends with the lower training loss?",
         "q-depth", 6,

@@ -13,11 +13,21 @@ from __future__ import annotations
 import functools
 import importlib
 import importlib.util
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class Section:
+    """One section of a lesson: a tab, computed and sent only while it is open, linked as ?section=<slug>."""
+
+    slug: str  # its value of the URL key `section`
+    title: str  # the tab's label
+    keys: tuple[str, ...] = ()  # the URL keys of its controls: a link carrying one opens this section
 
 
 @dataclass(frozen=True)
@@ -30,11 +40,22 @@ class Lesson:
     promise: str  # one sentence: what the student will see
     # the lesson's trained experiments: (name, module), the name being the folder under results/
     experiments: tuple[tuple[str, str], ...] = ()
+    sections: tuple[Section, ...] = ()  # in teaching order; the first opens by default
+    keys: tuple[str, ...] = ()  # URL keys of the page-wide controls (the sidebar), shared by every section
 
     @property
     def name(self) -> str:
-        """The page file's stem: the URL path (/deep_nets) and the lesson's package under gradviz/lessons/."""
+        """The page's URL path without the slash (its file's stem): /lstm -> "lstm"."""
         return Path(self.path).stem
+
+    def section(self, slug: str) -> Section:
+        return next(s for s in self.sections if s.slug == slug)
+
+    def section_for(self, present: Iterable[str]) -> Section:
+        """The section a link without `section=` opens: the first whose keys the link carries (links made
+        before lessons had sections still open the view they were made on), else the first."""
+        given = set(present)
+        return next((s for s in self.sections if given & set(s.keys)), self.sections[0])
 
 
 LESSONS: tuple[Lesson, ...] = (
@@ -44,7 +65,14 @@ LESSONS: tuple[Lesson, ...] = (
         ":material/stacked_line_chart:",
         "Train a deep network on real MNIST digits, measure the factor each layer multiplies the gradient by "
         "on its way back, and see which activation and initialization keep that factor near 1.",
-        (("deep_nets", "gradviz.lessons.deep_nets.experiment"),),
+        experiments=(("deep_nets", "gradviz.lessons.deep_nets.experiment"),),
+        sections=(
+            Section("training", "1 · Training, layer by layer"),
+            Section("why", "2 · What is going on"),
+            Section("by-hand", "3 · By hand", ("chain_depth", "chain_w", "chain_act", "scalar_w")),
+        ),
+        keys=("activation", "init", "depth", "width", "optimizer", "lr", "epochs", "batch", "seed", "dataset",
+              "compare", "b_activation", "b_init", "c_activation", "c_init"),  # fmt: skip
     ),
     Lesson(
         "app_pages/rnn_dynamics.py",
@@ -52,6 +80,13 @@ LESSONS: tuple[Lesson, ...] = (
         ":material/cyclone:",
         "See a recurrent net as an iterated map: inside an attractor's basin the past is forgotten and the "
         "gradient vanishes; on a basin boundary it explodes, and the loss surface grows cliffs.",
+        sections=(
+            Section("chain", "1 · The scalar chain", ("chain_w", "chain_T")),
+            Section("map", "2 · Iterated maps", ("map_r", "map_x0", "map_n", "map_mandelbrot")),
+            Section("unit", "3 · A one-unit RNN", ("unit_form", "unit_w", "unit_b", "unit_T")),
+            Section("cliff", "4 · Cliffs in the loss", ("cliff_w", "cliff_b", "cliff_T", "cliff_target", "cliff_h0")),
+            Section("many", "5 · Many units", ("many_n", "many_rho", "many_T", "many_act", "many_seed")),
+        ),
     ),
     Lesson(
         "app_pages/clipping.py",
@@ -59,7 +94,12 @@ LESSONS: tuple[Lesson, ...] = (
         ":material/content_cut:",
         "Watch one SGD step fall off a loss cliff, and a clipped step stay put; then train a real RNN that "
         "blows up without clipping and keeps training with it, and measure how much it learned.",
-        (("clipping", "gradviz.lessons.clipping.experiment"),),
+        experiments=(("clipping", "gradviz.lessons.clipping.experiment"),),
+        sections=(
+            Section("cliff", "1 · On the cliff", ("w0", "b0", "cliff_lr", "cliff_threshold", "cliff_steps")),
+            Section("vector", "2 · Norm or value?", ("gx", "gy", "vec_threshold")),
+            Section("rnn", "3 · A real RNN", ("T", "rho", "threshold", "lr", "steps", "seed", "clip")),
+        ),
     ),
     Lesson(
         "app_pages/lstm.py",
@@ -67,7 +107,13 @@ LESSONS: tuple[Lesson, ...] = (
         ":material/memory:",
         "Slide one LSTM cell's gates, measure how far back the gradient reaches through a tanh RNN, an IRNN and "
         "an LSTM, and train all three on a task whose answer lies far back in the sequence.",
-        (("lstm", "gradviz.lessons.lstm.experiment"), ("lstm_reach", "gradviz.lessons.lstm.reach_experiment")),
+        experiments=(("lstm", "gradviz.lessons.lstm.experiment"), ("lstm_reach", "gradviz.lessons.lstm.reach_experiment")),
+        sections=(
+            Section("cell", "1 · One cell", ("i", "f", "o", "g", "c_prev", "notation")),
+            Section("reach", "2 · How far back", ("reach_T", "forget_bias", "hidden", "reach_seed")),
+            Section("learn", "3 · Learning", ("task", "learn_T", "models", "steps", "lr", "learn_seed",
+                                             "learn_forget_bias")),
+        ),
     ),
     Lesson(
         "app_pages/resnet.py",
@@ -75,7 +121,15 @@ LESSONS: tuple[Lesson, ...] = (
         ":material/alt_route:",
         "Train plain and residual twins of one network on MNIST at growing depth: the deep plain nets train "
         "worse, the residual ones keep improving; then see why, block by block and path by path.",
-        (("resnet", "gradviz.lessons.resnet.experiment"), ("resnet_jacobian", "gradviz.lessons.resnet.jacobian")),
+        experiments=(("resnet", "gradviz.lessons.resnet.experiment"), ("resnet_jacobian", "gradviz.lessons.resnet.jacobian")),
+        sections=(
+            Section("sweep", "1 · Deeper and deeper"),
+            Section("gradient", "2 · Where the gradient goes", ("grad_depth",)),
+            Section("jacobian", "3 · The Jacobian", ("jac_depth", "jac_act")),
+            Section("paths", "4 · Many paths", ("lesion_depth",)),
+            Section("context", "5 · Context"),
+        ),
+        keys=("depths", "norm", "width", "steps", "lr", "seed"),
     ),
 )
 

@@ -5,7 +5,12 @@
 - `runs`: `run_cached` (committed result, else one live run per distinct config through the gate), cached
   helpers, provenance;
 - `charts`: charts built and converted once per distinct data, with their CSV downloads;
-- `furniture`: header, readouts, "show the code", predict-then-reveal, sources, notices.
+- `furniture`: header, readouts, "What is going on" (`explain`), the code (`code`), predict-then-reveal,
+  sources, notices;
+- `sections`: a lesson's sections as lazy tabs bound to `?section=` (only the open one runs).
+
+A section reads like Streamlit's own demo pages: header, controls (`slider`, `select`, ...), `chart`
+(built once per result, with its CSV), readouts and verdict, `explain`, `predict_then_reveal`, `code`.
 
 Pages use the flat names (`ui.slider`, `ui.run_cached`, ...), re-exported here.
 
@@ -18,9 +23,11 @@ from __future__ import annotations
 
 from gradviz.fmt import sci
 from gradviz.ui import compat
-from gradviz.ui.charts import altair, built, chart_with_data, download_csv
+from gradviz.ui.charts import altair, built, chart, chart_with_data, download_csv
 from gradviz.ui.furniture import (
+    code,
     diverged_notice,
+    explain,
     lesson_header,
     lesson_link,
     page_header,
@@ -34,11 +41,13 @@ from gradviz.ui.links import number, preset_buttons, select, slider, toggle
 from gradviz.ui.runs import (
     GATE,
     cached,
+    cached_words,
     dataset_status,
     precomputed,
     provenance,
     run_cached,
 )
+from gradviz.ui.sections import sections
 
 
 def clear_caches() -> None:
@@ -52,8 +61,8 @@ def clear_caches() -> None:
 
 
 __all__ = [
-    "GATE", "altair", "built", "cached", "chart_with_data", "clear_caches", "compat", "dataset_status",
-    "diverged_notice", "download_csv", "lesson_link", "number", "lesson_header", "page_header",
+    "GATE", "altair", "built", "cached", "cached_words", "chart", "chart_with_data", "clear_caches", "code", "compat",
+    "dataset_status", "diverged_notice", "explain", "download_csv", "lesson_link", "number", "lesson_header", "page_header",
     "precomputed", "predict_then_reveal", "preset_buttons", "provenance", "provenance_caption", "readouts",
-    "run_cached", "sci", "select", "show_code", "slider", "sources", "toggle",
+    "run_cached", "sci", "sections", "select", "show_code", "slider", "sources", "toggle",
 ]  # fmt: skip

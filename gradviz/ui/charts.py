@@ -52,9 +52,11 @@ def altair(
 def download_csv(
     frame: Any, filename: str, label: str = "Download the data (CSV)", key: str | None = None
 ) -> None:
+    """A download button for a long-form table (or a function returning one): the CSV is written only when
+    the button is clicked, so a rerun does not pay for formatting tables nobody downloads."""
     st.download_button(
         label,
-        lambda: frame.to_csv(index=False).encode(),  # written on click, not on every visit
+        lambda: (frame() if callable(frame) else frame).to_csv(index=False).encode(),
         file_name=filename,
         mime="text/csv",
         key=key or f"dl-{filename}",
@@ -76,6 +78,38 @@ def built(builder: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     server every visitor's script time is paid in series. The arguments are keyed by gradviz.fingerprint:
     a result's tables by the result's key, other frames from their raw buffers (well under 1 ms)."""
     return _chart(_key_of("built", builder, args, kwargs), functools.partial(builder, *args, **kwargs))
+
+
+def chart(
+    builder: Callable[..., Any],
+    frame: Any,
+    *args: Any,
+    filename: str | None = None,
+    download: Any = None,
+    key: str | None = None,
+    width: str | int = "stretch",
+    on_select: Any = None,
+    **kwargs: Any,
+) -> Any:
+    """A lesson's chart: `builder(frame, *args, **kwargs)` built once per distinct data for every visitor
+    (`built`), drawn from a Vega-Lite spec converted once (`altair`), and, when `filename` is given, the
+    download of the long-form table under it: `frame` itself, or `download` (a frame, or a function that
+    returns one, called only when the button is clicked). The data is passed once.
+
+    Chart builders down-sample long curves to what the chart can draw (gradviz.charts.downsample), once per
+    result; the download keeps every row."""
+    shown = built(builder, frame, *args, **kwargs)
+    key = key or (f"chart-{filename}" if filename else None)
+    extra = {} if on_select is None else {"on_select": on_select}
+    event = altair(shown, key=key, width=width, figures=not filename, **extra)
+    if filename:
+        with st.container(horizontal=True):
+            download_csv(frame if download is None else download, filename)
+            # -- figures hook (gradviz/ui/share.py): PNG and SVG from the spec drawn above, made on a click --
+            share.figure_downloads(
+                functools.partial(page_spec, shown, width), filename, key=f"fig-{filename}"
+            )
+    return event
 
 
 def chart_with_data(chart: Any, frame: Any, filename: str, width: str = "stretch") -> None:

@@ -4,14 +4,12 @@ notices, links to other lessons."""
 from __future__ import annotations
 
 import functools
-import inspect
-import textwrap
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import streamlit as st
 
-from gradviz import lessons
+from gradviz import code_text, lessons
 from gradviz.results import Result
 from gradviz.ui import poll, share
 from gradviz.ui.runs import provenance
@@ -29,36 +27,60 @@ def lesson_header(name: str, promise: str) -> None:
     page_header(lessons.lesson(name).title, promise)
 
 
-def show_code(*functions: Callable[..., Any], title: str = "Show the code") -> None:
-    """An expander with the source of the gradviz functions the section teaches."""
+def explain(
+    text: str | None = None, latex: Sequence[str] = (), after: str | None = None, expanded: bool = True
+) -> None:
+    """A section's "What is going on": `text`, then each LaTeX line (equations with the numbers on screen),
+    then `after`."""
+    with st.expander("What is going on", icon=":material/functions:", expanded=expanded):
+        if text:
+            st.markdown(text)
+        for line in latex:
+            st.latex(line)
+        if after:
+            st.markdown(after)
+
+
+def code(*items: str | Callable[..., Any], title: str = "Show the code") -> None:
+    """An expander with the source of the gradviz definitions the section teaches: function or class
+    objects, or `"package.module:Qual.name"` for code the page must not import (torch). Read by
+    gradviz.code_text, each file once per process."""
     with st.expander(title, icon=":material/code:"):
-        for fn in functions:
-            st.caption(f"`{fn.__module__}.{fn.__qualname__}`")
-            st.code(_source(fn), language="python")
+        for item in items:
+            st.caption(f"`{code_text.label(item)}`")
+            st.code(code_text.of(item), language="python")
 
 
-@functools.lru_cache(maxsize=256)
-def _source(fn: Callable[..., Any]) -> str:
-    """A function's source, read once per process (inspect.getsource reads and scans the file each time)."""
-    return textwrap.dedent(inspect.getsource(fn))
+show_code = code  # the former name
 
 
 def predict_then_reveal(
     question: str, options: Sequence[str], answer: str, explanation: str, key: str
 ) -> None:
-    """A 'predict, then reveal' question: the student commits to a guess before seeing the answer."""
-    feedback = functools.partial(_verdict, answer=answer, explanation=explanation)
-    # -- class poll hook (gradviz/ui/poll.py): in a class, the poll draws the question instead --
+    """A 'predict, then reveal' question: the student commits to a guess before seeing the answer. Drawn by
+    its own fragment, so answering reruns only the question."""
+    # -- class poll hook (gradviz/ui/poll.py): in a class, the poll draws the question (its own fragments) --
     if poll.active():
-        poll.question(question, options, answer, key, feedback)
+        poll.question(
+            question,
+            options,
+            answer,
+            key,
+            functools.partial(_verdict, answer=answer, explanation=explanation),
+        )
         return
+    _question(question, tuple(options), answer, explanation, key)
+
+
+@st.fragment
+def _question(question: str, options: tuple[str, ...], answer: str, explanation: str, key: str) -> None:
     with st.container(border=True):
         st.markdown(f"**Predict, then reveal.** {question}")
         guess = st.radio(
             "Your prediction", options, index=None, key=f"{key}-guess", label_visibility="collapsed"
         )
         if guess is not None:
-            feedback(guess)
+            _verdict(guess, answer, explanation)
 
 
 def _verdict(guess: str | None, answer: str, explanation: str) -> None:

@@ -52,7 +52,7 @@ def _shown(raw: str) -> str:
     return "".join(out) + ("…" if len(raw) > _SHOWN_CHARS else "")
 
 
-def _from_link(
+def from_link(
     key: str, parse: Callable[[str], Any], canonical: Callable[[Any], str], expected: str, default: Any
 ) -> Any:
     """The value the page will use for `key`: the link's value if `parse` accepts it, else `default` with a
@@ -114,7 +114,7 @@ def slider(
     """`st.slider` bound to the URL parameter `key`, the link's value validated first."""
     kind = type(default)
     noun = "a whole number" if kind is int else "a number"
-    _from_link(
+    from_link(
         key,
         lambda raw: _number_from_link(raw, kind, min_value, max_value),
         _number_text,
@@ -142,7 +142,7 @@ def select(
     into the URL, so a formatted label would make the plain option names in shared links invalid."""
     by_text = {str(o): o for o in options}
     shown = ", ".join(str(o) for o in options[:8]) + (", …" if len(options) > 8 else "")
-    _from_link(key, by_text.get, str, f"one of {shown}", default)
+    from_link(key, by_text.get, str, f"one of {shown}", default)
     box = container or st
     if widget == "select_slider":
         return box.select_slider(
@@ -172,7 +172,7 @@ def toggle(
     label: str, key: str, default: bool = False, help: str | None = None, container: Any = None
 ) -> bool:
     """`st.toggle` bound to the URL: `true` or `false` (any case) in a link."""
-    _from_link(key, lambda raw: {"true": True, "false": False}.get(raw.lower()), _bool_text, "true or false", default)
+    from_link(key, lambda raw: {"true": True, "false": False}.get(raw.lower()), _bool_text, "true or false", default)
     return (container or st).toggle(label, value=default, key=key, help=help, bind="query-params")
 
 
@@ -186,7 +186,7 @@ def number(
     container: Any = None,
 ) -> int:
     """An integer input (e.g. a seed) bound to the URL."""
-    _from_link(
+    from_link(
         key,
         lambda raw: _number_from_link(raw, int, min_value, max_value),
         _number_text,

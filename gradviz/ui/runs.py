@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import os
+import types
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -159,3 +160,10 @@ def cached(fn: Callable[..., Any]) -> Callable[..., Any]:
 
     return shared
 
+
+
+def cached_words(module: Any, *names: str) -> Any:
+    """`module`'s functions `names`, each `cached`: for a lesson's sentences read from a result's tables
+    (a verdict filters and sums a table), so every visitor after the first reads them from the cache.
+    Use as `said = ui.cached_words(words, "verdict", ...)`, then `said.verdict(table, ...)`."""
+    return types.SimpleNamespace(**{name: cached(getattr(module, name)) for name in names})

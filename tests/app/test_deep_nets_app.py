@@ -61,6 +61,11 @@ def test_default_shows_the_vanishing_gap_on_the_backward_signal(deep):
     _no_placeholders(deep)
 
 
+def test_each_section_through_its_link(mnist_dir):
+    assert [len(_open(section=s).get("vega_lite_chart")) for s in ("training", "why", "by-hand")] == [8, 0, 1]
+    assert _open(chain_depth="10").slider(key="chain_depth").value == 10  # an old link opens its section
+
+
 def test_relu_he_is_healthy(deep):
     deep.selectbox(key="activation").set_value("relu")
     deep.selectbox(key="init").set_value("he")
@@ -111,18 +116,21 @@ def test_thirty_relu_layers_compare_inits_shows_he_training(mnist_dir):
 
 
 def test_diverging_run_says_what_diverged_and_nothing_else(mnist_dir):
-    at = _open(activation="relu", init="normal", depth="30", width="256", batch="256", epochs="1")
+    link = {"activation": "relu", "init": "normal", "depth": "30", "width": "256", "batch": "256", "epochs": "1"}
+    at = _open(**link)
     (line,) = _verdicts(at)
     assert "— exploding: the" in line and "NaN/inf at step" in line
     assert any("diverged" in e.value for e in at.error)
+    metrics = _metrics(at)
+    at = _open(section="why", **link)  # the sidebar's run, explained in section 2
     going_on = [m.value for m in at.markdown if m.value.startswith("The **relu / normal** run")]
     assert len(going_on) == 1 and "diverged" in going_on[0]
-    metrics = _metrics(at)
     assert metrics["‖∂L/∂h₁‖ / ‖∂L/∂h_30‖"] == "—" and metrics["held-out accuracy"] == "—"
     _no_placeholders(at)
 
 
-def test_by_hand_controls_at_their_extremes(deep):
+def test_by_hand_controls_at_their_extremes(mnist_dir):
+    deep = _open(section="by-hand")
     for chain_depth, chain_w, act, w in [
         (60, 1.5, "relu", -4.0),
         (2, 0.5, "tanh", 4.0),
@@ -138,7 +146,8 @@ def test_by_hand_controls_at_their_extremes(deep):
         assert ("|w| < 4 guarantees vanishing" in captions) == (act == "sigmoid")
 
 
-def test_question_answer_is_computed_from_the_runs(deep):
+def test_question_answer_is_computed_from_the_runs(mnist_dir):
+    deep = _open(section="why")
     radio = deep.radio(key="q-depth-guess")
     answer = next(o for o in radio.options if "now 11 times" in o)
     radio.set_value(answer)

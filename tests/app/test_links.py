@@ -2,7 +2,10 @@
 
 The keys are discovered, not listed: each page is rendered (with its defaults, then with every choice at its
 first and at its last option and every toggle on, which reveals conditional controls) and every widget bound
-to a query parameter is collected, so a new page or control is covered without touching this file.
+to a query parameter is collected, so a new page or control is covered without touching this file. A lesson
+is rendered section by section (?section=<slug>, from the catalogue): a section's keys are discovered and
+swept in that section, and must be exactly the keys the catalogue says it owns (so an old link carrying
+them opens it); the page-wide controls (the sidebar) are swept once, in the first section.
 
 Each key gets a fixed-seed sample of values: its valid range and options, the ends of the range, out of range,
 fractional for whole-number controls, NaN, ±inf, 1e999, a 10,000-digit number, repeated keys, unicode digits,
@@ -36,6 +39,8 @@ from gradviz import ui
 from gradviz.lessons import EXPERIMENTS, available, get_experiment
 
 PAGES = [None] + [lesson.path for lesson in available()]
+# (page, section slug or None): every view a link can open
+VIEWS = [(None, None)] + [(les.path, s.slug) for les in available() for s in les.sections or [None]]
 CASES_PER_KEY = 10  # renders per page in the main sweep
 CONDITIONAL_CASES = 6  # renders per page for controls that only appear under other settings
 
@@ -87,16 +92,16 @@ def _control(key: str, w: Any) -> Control:
     return Control(key, kind, float(w.min), float(w.max), float(w.step or 1))
 
 
-def _discover(page: str | None) -> tuple[dict[str, Control], set[str], dict[str, str]]:
-    """(every bound control, the keys shown by default, the link that reveals the others)."""
-    at = open_page(page)
+def _discover(page: str | None, view: dict[str, str]) -> tuple[dict[str, Control], set[str], dict[str, str]]:
+    """(every bound control, the keys shown by default, the link that reveals the others), in one view."""
+    at = open_page(page, **view)
     controls = {k: _control(k, w) for k, w in _bound_widgets(at).items()}
     by_default = set(controls)
     reveal: dict[str, str] = {}
     for pick in (0, -1):
         link = {c.key: c.options[pick] for c in controls.values() if c.kind == "choice"}
         link |= {c.key: "true" for c in controls.values() if c.kind == "bool"}
-        for k, w in _bound_widgets(open_page(page, **link)).items():
+        for k, w in _bound_widgets(open_page(page, **view, **link)).items():
             if k not in controls:
                 controls[k] = _control(k, w)
                 reveal = link
@@ -240,10 +245,20 @@ def cheap_training():
     ui.clear_caches()
 
 
-@pytest.mark.parametrize("page", PAGES, ids=lambda p: p or "home")
-def test_every_link_value_is_refused_with_a_true_notice_or_shown_as_given(page, cheap_training):
-    controls, by_default, reveal = _discover(page)
+@pytest.mark.parametrize(("page", "section"), VIEWS, ids=lambda p: (p or "home").removeprefix("app_pages/"))
+def test_every_link_value_is_refused_with_a_true_notice_or_shown_as_given(page, section, cheap_training):
+    view = {} if section is None else {"section": section}
+    controls, by_default, reveal = _discover(page, view)
     assert controls, f"{page}: no URL-bound controls found"
+    if section is not None:
+        lesson = next(les for les in available() if les.path == page)
+        owned = lesson.section(section).keys
+        assert by_default - set(lesson.keys) <= set(owned), f"{section}: keys not in the catalogue"
+        assert set(owned) <= set(controls), f"{section}: catalogued keys not drawn"
+        reveal = reveal | view
+        if section != lesson.sections[0].slug:  # the page-wide controls: swept once, in the first section
+            by_default -= set(lesson.keys)
+            controls = {k: c for k, c in controls.items() if k not in lesson.keys}
     conditional = set(controls) - by_default
     sweeps = [(by_default, {}, CASES_PER_KEY)]
     if conditional:
@@ -251,6 +266,6 @@ def test_every_link_value_is_refused_with_a_true_notice_or_shown_as_given(page, 
     for keys, base, n in sweeps:
         cases = {k: _cases(controls[k], n) for k in keys}
         for i in range(n):
-            link = dict(base) | {k: cases[k][i][0] for k in keys}
+            link = dict(base) | view | {k: cases[k][i][0] for k in keys}
             at = open_page(page, **link)
             _check(at, {k: controls[k] for k in keys}, link, {k: cases[k][i][1] for k in keys})

@@ -1,7 +1,8 @@
 """The "LSTM gates" lesson through Streamlit's AppTest: the default view renders from precomputed results
 with its verdicts, every control is moved to its extremes (live runs kept small), the over-budget settings
 are refused with an estimate instead of training, the question reveals its computed answer, and malformed
-links fall back to the defaults with a notice. After every run: no exception element, no error."""
+links fall back to the defaults with a notice. Each section is opened through its link (?section=); only
+that section is drawn. After every run: no exception element, no error."""
 
 from __future__ import annotations
 
@@ -37,20 +38,40 @@ def page() -> AppTest:
     return _open()
 
 
+def _headers(at: AppTest) -> list[str]:
+    return [h.value.split(" · ")[0] for h in at.header]
+
+
 def test_default_view(page):
-    text, m = _text(page), _metrics(page)
-    headers = [h.value.split(" · ")[0] for h in page.header]
-    assert headers == ["1", "2", "3"]
-    assert any(s.value.startswith("4 · Inside") for s in page.subheader)
+    m = _metrics(page)
+    assert _headers(page) == ["1"] and [t.label for t in page.tabs][0].startswith("1 · ")
     # section 1: i = f = 1 is "add": c = 1 + 0.5
     assert m["new cell c"] == "1.500" and m["regime"] == "add" and m["∂c/∂c_prev"] == "1.00"
+    assert len(page.get("vega_lite_chart")) == 2 and len(page.latex) >= 5
+    assert "retention σ(b_f)" not in m  # section 2 is not computed until it is opened
+
+
+def test_reach_and_learning_sections_through_their_links():
+    at = _open(section="reach")
+    m, text = _metrics(at), _text(at)
+    assert _headers(at) == ["2"] and "new cell c" not in m
     # section 2: σ(1) and its half-life
     assert m["direct-path factor σ(b_f)"] == "0.731" and m["σ(b_f)ⁿ halves every"].endswith("steps")
+    assert any(s.value.startswith("The forget-bias trick") for s in at.subheader)
+    assert len(at.get("vega_lite_chart")) == 1
+    at = _open(section="learn")
+    text = _text(at)
+    assert _headers(at) == ["3"] and any(s.value.startswith("4 · Inside") for s in at.subheader)
     # section 3 in its regime: the LSTM solved the adding problem, the tanh RNN stayed at the baseline
     assert "**LSTM** solved it" in text and "**tanh RNN** stayed at the baseline" in text
-    assert "Marked positions" in text and "The forget-bias trick" not in text  # a subheader, not markdown
-    assert len(page.get("vega_lite_chart")) == 6
-    assert len(page.latex) >= 10
+    assert "Marked positions" in text
+    assert len(at.get("vega_lite_chart")) == 3
+
+
+def test_links_of_before_sections_open_their_section():
+    assert _headers(_open(reach_T="100")) == ["2"]
+    assert _headers(_open(learn_T="50")) == ["3"]
+    assert _headers(_open(i="0.5", reach_T="100")) == ["1"]  # keys of two sections: the first
 
 
 def test_cell_controls_at_their_extremes():
@@ -75,7 +96,7 @@ def test_cell_controls_at_their_extremes():
 
 @pytest.mark.parametrize("end", [0, 1], ids=["minimum", "maximum"])
 def test_reach_controls_at_their_extremes(end):
-    at = _open()
+    at = _open(section="reach")
     at.slider(key="reach_T").set_value(400 if end else 5)
     at.slider(key="forget_bias").set_value(5.0 if end else -2.0)
     at.select_slider(key="hidden").set_value(64 if end else 8)
@@ -87,7 +108,7 @@ def test_reach_controls_at_their_extremes(end):
 
 
 def test_small_live_runs_and_both_tasks():
-    at = _open()
+    at = _open(section="learn")
     at.slider(key="learn_T").set_value(10)
     at.slider(key="steps").set_value(100)
     at.select_slider(key="lr").set_value(0.05)
@@ -105,7 +126,7 @@ def test_small_live_runs_and_both_tasks():
 
 
 def test_large_settings_show_an_estimate_and_are_capped():
-    at = _open()
+    at = _open(section="learn")
     at.slider(key="learn_T").set_value(200)
     at.slider(key="steps").set_value(3000)
     at.run()
@@ -124,41 +145,35 @@ def test_large_settings_show_an_estimate_and_are_capped():
 
 
 def test_presets_and_question():
-    at = _open()
+    at = _open(section="reach")
     next(b for b in at.button if b.label == "PyTorch's zero bias").click().run()
     _assert_clean(at)
     assert at.slider(key="forget_bias").value == 0.0 and _metrics(at)["direct-path factor σ(b_f)"] == "0.500"
+    at = _open(section="learn")
     next(b for b in at.button if b.label == "temporal order").click().run()
     _assert_clean(at)
     assert at.selectbox(key="task").value == "order" and "temporal-order task" in _text(at)
+    at = _open()
     radio = next(r for r in at.radio if r.key == "predict-lstm-cell-guess")
     radio.set_value("It passes unchanged: exactly 1").run()
     _assert_clean(at)
     assert any(s.value.startswith("Right") for s in at.success)
 
 
-def test_malformed_links_fall_back_with_a_notice():
-    at = _open(
-        i="banana",
-        f="2",
-        reach_T="99999",
-        hidden="7",
-        task="copy",
-        models="gru",
-        learn_seed="-3",
-        notation="x",
-    )
+@pytest.mark.parametrize(
+    ("section", "link", "check"),
+    [
+        ("cell", {"i": "banana", "f": "2", "notation": "x"}, lambda at: at.slider(key="i").value == 1.0),
+        ("reach", {"reach_T": "99999", "hidden": "7"}, lambda at: at.slider(key="reach_T").value == 100),
+        ("learn", {"task": "copy", "models": "gru", "learn_seed": "-3"},
+         lambda at: at.selectbox(key="task").value == "adding" and "**LSTM** solved it" in _text(at)),
+    ],
+)  # fmt: skip
+def test_malformed_links_fall_back_with_a_notice(section, link, check):
+    at = _open(section=section, **link)
     notices = " ".join(w.value for w in at.warning)
-    for bad in (
-        "i=banana",
-        "f=2",
-        "reach_T=99999",
-        "hidden=7",
-        "task=copy",
-        "models=gru",
-        "learn_seed=-3",
-        "notation=x",
-    ):
-        assert bad in notices
-    assert at.slider(key="i").value == 1.0 and at.slider(key="reach_T").value == 100
-    assert at.selectbox(key="task").value == "adding" and "**LSTM** solved it" in _text(at)
+    for key, value in link.items():
+        assert f"{key}={value}" in notices
+    assert check(at)
+    at = _open(section="fourth")
+    assert "section=fourth" in " ".join(w.value for w in at.warning) and _headers(at) == ["1"]

@@ -9,7 +9,7 @@ import math
 import pytest
 from apptest_support import open_page
 
-from gradviz import plan
+from gradviz import lessons, plan
 from gradviz.lessons import available
 
 
@@ -48,6 +48,11 @@ def test_every_plan_link_opens_the_view_it_names(step, mnist_dir):
     at = open_page(None if step.page == "" else step.file, **step.query)
     bound = _bound(at)
     for key, text in step.params:
+        if key == "section":  # the lesson's open section: its heading is checked below
+            assert any(s.slug == text for s in lessons.lesson(step.page).sections), (
+                f"{step.title}: no section {text}"
+            )
+            continue
         assert key in bound, f"{step.title}: no control bound to ?{key}= on {step.file}"
         assert _same(bound[key], text), f"{step.title}: ?{key}={text} shows {bound[key].value!r}"
         assert not [w for w in at.warning if f"{key}=" in w.value], "the link's value was refused"

@@ -1,12 +1,16 @@
 """The "Residual connections" lesson through Streamlit's AppTest: the precomputed default renders every section
 with its verdicts, the batch-norm sweep shows degradation without vanishing, every control is moved (extremes
 included: a live single-depth run, a refused sweep, the Jacobian's depth range), and malformed links are
-answered with a notice and the defaults. After every run: no exception element."""
+answered with a notice and the defaults. Each section is opened through its link (?section=, or an old link
+carrying its keys); only the open section is drawn. After every run: no exception element."""
 
 import pytest
 from apptest_support import open_page
 from streamlit.testing.v1 import AppTest
 
+from gradviz.lessons import lesson
+
+LESSON = lesson("resnet")
 PAGE = "app_pages/resnet.py"
 
 
@@ -29,39 +33,44 @@ def _text(at: AppTest) -> str:
 
 
 @pytest.fixture(scope="module")
-def page() -> AppTest:
-    return _open()
+def sections() -> dict[str, AppTest]:
+    return {s.slug: _open(section=s.slug) for s in LESSON.sections}
 
 
-def test_default_view_renders_every_section(page):
-    headers = [h.value.split(" · ")[0] for h in page.header]
-    assert headers[:5] == ["1", "2", "3", "4", "5"]
+def test_default_view_renders_every_section(sections):
+    for n, at in enumerate(sections.values(), start=1):
+        assert at.header[0].value.split(" · ")[0] == str(n)
+        assert not any(h.value.startswith(f"{n + 1} · ") for h in at.header)
+    page = sections["sweep"]
     m = _metrics(page)
     assert (
         float(m["training loss, 16-block plain"]) > 1.5 > 0.5 > float(m["training loss, 16-block residual"])
     )
-    text = _text(page)
+    text = " ".join(_text(at) for at in sections.values())
     assert "it **degrades** with depth" in text and "**no degradation**" in text
     assert "**vanishing gradients**" in text  # computed from ∂L/∂x⁽ℓ⁾ of the 16-block plain net
     assert "**plain**, at initialization: **vanishing**" in text
     assert "**residual**, at initialization: **healthy**" in text
     assert "2¹⁶ = 65,536 paths" in text and "shorter than the typical path" in text
-    assert len(page.get("vega_lite_chart")) == 9
-    assert len(page.latex) >= 4
+    assert [len(at.get("vega_lite_chart")) for at in sections.values()] == [2, 1, 1, 3, 2]
+    assert sum(len(at.latex) for at in sections.values()) >= 4
     assert "precomputed" in " ".join(c.value for c in page.caption)
 
 
-def test_predict_then_reveal_answers_are_the_measured_ones(page):
+def test_predict_then_reveal_answers_are_the_measured_ones():
+    page = _open()
     page.radio(key="q-depth-guess").set_value("the residual net").run()
     _clean(page)
     assert any(s.value.startswith("Right.") and "Measured: plain" in s.value for s in page.success)
+    page = _open(section="paths")
     lesion = page.radio(key="q-lesion-guess")
     lesion.set_value(lesion.options[1]).run()
     _clean(page)
     assert any("Measured: on average" in x.value for x in [*page.success, *page.info])
 
 
-def test_batch_norm_degrades_without_vanishing(page):
+def test_batch_norm_degrades_without_vanishing():
+    page = _open()
     page.radio(key="norm").set_value("batch").run()
     _clean(page)
     text = _text(page)
@@ -71,11 +80,13 @@ def test_batch_norm_degrades_without_vanishing(page):
     _clean(page)
 
 
-def test_section_controls_at_their_extremes(page):
+def test_section_controls_at_their_extremes():
     for key in ("grad_depth", "lesion_depth"):
+        page = _open(section=LESSON.section_for([key]).slug)
         for depth in page.segmented_control(key=key).options:
             page.segmented_control(key=key).set_value(int(depth)).run()
             _clean(page)
+    page = _open(section="jacobian")
     page.slider(key="jac_depth").set_value(50).run()
     _clean(page)
     for act in ("linear", "tanh", "relu"):
@@ -91,18 +102,17 @@ def test_section_controls_at_their_extremes(page):
 def test_a_sweep_beyond_the_cap_is_refused():
     at = _open(depths="2-8-24", steps="1000", width="128")
     assert any("capped at" in w.value for w in at.warning)
-    assert (
-        at.header[0].value.startswith("1 ·") and len(at.get("vega_lite_chart")) >= 3
-    )  # Jacobian and context still shown
+    assert at.header[0].value.startswith("1 ·") and len(at.get("vega_lite_chart")) == 0
+    for section in ("jacobian", "context"):  # still shown
+        assert len(_open(section=section, depths="2-8-24", steps="1000", width="128").get("vega_lite_chart")) >= 1
 
 
 @pytest.mark.slow
 def test_changing_the_depths_keeps_the_section_controls_valid():
-    at = _open()
-    at.segmented_control(key="grad_depth").set_value(16)
-    at.segmented_control(key="lesion_depth").set_value(8).run()
+    at = _open(section="gradient")
+    at.segmented_control(key="grad_depth").set_value(8).run()
     _clean(at)
-    at.selectbox(key="depths").set_value("1").run()  # 16 and 8 are no longer offered: a live 1-block run
+    at.selectbox(key="depths").set_value("1").run()  # 8 is no longer offered: a live 1-block run
     _clean(at)
     assert at.segmented_control(key="grad_depth").options == ["1"]
 
@@ -143,6 +153,7 @@ def test_rejects_malformed_links():
     ):
         assert bad in warnings, bad
     assert at.selectbox(key="depths").value == "1-2-4-8-16" and at.slider(key="jac_depth").value == 16
+    assert at.header[0].value.startswith("3 ·")  # the link's section keys open the Jacobian
 
 
 def test_offline_live_run_falls_back_to_bundled_digits(monkeypatch, tmp_path):

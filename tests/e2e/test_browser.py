@@ -4,7 +4,9 @@ For every page app.py navigates to (parsed from app.py, so new lessons are cover
 light and the dark colour scheme: the script finishes, no exception element appears, the page's title is
 shown, every Altair chart draws, the text is readable against the background, and a full-page screenshot
 lands in artifacts/screenshots/<page>.png (and <page>-dark.png). A malformed URL parameter shows a warning
-and falls back to the default instead of crashing.
+and falls back to the default instead of crashing. Every section of every lesson (from the catalogue) opens
+through its link (?section=<slug>) as the selected tab, with its charts drawn; clicking another tab puts
+that section's slug in the URL.
 """
 
 from __future__ import annotations
@@ -24,9 +26,12 @@ from e2e_support import (
     settle,
 )
 
+from gradviz.lessons import available
+
 pytestmark = pytest.mark.e2e
 
 PAGES = app_pages()
+SECTIONS = [(les, s) for les in available() for s in les.sections]
 EXCEPTION = "[data-testid='stException']"
 CHART = "[data-testid='stVegaLiteChart']"
 # A live training run can take ~10 s on a cold server and longer when two CPU cores are shared.
@@ -202,5 +207,38 @@ def test_malformed_url_parameter_warns_and_falls_back(app_url, browser, screensh
         ).inner_text().strip() == default.group(1)
         assert "banana" not in page.url
         full_screenshot(page, screenshots_dir / "deep_nets-malformed-url.png")
+    finally:
+        context.close()
+
+
+def selected_tab(page) -> str:
+    return page.get_by_role("tab", selected=True).first.inner_text().strip()
+
+
+@pytest.mark.parametrize(("lesson", "section"), SECTIONS, ids=[f"{les.name}-{s.slug}" for les, s in SECTIONS])
+def test_each_section_through_its_link(app_url, browser, screenshots_dir, lesson, section):
+    app_page = next(p for p in PAGES if p.url_path == f"/{lesson.name}")
+    context, page = open_page(browser, f"{app_url}/{lesson.name}?section={section.slug}")
+    try:
+        assert_healthy(page, app_page)
+        assert selected_tab(page) == section.title
+        assert page.get_by_role("tab").count() == len(lesson.sections)
+        full_screenshot(page, screenshots_dir / f"{lesson.name}-section-{section.slug}.png")
+    finally:
+        context.close()
+
+
+def test_a_tab_click_names_its_section_in_the_url(app_url, browser):
+    lesson = next(les for les in available() if len(les.sections) > 1)
+    second = lesson.sections[1]
+    context, page = open_page(browser, f"{app_url}/{lesson.name}")
+    try:
+        assert selected_tab(page) == lesson.sections[0].title
+        page.get_by_role("tab", name=second.title).click()
+        settle(page)
+        page.wait_for_function(f"location.search.includes('section={second.slug}')", timeout=30_000)
+        assert selected_tab(page) == second.title and page.locator(EXCEPTION).count() == 0
+        if second.keys:  # the section's own controls are drawn now
+            page.locator(f".st-key-{second.keys[0]}").first.wait_for(timeout=30_000)
     finally:
         context.close()

@@ -1,6 +1,7 @@
 """The clipping lesson's interactions in a real browser: clicking the loss map picks the descents' start,
 clicking the vector plane sets the gradient, the one-click threshold sets η — each lands in the URL, so the
-view can be shared — and the page never shows an exception."""
+view can be shared — and the page never shows an exception. Each interaction is in its own section (tab),
+opened through its link."""
 
 from __future__ import annotations
 
@@ -40,11 +41,15 @@ def test_clicks_set_the_controls_and_the_url(app_url, browser, screenshots_dir):
         thumb = page.locator(".st-key-w0 [data-testid='stSliderThumbValue']").inner_text()
         assert float(thumb) == pytest.approx(w0)
         # the vector plane: a click sets the gradient's tip (gx, gy)
+        context.close()
+        context, page = open_page(browser, app_url + "/clipping?section=vector")
         _click_chart(page, "vector_map", 0.2, 0.2)
         params = _params(page)
         assert "gx" in params and "gy" in params, page.url
         assert float(params["gx"]) < 0 < float(params["gy"])  # upper-left quadrant
         # the heuristic's one-click threshold
+        context.close()
+        context, page = open_page(browser, app_url + "/clipping?section=rnn")
         button = page.locator(".st-key-use-heuristic button")
         button.scroll_into_view_if_needed()
         label = button.inner_text()

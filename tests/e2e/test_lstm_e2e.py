@@ -1,6 +1,7 @@
 """The LSTM lesson in a real browser: a shared link with the lecture's exercise (i = 0, f = 1) shows the
-"remember" regime and the unchanged gradient, a reach preset lands in the URL and re-measures only its
-section, and no exception appears; light and dark screenshots of the default view are saved."""
+"remember" regime and the unchanged gradient; the "How far back" tab opens section 2, where a reach preset
+lands in the URL and re-measures only its section, and no exception appears; light and dark screenshots of
+the default view are saved."""
 
 from __future__ import annotations
 
@@ -20,6 +21,9 @@ def test_exercise_link_and_reach_preset(app_url, browser, screenshots_dir):
         regime = page.locator("[data-testid='stMetric']", has_text="regime").first
         assert "remember" in regime.inner_text()
         assert page.get_by_text("passes back unchanged", exact=False).count() >= 1
+        page.get_by_role("tab", name="2 · How far back").click()
+        settle(page)
+        page.wait_for_function("location.search.includes('section=reach')", timeout=30_000)
         button = page.locator(
             ".st-key-reach-PyTorch\\'s\\ zero\\ bias button, button:has-text(\"PyTorch's zero bias\")"
         ).first

@@ -29,10 +29,11 @@ def resnet_url(app_url) -> str:
 def test_default_view(resnet_url, browser, screenshots_dir, scheme):
     context, page = open_page(browser, resnet_url + LESSON.url_path, scheme=scheme)
     try:
-        # all nine charts (a warm server can report the script done before the last fragments are drawn)
-        page.wait_for_function(f"document.querySelectorAll({CHART!r}).length >= 9", timeout=CHART_TIMEOUT_MS)
+        # the first section's two charts (a warm server can report the script done before the last
+        # fragments are drawn); the other sections are computed when opened (test_browser.py opens each)
+        page.wait_for_function(f"document.querySelectorAll({CHART!r}).length >= 2", timeout=CHART_TIMEOUT_MS)
         assert_healthy(page, LESSON)
-        assert page.locator(CHART).count() == 9
+        assert page.locator(CHART).count() == 2
         bg = page.locator("[data-testid='stApp']").evaluate("e => getComputedStyle(e).backgroundColor")
         assert (_luminance(bg) > 0.5) == (scheme == "light")
         suffix = "" if scheme == "light" else "-dark"
@@ -43,7 +44,7 @@ def test_default_view(resnet_url, browser, screenshots_dir, scheme):
 
 EXTREMES = {
     "refused": "?depths=2-8-24&steps=1000&width=128",
-    "jacobian-deep-linear": "?jac_depth=50&jac_act=linear&grad_depth=1",
+    "jacobian-deep-linear": "?jac_depth=50&jac_act=linear",
     "batchnorm": "?norm=batch",
     "malformed": "?depths=banana&jac_depth=0",
 }

@@ -394,12 +394,18 @@ def test_flow_explain_at_the_extremes():
 
 
 def test_the_code_shown_is_the_code_that_runs():
-    from gradviz.lessons.resnet import source
-    from gradviz.lessons.resnet.sweep import run_sweep
-
-    shown = dict(source.taught())
-    assert "x = x + block(x)" in shown["gradviz/lessons/resnet/nets.py · BlockMLP.body"]
-    assert shown["gradviz/lessons/resnet/sweep.py · run_sweep"].startswith("def run_sweep(")
     import inspect
 
-    assert shown["gradviz/lessons/resnet/sweep.py · run_sweep"] == inspect.getsource(run_sweep).rstrip("\n")
+    from gradviz import code_text
+    from gradviz.lessons.resnet.sweep import run_sweep
+
+    assert "x = x + block(x)" in code_text.source("gradviz.lessons.resnet.nets:BlockMLP.body")
+    shown = code_text.source("gradviz.lessons.resnet.sweep:run_sweep")
+    assert shown.startswith("def run_sweep(") and shown == inspect.getsource(run_sweep).rstrip("\n")
+    assert code_text.of(run_sweep) == shown and code_text.label(run_sweep) == "gradviz.lessons.resnet.sweep.run_sweep"
+    import textwrap
+
+    from gradviz.lessons.resnet.nets import ResidualBlock
+
+    method = code_text.source("gradviz.lessons.resnet.nets:ResidualBlock.forward")  # a method, dedented
+    assert method == textwrap.dedent(inspect.getsource(ResidualBlock.forward)).rstrip("\n")

@@ -7,6 +7,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from gradviz.charts.downsample import m4
 from gradviz.charts.style import CHART_HEIGHT, LAYER_SCHEME, accuracy_y, dashes, palette, top_legend
 
 QUANTITY_TITLES = {
@@ -29,7 +30,7 @@ def gradient_over_steps(
     layers: pd.DataFrame, quantity: str = "backprop_grad", total_width: int = 760
 ) -> alt.FacetChart:
     """One line per layer over training steps, log scale, one panel per run; each line labelled at its end."""
-    df = _positive(layers[layers.quantity == quantity])
+    df = m4(_positive(layers[layers.quantity == quantity]), "step", "value", ["run", "layer"])
     runs = list(dict.fromkeys(df.run))
     n_layers = int(df.layer.max()) if len(df) else 1
     # label every layer when there are few, else the first, the last and every k-th
@@ -260,6 +261,7 @@ def loss_curves(training: pd.DataFrame) -> alt.Chart:
     loss = training[
         training.quantity.isin(LOSS_NAMES) & np.isfinite(training.value) & (training.value > 0)
     ].assign(what=lambda d: d.quantity.map(LOSS_NAMES))
+    loss = m4(loss, "step", "value", ["run", "quantity"])
     return (
         alt.Chart(loss)
         .mark_line(strokeWidth=1.5)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from gradviz.charts.downsample import m4
 from gradviz.charts.style import CHART_HEIGHT, OKABE_ITO, sci_axis, top_legend
 
 FLOOR = 1e-300  # a log axis cannot show 0: products that underflowed are not drawn
@@ -126,6 +127,7 @@ def reach_chart(curves: pd.DataFrame) -> alt.Chart:
 def loss_chart(curves: pd.DataFrame, baseline: float, loss_name: str) -> alt.Chart:
     """Held-out loss against training step per model, with the baseline and baseline/20 as rules."""
     data = curves[curves["quantity"] == "test_loss"].assign(model=lambda d: d["model"].map(MODEL_NAMES))
+    data = m4(data, "step", "value", ["model"])
     domain = [m for m in MODEL_COLORS if m in set(data["model"])]
     lines = (
         alt.Chart(data)

@@ -7,6 +7,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from gradviz.charts.downsample import m4
 from gradviz.charts.style import CHART_HEIGHT, LAYER_SCHEME, accuracy_y, dashes, palette, top_legend
 from gradviz.lessons.resnet.jacobian import ZERO_BELOW
 
@@ -26,7 +27,7 @@ def _finite_positive(df: pd.DataFrame, col: str = "value") -> pd.DataFrame:
 def loss_curves(curves: pd.DataFrame, total_width: int = 760) -> alt.FacetChart:
     """Training loss (on 1,000 training digits, evaluated during training) over steps: one line per depth,
     one panel per net. The viridis colour runs from shallow (dark) to deep (light); lines are labelled."""
-    df = curves[(curves.quantity == "train_loss") & np.isfinite(curves.value)]
+    df = m4(curves[(curves.quantity == "train_loss") & np.isfinite(curves.value)], "step", "value", ["net", "depth"])
     depths = sorted(df.depth.unique().tolist())
     colour = alt.Color("depth:O", sort=depths, scale=alt.Scale(scheme=alt.SchemeParams(LAYER_SCHEME, extent=[0.1, 0.85])),
                        legend=alt.Legend(title="blocks", orient="top", direction="horizontal"))  # fmt: skip
