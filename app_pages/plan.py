@@ -26,7 +26,7 @@ st.html(PRINT_CSS)
 st.title("A 50-minute lesson plan")
 st.markdown(
     f"Ten steps through the five lessons in {plan.TOTAL_MINUTES} minutes. Each link opens the exact view "
-    "(the page and its controls); scroll to the section named. Say the sentence, then poll the question: "
+    "(the page, the section named and its controls). Say the sentence, then poll the question: "
     "the class votes, discusses, and you reveal the answer (or start a revote first). Open this plan beside "
     "the class view, or print it (the browser's print prints the plan without the app's furniture)."
 )
