@@ -3,7 +3,7 @@
 import streamlit as st
 
 from gradviz import ui
-from gradviz.lessons.lstm import cell, charts, configs, words
+from gradviz.lessons.lstm import cell, charts, configs, questions, words
 from gradviz.lessons.lstm import experiment as exp
 
 ui.lesson_header("lstm", words.PROMISE)
@@ -41,7 +41,7 @@ def one_cell() -> None:
                  ("∂c/∂c_prev", f"{step.dc_dcprev:.2f}", "= f: the factor along the cell"), ("regime", name, None)])  # fmt: skip
     st.markdown(words.cell_verdict(step, name, exact, notation))
     ui.explain(words.NOTATION_NOTE, words.equations(notation) + words.cell_latex(step, notation))
-    ui.predict_then_reveal(**words.question(), key="predict-lstm-cell")
+    ui.predict_then_reveal(**questions.question(), key="predict-lstm-cell")
     ui.code(cell.gated_update, cell.lstm_cell)
 
 

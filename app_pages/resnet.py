@@ -5,7 +5,7 @@ from dataclasses import replace
 import streamlit as st
 
 from gradviz import fmt, ui
-from gradviz.lessons.resnet import charts, context, paths, words
+from gradviz.lessons.resnet import charts, context, paths, questions, words
 from gradviz.lessons.resnet import experiment as exp
 from gradviz.lessons.resnet import jacobian as jac
 
@@ -68,7 +68,7 @@ def sweep_section() -> None:
         f"of a depth start from the same weights. {result.meta['seconds']:.0f} s of training "
         f"({'precomputed' if result.meta.get('precomputed') else 'trained live, cached for everyone'})."
     )
-    if q := words.depth_question(plain, residual):
+    if q := questions.depth_question(plain, residual):
         ui.predict_then_reveal(**q, key="q-depth")
 
 
@@ -147,7 +147,7 @@ def paths_section() -> None:
     lesion = result.tables["lesion"]
     ui.chart(charts.lesion_chart, lesion, shown, filename="resnet_lesion.csv", download=lambda: lesion[lesion.depth == shown])
     st.markdown(words.lesion_sentence(lesion, shown))
-    if q := words.lesion_question(lesion, shown):
+    if q := questions.lesion_question(lesion, shown):
         ui.predict_then_reveal(**q, key="q-lesion")
     ui.code(paths.path_gradient, paths.lesion)
 

@@ -23,7 +23,7 @@ from streamlit.testing.v1 import AppTest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run as a script from anywhere
 
-from gradviz.lessons import rnn_dynamics as dyn  # noqa: E402
+from gradviz.lessons.rnn_dynamics import cliffs, configs, logistic, many_units, one_unit, scalar_chain  # noqa: E402
 
 PAGE = ROOT / "app_pages" / "rnn_dynamics.py"
 FIRST_CALL = "\nscalar_chain()\n"  # where the page starts calling its sections
@@ -39,11 +39,11 @@ MOVES = {
 }  # fmt: skip
 
 LIBRARY = {  # the maths alone, at the heaviest setting of each section
-    "scalar_chain": lambda: dyn.scalar_chain(dyn.ChainConfig(w=2.0, T=200)),
-    "iterated_map": lambda: dyn.iterated_map(dyn.MapConfig(r=4.0, n=200)),
-    "one_unit": lambda: dyn.unit_dynamics(dyn.UnitConfig(T=200)),
-    "cliffs": lambda: dyn.cliff_curves(dyn.CliffConfig(T=200)),
-    "many_units": lambda: dyn.many_units(dyn.ManyConfig(n=64, T=200, activation="tanh", rho=1.5)),
+    "scalar_chain": lambda: scalar_chain.scalar_chain(configs.ChainConfig(w=2.0, T=200)),
+    "iterated_map": lambda: logistic.iterated_map(configs.MapConfig(r=4.0, n=200)),
+    "one_unit": lambda: one_unit.unit_dynamics(configs.UnitConfig(T=200)),
+    "cliffs": lambda: cliffs.cliff_curves(configs.CliffConfig(T=200)),
+    "many_units": lambda: many_units.many_units(configs.ManyConfig(n=64, T=200, activation="tanh", rho=1.5)),
 }
 
 

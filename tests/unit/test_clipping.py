@@ -12,10 +12,10 @@ import torch
 
 from gradviz import clip as gclip
 from gradviz import tasks, unit_rnn
-from gradviz.lessons import rnn_dynamics as dynamics
 from gradviz.lessons.clipping import charts, cliff, questions, words
 from gradviz.lessons.clipping import experiment as exp
 from gradviz.lessons.clipping.nets import TanhRNN
+from gradviz.lessons.rnn_dynamics import configs
 
 # -- gradviz.clip equals torch.nn.utils ----------------------------------------------------------
 
@@ -443,4 +443,4 @@ def test_committed_results_reproduce(calm, explodes):
 
 def test_the_cliff_is_the_backprop_through_time_lessons_cliff():
     """Both lessons draw the same unit's cliff: the same target and start state."""
-    assert (dynamics.CliffConfig.target, dynamics.CliffConfig.h0) == (cliff.CLIFF_TARGET, cliff.CLIFF_H0)
+    assert (configs.CliffConfig.target, configs.CliffConfig.h0) == (cliff.CLIFF_TARGET, cliff.CLIFF_H0)

@@ -15,7 +15,7 @@ import torch
 from torch import nn
 
 from gradviz import tasks
-from gradviz.lessons.lstm import cell, charts, configs, learn, reach, words
+from gradviz.lessons.lstm import cell, charts, configs, learn, questions, reach, words
 from gradviz.lessons.lstm.nets import SequenceModel, forget_bias, lstm_gate_slice, set_forget_bias
 from gradviz.lessons.lstm.unroll import lstm_unroll, rnn_unroll
 
@@ -266,7 +266,7 @@ def test_cell_words_at_the_extremes(i, f):
 
 
 def test_question_answer_is_what_the_cell_computes():
-    q = words.question()
+    q = questions.question()
     s = cell.gated_update(0.0, 1.0, 1.0, 0.5, 1.0)
     assert s.dc_dcprev == 1.0 and s.c == s.c_prev
     assert q["answer"] == "It passes unchanged: exactly 1" and q["answer"] in q["options"]

@@ -13,7 +13,7 @@ import pytest
 import torch
 
 from gradviz import fmt, results
-from gradviz.lessons.resnet import charts, context, paths, words
+from gradviz.lessons.resnet import charts, context, paths, questions, words
 from gradviz.lessons.resnet import experiment as exp
 from gradviz.lessons.resnet import jacobian as jac
 from gradviz.lessons.resnet.nets import BlockMLP, residual_twins
@@ -259,7 +259,7 @@ def _flow(ratio, net="plain", depth=16):
 
 def test_single_depth_has_nothing_to_compare():
     assert "One depth only" in words.sweep_verdict(None, None, "none", None, {}, math.nan)
-    assert words.depth_question(None, None) is None
+    assert questions.depth_question(None, None) is None
 
 
 def test_vanishing_is_named_only_when_measured():
@@ -285,15 +285,15 @@ def test_divergence_is_reported_with_its_step():
     assert (
         "diverged** at step 12" in text and "diverged** at step 30" in text and "both kinds degrade" in text
     )
-    assert words.depth_question(p, r) is None
+    assert questions.depth_question(p, r) is None
     assert "diverged" in words.flow_sentence(exp.GradientFlow("plain", 4, "end", *[math.nan] * 4, "diverged"))
 
 
 def test_depth_question_answer_follows_the_numbers():
     r = _deg("residual", 0.13, 0.19, False)
-    assert words.depth_question(_deg("plain", 2.3, 0.4, True), r)["answer"] == "the residual net"
-    assert words.depth_question(_deg("plain", 0.05, 0.04, False), r)["answer"] == "the plain net"
-    assert words.depth_question(_deg("plain", 0.14, 0.1, False), r)["answer"].startswith("about the same")
+    assert questions.depth_question(_deg("plain", 2.3, 0.4, True), r)["answer"] == "the residual net"
+    assert questions.depth_question(_deg("plain", 0.05, 0.04, False), r)["answer"] == "the plain net"
+    assert questions.depth_question(_deg("plain", 0.14, 0.1, False), r)["answer"].startswith("about the same")
 
 
 def test_lesion_question_answer_follows_the_numbers():
@@ -303,13 +303,13 @@ def test_lesion_question_answer_follows_the_numbers():
         ]
         return pd.DataFrame(rows, columns=["block", "accuracy", "depth", "net"])
 
-    q = words.lesion_question(table([0.93, 0.92, 0.91, 0.93, 0.92], [0.94, 0.1, 0.1, 0.1, 0.1]), 4)
+    q = questions.lesion_question(table([0.93, 0.92, 0.91, 0.93, 0.92], [0.94, 0.1, 0.1, 0.1, 0.1]), 4)
     assert q["answer"] == q["options"][1] and "1.0 points" in q["explanation"]
-    q = words.lesion_question(table([0.93, 0.1, 0.1, 0.1, 0.1], [0.9] * 5), 4)
+    q = questions.lesion_question(table([0.93, 0.1, 0.1, 0.1, 0.1], [0.9] * 5), 4)
     assert q["answer"] == q["options"][0]
-    q = words.lesion_question(table([0.93, 0.7, 0.8, 0.9, 0.6], [0.9] * 5), 4)
+    q = questions.lesion_question(table([0.93, 0.7, 0.8, 0.9, 0.6], [0.9] * 5), 4)
     assert q["answer"] == q["options"][2]
-    assert words.lesion_question(table([0.9, 0.9], [0.9, 0.9]), 1) is None
+    assert questions.lesion_question(table([0.9, 0.9], [0.9, 0.9]), 1) is None
     untrained = words.lesion_sentence(table([0.93, 0.92, 0.91, 0.93, 0.92], [0.104] * 5), 4)
     assert "never learned" in untrained and "**residual** (4 blocks, intact 93.0%)" in untrained
 

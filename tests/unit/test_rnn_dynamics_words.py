@@ -14,8 +14,17 @@ import re
 import numpy as np
 import pytest
 
-from gradviz.lessons import rnn_dynamics as dyn
-from gradviz.lessons.rnn_dynamics import questions
+from gradviz import unit_rnn
+from gradviz.lessons.rnn_dynamics import (
+    cliffs,
+    configs,
+    logistic,
+    many_units,
+    one_unit,
+    questions,
+    scalar_chain,
+    words,
+)
 from gradviz.lessons.rnn_dynamics.words import _size_word
 
 
@@ -39,7 +48,7 @@ def _no_clamp_constants(meta: dict) -> None:
     ("w", "T"), list(itertools.product((0.0, 0.01, 0.5, 0.9, 1.0, 1.1, 2.0), (1, 2, 50, 200)))
 )
 def test_chain_verdict_names_the_measured_products(w, T):
-    m = dyn.scalar_chain(dyn.ChainConfig(w=w, T=T)).meta
+    m = scalar_chain.scalar_chain(configs.ChainConfig(w=w, T=T)).meta
     v = m["verdict"]
     # |w| = 1, b = 0 is the marginal case: the tanh product shrinks polynomially, whatever its size at T
     tanh_word = "it shrinks only polynomially (the marginal case)" if abs(w) == 1.0 else _size_word(m["tanh"])
@@ -55,14 +64,14 @@ def test_chain_verdict_names_the_measured_products(w, T):
 # == 5. many units ===========================================================================================
 
 MANY_GRID = list(
-    itertools.product((2, 64), (0.5, 0.9, 1.0, 1.1, 1.5), (1, 2, 100, 200), (0, 36), dyn.ACTIVATIONS)
+    itertools.product((2, 64), (0.5, 0.9, 1.0, 1.1, 1.5), (1, 2, 100, 200), (0, 36), many_units.ACTIVATIONS)
 )
 
 
-def _direct_tanh(cfg: dyn.ManyConfig) -> tuple[float, float]:
+def _direct_tanh(cfg: configs.ManyConfig) -> tuple[float, float]:
     """Mean tanh′ over the run and ‖∂h_T/∂h_0‖_F/√n by plain matrix products (no rescaling)."""
-    W = dyn.random_recurrent_matrix(cfg.n, cfg.rho, cfg.seed)
-    h, P, slopes = dyn.initial_state(cfg.n, cfg.seed), np.eye(cfg.n), []
+    W = many_units.random_recurrent_matrix(cfg.n, cfg.rho, cfg.seed)
+    h, P, slopes = many_units.initial_state(cfg.n, cfg.seed), np.eye(cfg.n), []
     for _ in range(cfg.T):
         h = np.tanh(W @ h)
         slopes.append(np.mean(1 - h**2))
@@ -72,8 +81,8 @@ def _direct_tanh(cfg: dyn.ManyConfig) -> tuple[float, float]:
 
 @pytest.mark.parametrize(("n", "rho", "T", "seed", "act"), MANY_GRID)
 def test_many_units_verdict_names_what_was_measured(n, rho, T, seed, act):
-    cfg = dyn.ManyConfig(n=n, rho=rho, T=T, seed=seed, activation=act)
-    m = dyn.many_units(cfg).meta
+    cfg = configs.ManyConfig(n=n, rho=rho, T=T, seed=seed, activation=act)
+    m = many_units.many_units(cfg).meta
     v = m["verdict"]
     # the size words are those of the measured products
     assert f"for linear units ({_size_word(m['gain_linear'])})" in v
@@ -101,12 +110,12 @@ def test_many_units_verdict_names_what_was_measured(n, rho, T, seed, act):
 
 def test_many_units_saturation_does_not_tame_chaos():
     """The issue's case: ρ = 1.5, T = 200, seed 36 explodes with tanh units, and the page says why."""
-    m = dyn.many_units(dyn.ManyConfig(rho=1.5, T=200, seed=36, activation="tanh")).meta
+    m = many_units.many_units(configs.ManyConfig(rho=1.5, T=200, seed=36, activation="tanh")).meta
     assert m["gain_tanh"] > 1e3 and m["rate_tanh"] > 0.005
     assert "(exploding)" in m["verdict"] and "Sompolinsky" in m["verdict"] and "does not tame" in m["verdict"]
     # over long runs above ρ = 1 the slopes offset ρ on average, as the explanation says
     for rho, seed in itertools.product((1.1, 1.3, 1.5), range(4)):
-        eff = dyn.many_units(dyn.ManyConfig(rho=rho, T=200, seed=seed)).meta["effective_gain"]
+        eff = many_units.many_units(configs.ManyConfig(rho=rho, T=200, seed=seed)).meta["effective_gain"]
         assert 0.94 < eff < 1.06, (rho, seed, eff)  # "within a few percent of 1" at n = 64
 
 
@@ -125,7 +134,7 @@ def _settle(w: float, b: float, h0: float, steps: int = 20000) -> float:
 
 @pytest.mark.parametrize(("w", "h0"), list(itertools.product(CLIFF_W, CLIFF_H0)))
 def test_cliff_location_and_kind_against_direct_iteration(w, h0):
-    b_arr, kind_arr = dyn.cliff_bias(w, h0)
+    b_arr, kind_arr = unit_rnn.cliff_bias(w, h0)
     b, kind = float(b_arr), str(kind_arr)
     if kind == "boundary":
         assert abs(w) * (1 - h0**2) > 1 and math.tanh(w * h0 + b) == pytest.approx(h0, abs=1e-12)
@@ -134,7 +143,7 @@ def test_cliff_location_and_kind_against_direct_iteration(w, h0):
         left, right = _settle(w, b - 2e-3, h0), _settle(w, b + 2e-3, h0)
         assert abs(left - right) > 0.1, (left, right)
     if kind == "saddle-node":
-        assert 1 < w <= 1 / (1 - h0**2) and b == pytest.approx(-np.sign(h0) * dyn.saddle_node_bias(w))
+        assert 1 < w <= 1 / (1 - h0**2) and b == pytest.approx(-np.sign(h0) * unit_rnn.saddle_node_bias(w))
         # at b*, the fold: the attractor on h0's side has merged with the repelling point (f' = 1 there)
         h_c = math.sqrt(1 - 1 / w)
         assert math.tanh(w * h_c * np.sign(h0) + b) == pytest.approx(h_c * np.sign(h0), abs=1e-12)
@@ -142,7 +151,7 @@ def test_cliff_location_and_kind_against_direct_iteration(w, h0):
         assert math.isnan(b)
         # no cliff: nowhere on a dense grid of b is the long-run h_T discontinuous
         grid = np.linspace(-3, 3, 1201)
-        hT = dyn.rnn_unit_forward(w, grid, 4000, h0)
+        hT = unit_rnn.rnn_unit_forward(w, grid, 4000, h0)
         if w == 1.0:  # the cusp: the attractor moves like (3b)^(1/3), steep but continuous
             assert np.max(np.abs(np.diff(hT))) < 0.5
         elif w >= 0:
@@ -160,8 +169,8 @@ def test_cliff_location_and_kind_against_direct_iteration(w, h0):
     ),
 )
 def test_cliff_verdict_agrees_with_the_curve(w, h0, T, target):
-    cfg = dyn.CliffConfig(w=w, b=0.0, T=T, target=target, h0=h0)
-    m = dyn.cliff_curves(cfg).meta
+    cfg = configs.CliffConfig(w=w, b=0.0, T=T, target=target, h0=h0)
+    m = cliffs.cliff_curves(cfg).meta
     v = m["verdict"]
     if m["cliff_kind"] == "boundary":
         assert "repelling fixed point" in v and "saddle-node" not in v
@@ -176,17 +185,17 @@ def test_cliff_verdict_agrees_with_the_curve(w, h0, T, target):
     else:
         assert "Nowhere on this slice is |∂L/∂b| above 10" in v
         grid = np.unique(np.concatenate([np.linspace(-3, 3, 6001), [m["b_steepest"]]]))
-        _, _, g = dyn.rnn_unit_loss_grad(w, grid, T, target, h0)
+        _, _, g = unit_rnn.rnn_unit_loss_grad(w, grid, T, target, h0)
         assert np.abs(g).max() <= 10 * 1.5  # the log-spaced search and a dense grid agree
     assert f"{m['max_abs_grad_b']:.2e}"[:4] in v
     _no_clamp_constants(m)
 
 
 def test_face_width_matches_a_dense_grid_at_the_default():
-    cfg = dyn.CliffConfig()
-    m = dyn.cliff_curves(cfg).meta
+    cfg = configs.CliffConfig()
+    m = cliffs.cliff_curves(cfg).meta
     b = m["b_boundary"] + np.linspace(-0.05, 0.05, 200_001)
-    _, _, g = dyn.rnn_unit_loss_grad(cfg.w, b, cfg.T, cfg.target, cfg.h0)
+    _, _, g = unit_rnn.rnn_unit_loss_grad(cfg.w, b, cfg.T, cfg.target, cfg.h0)
     dense = (np.abs(g) > 10).sum() * (b[1] - b[0])
     assert m["face_width"] == pytest.approx(dense, rel=0.05)
     assert m["face_width"] > 0.01  # wider than the slider's step at the default T
@@ -194,18 +203,18 @@ def test_face_width_matches_a_dense_grid_at_the_default():
 
 def test_slider_can_land_on_the_cliff_at_the_default_and_not_at_t30():
     for T, reachable in ((10, True), (30, False)):
-        cfg = dyn.CliffConfig(T=T)
-        m = dyn.cliff_curves(cfg).meta
+        cfg = configs.CliffConfig(T=T)
+        m = cliffs.cliff_curves(cfg).meta
         on = m["b_slider_on_cliff"]
         assert round(on / 0.01) * 0.01 == pytest.approx(on, abs=1e-12) and abs(on - m["b_boundary"]) < 0.03
-        _, _, g = dyn.rnn_unit_loss_grad(cfg.w, on, T, cfg.target, cfg.h0)
+        _, _, g = unit_rnn.rnn_unit_loss_grad(cfg.w, on, T, cfg.target, cfg.h0)
         assert (abs(float(g)) > 10) == reachable
         assert ("narrower than the b slider's step" in m["verdict"]) == (not reachable)
 
 
 def test_saddle_node_cliff_of_the_issue():
     """w = 1.2, T = 30: the upper attractor disappears near b = −0.056 and the steepest slope is ~1.7e2."""
-    m = dyn.cliff_curves(dyn.CliffConfig(w=1.2, T=30)).meta
+    m = cliffs.cliff_curves(configs.CliffConfig(w=1.2, T=30)).meta
     assert m["cliff_kind"] == "saddle-node" and m["b_boundary"] == pytest.approx(-0.0561, abs=1e-3)
     assert 1e2 < m["max_abs_grad_b"] < 1e3 and abs(m["b_steepest"] - m["b_boundary"]) < 0.05
     assert "saddle-node" in m["verdict"]
@@ -215,7 +224,7 @@ def test_saddle_node_cliff_of_the_issue():
 
 UNIT_GRID = list(
     itertools.product(
-        dyn.FORMS,
+        one_unit.FORMS,
         (-8.0, -4.05, -4.0, -1.0, -0.5, 0.0, 0.5, 1.0, 2.0, 4.0, 8.0),
         (-6.0, -2.0, 0.0, 2.0, 6.0),
         (1, 20, 200),
@@ -225,7 +234,7 @@ UNIT_GRID = list(
 
 @pytest.mark.parametrize(("form", "w", "b", "T"), UNIT_GRID)
 def test_unit_verdict_agrees_with_the_measured_derivatives(form, w, b, T):
-    m = dyn.unit_dynamics(dyn.UnitConfig(form=form, w=w, b=b, T=T)).meta
+    m = one_unit.unit_dynamics(configs.UnitConfig(form=form, w=w, b=b, T=T)).meta
     v = m["verdict"]
     median = m["median_derivative"]
     assert ("vanishing, since" in v) == (median < 1e-2 and not m["exact_zero"])
@@ -234,8 +243,8 @@ def test_unit_verdict_agrees_with_the_measured_derivatives(form, w, b, T):
     if m["two_cycle"] is not None:
         a, c = m["two_cycle"]
         assert "2-cycle" in v
-        assert dyn.unit_map(form, dyn.unit_map(form, a, w, b), w, b) == pytest.approx(a, abs=1e-8)
-        assert abs(dyn.unit_map(form, a, w, b) - c) < 1e-6 and all(s < -1 for s in m["repelling_slope"])
+        assert one_unit.unit_map(form, one_unit.unit_map(form, a, w, b), w, b) == pytest.approx(a, abs=1e-8)
+        assert abs(one_unit.unit_map(form, a, w, b) - c) < 1e-6 and all(s < -1 for s in m["repelling_slope"])
     if not m["exact_zero"]:
         assert f"({_size_word(m['max_derivative'])})" in v
     _no_clamp_constants(m)
@@ -245,13 +254,13 @@ def test_unit_verdict_agrees_with_the_measured_derivatives(form, w, b, T):
     ("form", "w", "b"), [("tanh", 1.0, 0.0), ("tanh", -1.0, 0.0), ("sigmoid", 4.0, -2.0)]
 )
 def test_marginal_points_converge_slowly_not_keep_moving(form, w, b):
-    m = dyn.unit_dynamics(dyn.UnitConfig(form=form, w=w, b=b, T=20)).meta
+    m = one_unit.unit_dynamics(configs.UnitConfig(form=form, w=w, b=b, T=20)).meta
     assert m["n_marginal"] == 1 and "keeps moving" not in m["verdict"] and "bifurcation point" in m["verdict"]
     # direct iteration: the orbit creeps in, polynomially (|h_t| ~ t^(-1/2)), not exponentially
     x = 0.5
     sizes = []
     for t in range(1, 10_001):
-        x = float(dyn.unit_map(form, x, w, b))
+        x = float(one_unit.unit_map(form, x, w, b))
         if t in (100, 10_000):
             sizes.append(abs(x - m["marginal_h"][0]))
     assert sizes[1] < sizes[0] and sizes[1] > 1e-3 * sizes[0]
@@ -260,11 +269,11 @@ def test_marginal_points_converge_slowly_not_keep_moving(form, w, b):
 
 def test_oscillation_thresholds_differ_between_forms():
     """tanh oscillates for w < −1, the sigmoid form only for w < −4 (σ′ ≤ ¼): measured, not assumed."""
-    assert dyn.unit_dynamics(dyn.UnitConfig(form="tanh", w=-1.5, b=0.0)).meta["two_cycle"] is not None
+    assert one_unit.unit_dynamics(configs.UnitConfig(form="tanh", w=-1.5, b=0.0)).meta["two_cycle"] is not None
     for w in (-1.5, -3.9):
-        assert dyn.unit_dynamics(dyn.UnitConfig(form="sigmoid", w=w, b=-w / 2)).meta["n_stable"] == 1
-    assert dyn.unit_dynamics(dyn.UnitConfig(form="sigmoid", w=-4.5, b=2.25)).meta["two_cycle"] is not None
-    assert "w < −4" in dyn.unit_dynamics(dyn.UnitConfig()).meta["explain"]
+        assert one_unit.unit_dynamics(configs.UnitConfig(form="sigmoid", w=w, b=-w / 2)).meta["n_stable"] == 1
+    assert one_unit.unit_dynamics(configs.UnitConfig(form="sigmoid", w=-4.5, b=2.25)).meta["two_cycle"] is not None
+    assert "w < −4" in one_unit.unit_dynamics(configs.UnitConfig()).meta["explain"]
 
 
 # == 2. the logistic map =====================================================================================
@@ -305,7 +314,7 @@ def _lyapunov_band(r: float, x0: float, transient: int = 500, window: int = 4000
 
 @pytest.mark.parametrize(("r", "x0", "n"), MAP_GRID)
 def test_map_verdict_agrees_with_the_orbit(r, x0, n):
-    m = dyn.iterated_map(dyn.MapConfig(r=r, x0=x0, n=n)).meta
+    m = logistic.iterated_map(configs.MapConfig(r=r, x0=x0, n=n)).meta
     v, lam = m["verdict"], m["lyapunov"]
     shown = dict((label, value) for label, value, _ in m["readouts"])["Lyapunov exponent λ"]
     if _passes_through_half(r, x0) or (r == 2.0 and x0 not in (0.0, 1.0)):
@@ -340,21 +349,21 @@ def test_map_verdict_agrees_with_the_orbit(r, x0, n):
 
 def test_map_edges_of_the_issue():
     # r = 2, x0 = 0.5: was "λ = −690.776"
-    m = dyn.iterated_map(dyn.MapConfig(r=2.0, x0=0.5)).meta
+    m = logistic.iterated_map(configs.MapConfig(r=2.0, x0=0.5)).meta
     assert m["lyapunov"] == -math.inf and "−690" not in _all_text(m)
     # r = 4, x0 = 0.5: the orbit hits ½, derivative exactly 0; the typical λ is ln 2
-    m = dyn.iterated_map(dyn.MapConfig(r=4.0, x0=0.5, n=200)).meta
+    m = logistic.iterated_map(configs.MapConfig(r=4.0, x0=0.5, n=200)).meta
     assert m["lyapunov"] == -math.inf and m["exact_zero_at"] == 1 and "explodes" not in m["verdict"]
     assert m["lyapunov_typical"] == pytest.approx(math.log(2), abs=0.01) and "0.693" in m["verdict"]
     # r = 1: a bifurcation point, λ = 0 and polynomial decay (x_n ≈ 1/n), not "stable fixed point"
-    m = dyn.iterated_map(dyn.MapConfig(r=1.0)).meta
+    m = logistic.iterated_map(configs.MapConfig(r=1.0)).meta
     assert (
         m["lyapunov"] == 0.0 and "stable fixed point" not in m["verdict"] and "polynomially" in m["verdict"]
     )
-    x = dyn.logistic_orbit(1.0, 0.2, 1000)
+    x = logistic.logistic_orbit(1.0, 0.2, 1000)
     assert x[-1] * 1000 == pytest.approx(1.0, rel=0.05)  # x_n ≈ 1/n
     # the λ(r) panel keeps −∞ as a value and labels it, drawing it at the floor
-    table = dyn.lyapunov_table(r_min=1.9, r_max=2.1, n_r=3)
+    table = logistic.lyapunov_table(r_min=1.9, r_max=2.1, n_r=3)
     row = table[table["r"] == 2.0].iloc[0]
     assert row["lyapunov"] == -math.inf and row["shown"] == -5.0 and row["label"].startswith("−∞")
 
@@ -367,42 +376,42 @@ def _readouts(meta: dict) -> dict[str, str]:
 
 
 def test_every_question_is_answered_by_the_page_at_its_settings():
-    for section, item in dyn.QUESTIONS.items():
+    for section, item in questions.QUESTIONS.items():
         assert item["answer"] in item["options"]
-        assert dyn.question(section)["explanation"]
+        assert questions.question(section)["explanation"]
     s = questions.SETTINGS
     # chain: the tanh unit's product is far less than 1 (and the linear one's is 1.1^50)
-    chain = _readouts(dyn.scalar_chain(s["chain"]).meta)
+    chain = _readouts(scalar_chain.scalar_chain(s["chain"]).meta)
     assert float(chain["tanh: ∂h_T/∂h_0"]) < 1e-2 and float(
         chain["linear: ∂h_T/∂h_0 = w^T"]
     ) == pytest.approx(117, abs=1)
     # map: |dx_n/dx_0| shrinks as n grows at r = 3.2
-    sizes = [abs(dyn.iterated_map(dyn.MapConfig(r=3.2, n=n)).meta["dxn_dx0"]) for n in (20, 40, 80, 160)]
+    sizes = [abs(logistic.iterated_map(configs.MapConfig(r=3.2, n=n)).meta["dxn_dx0"]) for n in (20, 40, 80, 160)]
     assert sizes == sorted(sizes, reverse=True) and sizes[-1] < 1e-10
     # unit: the largest derivative is at h_0 = 0
-    unit = dyn.unit_dynamics(s["unit"]).meta
+    unit = one_unit.unit_dynamics(s["unit"]).meta
     assert unit["argmax_h0"] == 0.0 and _readouts(unit)["largest |∂h_T/∂h_0|"] == f"{2.0**20:.2e}"
     # cliff: the button's b; one plain step of lr 0.1 from there leaves the slider's range, onto a plateau
-    cliff = dyn.cliff_curves(s["cliff"]).meta
+    cliff = cliffs.cliff_curves(s["cliff"]).meta
     on = cliff["b_slider_on_cliff"]
-    _, _, g = dyn.rnn_unit_loss_grad(s["cliff"].w, on, s["cliff"].T, s["cliff"].target, s["cliff"].h0)
+    _, _, g = unit_rnn.rnn_unit_loss_grad(s["cliff"].w, on, s["cliff"].T, s["cliff"].target, s["cliff"].h0)
     lands = on - questions.CLIFF_LR * float(g)
     assert not questions.B_SLIDER[0] <= lands <= questions.B_SLIDER[1]
-    _, _, g_after = dyn.rnn_unit_loss_grad(
+    _, _, g_after = unit_rnn.rnn_unit_loss_grad(
         s["cliff"].w, lands, s["cliff"].T, s["cliff"].target, s["cliff"].h0
     )
     assert abs(float(g_after)) < 1e-2  # "a plateau where the gradient is tiny"
-    assert f"{lands:.2f}" in dyn.question("cliff")["explanation"]
+    assert f"{lands:.2f}" in questions.question("cliff")["explanation"]
     # many: linear explodes, tanh gives a number of order 1 or less, and its product is flat late in the run
-    many = dyn.many_units(s["many"]).meta
+    many = many_units.many_units(s["many"]).meta
     assert many["gain_linear"] > 1e3 and many["gain_tanh"] < 1.0 and abs(many["rate_tanh"]) < 0.005
-    assert "hardly grows or shrinks" in dyn.question("many")["explanation"]
+    assert "hardly grows or shrinks" in questions.question("many")["explanation"]
     # the seed the explanation sends the student to explodes there
-    assert dyn.many_units(questions.CHAOS).meta["gain_tanh"] > 1e2
+    assert many_units.many_units(questions.CHAOS).meta["gain_tanh"] > 1e2
 
 
 def test_lstm_aside_says_what_the_forget_gate_starts_at():
-    lstm = next(why for name, why in dyn.FIXES if name == "lstm")
+    lstm = next(why for name, why in words.FIXES if name == "lstm")
     assert "σ(0) = ½" in lstm and "Gers" in lstm and "1997" in lstm and "near 1 by default" not in lstm
 
 
@@ -410,7 +419,7 @@ def test_lstm_aside_says_what_the_forget_gate_starts_at():
 
 
 def test_onset_of_chaos_is_zero_within_its_band_not_vanishing():
-    m = dyn.iterated_map(dyn.MapConfig(r=3.5699, n=200)).meta
+    m = logistic.iterated_map(configs.MapConfig(r=3.5699, n=200)).meta
     assert abs(m["lyapunov"]) <= m["lyapunov_band"] and abs(m["dxn_dx0"]) > 1
     assert "≈ 0 within its error band" in m["verdict"] and "vanishes" not in m["verdict"]
     assert "±" in dict((k, v) for k, v, _ in m["readouts"])["Lyapunov exponent λ"]
@@ -419,7 +428,7 @@ def test_onset_of_chaos_is_zero_within_its_band_not_vanishing():
 @pytest.mark.parametrize("w", [-1.0, 1.0])
 @pytest.mark.parametrize("T", [5, 50, 400])
 def test_marginal_chain_shrinks_polynomially(w, T):
-    m = dyn.scalar_chain(dyn.ChainConfig(w=w, T=T)).meta
+    m = scalar_chain.scalar_chain(configs.ChainConfig(w=w, T=T)).meta
     assert "**tanh unit: it shrinks only polynomially (the marginal case).**" in m["verdict"]
     assert "t^(−3/2)" in m["verdict"] and "neither vanishing nor exploding.** The same w" not in m["verdict"]
     # independently: iterate h ← tanh(w h) and multiply the factors w (1 − h²); the log-log slope → −3/2
@@ -434,12 +443,12 @@ def test_marginal_chain_shrinks_polynomially(w, T):
         assert slope == pytest.approx(-1.5, abs=0.1)
         assert abs(m["h_T"]) == pytest.approx(math.sqrt(3 / (2 * T)), rel=0.15)
     for other in (0.9, 1.1):  # not marginal: the size word, not "polynomially"
-        assert "polynomially" not in dyn.scalar_chain(dyn.ChainConfig(w=other, T=T)).meta["verdict"]
+        assert "polynomially" not in scalar_chain.scalar_chain(configs.ChainConfig(w=other, T=T)).meta["verdict"]
 
 
 @pytest.mark.parametrize(("w", "b"), [(1.0, 0.0), (2.0, 0.0), (0.5, 0.0), (-1.0, 0.0)])
 def test_unit_readout_says_a_marginal_point_attracts(w, b):
-    m = dyn.unit_dynamics(dyn.UnitConfig(w=w, b=b, T=20)).meta
+    m = one_unit.unit_dynamics(configs.UnitConfig(w=w, b=b, T=20)).meta
     value, help_ = next((v, h) for k, v, h in m["readouts"] if k == "stable fixed points")
     if m["n_marginal"]:
         # independently: from both sides of h* = 0 the orbit of tanh(w h) creeps towards it
