@@ -25,11 +25,11 @@ sys.path.insert(0, str(ROOT / "bench"))
 import st_client as sc  # noqa: E402
 from streamlit.proto.WidgetStates_pb2 import WidgetState  # noqa: E402
 
-from gradviz.lessons.lstm import words as lstm_words  # noqa: E402
+from gradviz.lessons.lstm import questions as lstm_questions  # noqa: E402
 
 PAGE = "lstm"  # its first question sits in its first section
 QUESTION_ID = "lstm/predict-lstm-cell"
-OPTIONS = lstm_words.question()["options"]
+OPTIONS = lstm_questions.question()["options"]
 TIMEOUT_S = 600.0
 
 

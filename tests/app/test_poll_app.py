@@ -9,13 +9,13 @@ from apptest_support import APP, open_page
 from pg_support import postgres_url  # noqa: F401 - the fixture
 from streamlit.testing.v1 import AppTest
 
-from gradviz.lessons.lstm import words as lstm_words
+from gradviz.lessons.lstm import questions as lstm_questions
 from gradviz.poll import store as poll_store
 
 LESSON = "app_pages/lstm.py"  # its first question, "predict-lstm-cell", sits in its first section
 KEY = "predict-lstm-cell"  # its key on the page
 QID = f"lstm/{KEY}"  # the poll's id: page and key
-Q = lstm_words.question()
+Q = lstm_questions.question()
 
 
 @pytest.fixture

@@ -27,11 +27,11 @@ from e2e_support import (
 )
 
 from gradviz import figures
-from gradviz.lessons.lstm import words as lstm_words
+from gradviz.lessons.lstm import questions as lstm_questions
 from gradviz.poll import store as poll_store
 
 pytestmark = pytest.mark.e2e
-Q = lstm_words.question()
+Q = lstm_questions.question()
 QID = "lstm/predict-lstm-cell"
 REFRESH_WAIT_MS = (
     60_000  # the fragments ask every 3 s (instructor) and 5 s (students); a loaded machine is slower
