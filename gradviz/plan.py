@@ -54,8 +54,8 @@ STEPS: tuple[Step, ...] = (
     Step(
         "Vanishing gradients in a deep sigmoid net", "deep_nets", (("activation", "sigmoid"), ("depth", "6")),
         "why",
-        "Backpropagation multiplies the gradient by one factor per layer on its way back to layer 1; the class "
-        "votes here, then section 1's chart shows the per-layer gradients.",
+        "Backpropagation multiplies the gradient by one factor per layer on its way back to layer 1: ask the "
+        "class what doubling the depth does before anyone moves a control.",
         "Double the sigmoid net's depth: how small does the gradient reaching layer 1 become?", "q-depth", 7,
     ),
     Step(

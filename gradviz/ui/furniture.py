@@ -27,7 +27,9 @@ def lesson_header(name: str, promise: str) -> None:
     page_header(lessons.lesson(name).title, promise)
 
 
-def explain(text: str | None = None, latex: Sequence[str] = (), after: str | None = None, expanded: bool = True) -> None:
+def explain(
+    text: str | None = None, latex: Sequence[str] = (), after: str | None = None, expanded: bool = True
+) -> None:
     """A section's "What is going on": `text`, then each LaTeX line (equations with the numbers on screen),
     then `after`."""
     with st.expander("What is going on", icon=":material/functions:", expanded=expanded):
