@@ -14,11 +14,16 @@ from gradviz.ui import poll as ui_poll  # noqa: E402
 
 ASSETS = Path(__file__).parent / "gradviz" / "assets"
 # The favicon is a file this server sends: a ":material/..." icon would be fetched from fonts.gstatic.com.
-st.set_page_config(page_title="gradviz: vanishing & exploding gradients", page_icon=ASSETS / "favicon.png", layout="wide")
+st.set_page_config(
+    page_title="gradviz: vanishing & exploding gradients", page_icon=ASSETS / "favicon.png", layout="wide"
+)
 # Global CSS (phone layout, focus rings) and the equation fitter, once per run; see gradviz/assets/.
 st.html(ASSETS / "app.css")
 with st.container(key="gv-scripts"):
-    st.html((ASSETS / "app.js").read_text(encoding="utf-8").join(("<script>", "</script>")), unsafe_allow_javascript=True)
+    st.html(
+        (ASSETS / "app.js").read_text(encoding="utf-8").join(("<script>", "</script>")),
+        unsafe_allow_javascript=True,
+    )
 
 # Lessons are listed once, in the catalogue gradviz/lessons/__init__.py (not here): a lesson appears when its page file exists.
 # The page files live in app_pages/, not pages/: a folder named pages/ beside app.py makes Streamlit run a

@@ -189,6 +189,9 @@ def why() -> None:
     question_section()
 
 
-ui.sections("deep_nets", {"training": lambda: training_section(runs, summaries), "why": why, "by-hand": by_hand_section})
+ui.sections(
+    "deep_nets",
+    {"training": lambda: training_section(runs, summaries), "why": why, "by-hand": by_hand_section},
+)
 ui.code(dn.run, dn.LayerProbe.after_backward, summarize)
 ui.sources(words.SOURCES)

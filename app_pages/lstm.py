@@ -9,9 +9,20 @@ from gradviz.lessons.lstm import experiment as exp
 ui.lesson_header("lstm", words.PROMISE)
 RC, LC = configs.ReachConfig, configs.LearnConfig
 # the sentences and numbers read from a result's tables: computed once per result for every visitor
-said = ui.cached_words(words, "gain_at", "reach_readouts", "reach_verdict", "forget_bias_text", "reach_latex",
-                       "forget_trick_text", "learn_verdict", "input_grad_text", "irnn_text", "learn_latex",
-                       "inside_text")  # fmt: skip
+said = ui.cached_words(
+    words,
+    "gain_at",
+    "reach_readouts",
+    "reach_verdict",
+    "forget_bias_text",
+    "reach_latex",
+    "forget_trick_text",
+    "learn_verdict",
+    "input_grad_text",
+    "irnn_text",
+    "learn_latex",
+    "inside_text",
+)
 summary_value = ui.cached(exp.summary_value)
 
 
@@ -27,8 +38,15 @@ def one_cell() -> None:
     )
     g = ui.slider("candidate g", "g", -1.0, 1.0, 0.5, 0.05, container=c[3], help="ltm′, in the lecture notes")
     c_prev = ui.slider("old cell c_prev", "c_prev", -3.0, 3.0, 1.0, 0.1, container=c[4], help="ltm_(t−1)")
-    notation = ui.select("notation", "notation", words.NOTATIONS, "standard", container=c[5], widget="radio",
-                         help="standard: f, i, o, g, c, h; notes: rem, save, focus, ltm′, ltm, wm")  # fmt: skip
+    notation = ui.select(
+        "notation",
+        "notation",
+        words.NOTATIONS,
+        "standard",
+        container=c[5],
+        widget="radio",
+        help="standard: f, i, o, g, c, h; notes: rem, save, focus, ltm′, ltm, wm",
+    )
     step = cell.gated_update(i, f, o, g, c_prev)
     name, exact = cell.regime(i, f)
     left, right = st.columns([3, 2])
@@ -37,8 +55,14 @@ def one_cell() -> None:
     with right:
         corners = cell.regime_corners(i, f)
         ui.chart(charts.regime_map, corners, i, f, key="lstm-regimes", width="content")
-    ui.readouts([("new cell c", f"{step.c:.3f}", "f·c_prev + i·g"), ("hidden h", f"{step.h:.3f}", "o·tanh(c)"),
-                 ("∂c/∂c_prev", f"{step.dc_dcprev:.2f}", "= f: the factor along the cell"), ("regime", name, None)])  # fmt: skip
+    ui.readouts(
+        [
+            ("new cell c", f"{step.c:.3f}", "f·c_prev + i·g"),
+            ("hidden h", f"{step.h:.3f}", "o·tanh(c)"),
+            ("∂c/∂c_prev", f"{step.dc_dcprev:.2f}", "= f: the factor along the cell"),
+            ("regime", name, None),
+        ]
+    )
     st.markdown(words.cell_verdict(step, name, exact, notation))
     ui.explain(words.NOTATION_NOTE, words.equations(notation) + words.cell_latex(step, notation))
     ui.predict_then_reveal(**questions.question(), key="predict-lstm-cell")
@@ -48,8 +72,10 @@ def one_cell() -> None:
 @st.fragment
 def how_far_back() -> None:
     st.header("2 · How far back the gradient reaches")
-    st.caption("Measured with autograd on freshly initialized PyTorch modules (keys reach_T, reach_seed: this "
-               "section's own T and seed, separate from section 3's).")  # fmt: skip
+    st.caption(
+        "Measured with autograd on freshly initialized PyTorch modules (keys reach_T, reach_seed: this "
+        "section's own T and seed, separate from section 3's)."
+    )
     ui.preset_buttons(
         configs.REACH_PRESETS,
         {"T": "reach_T", "forget_bias": "forget_bias", "hidden": "hidden", "seed": "reach_seed"},
@@ -103,8 +129,15 @@ def approve(cfg: configs.LearnConfig) -> None:
 def learning() -> None:
     st.header("3 · Learning a long dependency")
     st.caption("Keys learn_T and learn_seed are this section's T and seed (section 2 has its own).")
-    keys = {"task": "task", "T": "learn_T", "models": "models", "steps": "steps", "lr": "lr", "seed": "learn_seed",
-            "forget_bias": "learn_forget_bias"}  # fmt: skip
+    keys = {
+        "task": "task",
+        "T": "learn_T",
+        "models": "models",
+        "steps": "steps",
+        "lr": "lr",
+        "seed": "learn_seed",
+        "forget_bias": "learn_forget_bias",
+    }
     ui.preset_buttons(configs.LEARN_PRESETS, keys, key="learn")
     c, d = st.columns(7), LC()
     task = ui.select(
@@ -141,16 +174,20 @@ def learning() -> None:
                 )
             return
         res = ui.run_cached("lstm", cfg)
-    learned(cfg, res)  # fmt: skip
+    learned(cfg, res)
 
 
 def learned(cfg: configs.LearnConfig, res) -> None:
     t, base = res.tables, res.meta["baseline"]
     st.markdown(words.task_text(cfg.task, cfg.T, base))
-    ui.chart(charts.loss_chart, t["curves"], base, words.LOSS_NAMES[cfg.task], filename="lstm_learning_curves.csv")
+    ui.chart(
+        charts.loss_chart, t["curves"], base, words.LOSS_NAMES[cfg.task], filename="lstm_learning_curves.csv"
+    )
     for col, kind in zip(st.columns(len(cfg.kinds)), cfg.kinds, strict=True):
         final = summary_value(res, kind, "final_loss")
-        col.metric(f"{configs.MODEL_NAMES[kind]}: final held-out loss", ui.sci(final), help=words.status(final, base))  # fmt: skip
+        col.metric(
+            f"{configs.MODEL_NAMES[kind]}: final held-out loss", ui.sci(final), help=words.status(final, base)
+        )
     st.markdown(said.learn_verdict(t["summary"], base, cfg.kinds, cfg.task))
     ui.chart(charts.input_grad_chart, t["input_grads"], filename="lstm_input_gradients.csv")
     st.markdown(said.input_grad_text(t["mark_grads"], t["summary"], base, cfg.kinds))

@@ -32,7 +32,10 @@ st.markdown(
 )
 code = ui_poll.active()
 if code is None:
-    st.info("Start a class on the **Teach** page first and the links below carry its code.", icon=":material/co_present:")  # fmt: skip
+    st.info(
+        "Start a class on the **Teach** page first and the links below carry its code.",
+        icon=":material/co_present:",
+    )
 
 published = {lesson.path for lesson in available()} | {"app_pages/home.py"}
 for start, end, step in plan.schedule():
@@ -40,8 +43,12 @@ for start, end, step in plan.schedule():
     with st.container(border=True):
         st.markdown(f"**{start}–{end} min · {step.title}**")
         if step.file in published:
-            st.page_link(step.file, label=f"Open: {step.section_title}", icon=":material/open_in_new:",
-                         query_params=params)  # fmt: skip
+            st.page_link(
+                step.file,
+                label=f"Open: {step.section_title}",
+                icon=":material/open_in_new:",
+                query_params=params,
+            )
         else:
             st.markdown(f"*{step.file} is not published on this server yet.*")
         st.caption(ui_share.page_url(step.page, params))

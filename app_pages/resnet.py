@@ -12,17 +12,31 @@ from gradviz.lessons.resnet import jacobian as jac
 ui.lesson_header("resnet", words.PROMISE)
 # the summaries, once per result for every visitor (ui.cached keys a result by its key)
 degradation, flow, summary, final_table, diverged_runs = (
-    ui.cached(f) for f in (exp.degradation, exp.gradient_flow, jac.summary, exp.final_table, exp.diverged_runs)
+    ui.cached(f)
+    for f in (exp.degradation, exp.gradient_flow, jac.summary, exp.final_table, exp.diverged_runs)
 )
 by_depth_and_net = ui.cached(lambda result: final_table(result).set_index(["depth", "net"]))
 
 # -- the sweep's controls: every section below reads this one result ----------------------------------
 d, bar = exp.Config(), st.sidebar
 bar.header("Depth sweep")
-depths = ui.select("Depths (blocks)", "depths", list(exp.DEPTH_CHOICES), exp.depth_key(d.depths), container=bar,
-                   help="Each block has two weight layers. One depth: a single live run of both twins.")  # fmt: skip
-norm = ui.select("Normalization", "norm", ("none", "batch"), d.norm, container=bar, widget="radio",
-                 help="batch: BatchNorm1d after each block's first layer, in the spirit of He et al. (who put batch norm after every convolution, before its activation)")  # fmt: skip
+depths = ui.select(
+    "Depths (blocks)",
+    "depths",
+    list(exp.DEPTH_CHOICES),
+    exp.depth_key(d.depths),
+    container=bar,
+    help="Each block has two weight layers. One depth: a single live run of both twins.",
+)
+norm = ui.select(
+    "Normalization",
+    "norm",
+    ("none", "batch"),
+    d.norm,
+    container=bar,
+    widget="radio",
+    help="batch: BatchNorm1d after each block's first layer, in the spirit of He et al. (who put batch norm after every convolution, before its activation)",
+)
 width = ui.select("Width", "width", exp.WIDTHS, d.width, container=bar, widget="select_slider")
 steps = ui.slider("SGD steps per net", "steps", *exp.STEPS_RANGE, d.steps, step=50, container=bar)
 lr = ui.select("Learning rate", "lr", exp.LRS, d.lr, container=bar, widget="select_slider")
@@ -49,10 +63,30 @@ def sweep_section() -> None:
     ui.chart(charts.degradation_chart, final, filename="resnet_final.csv")
     t = by_depth_and_net(result)
     n_train, n_test = result.meta["n_train"], result.meta["n_test"]
-    ui.readouts([(f"training loss, {deepest}-block plain", ui.sci(t.loc[(deepest, "plain"), "train_loss"]), f"final, on all {n_train:,} training digits"),
-                 (f"training loss, {deepest}-block residual", ui.sci(t.loc[(deepest, "residual"), "train_loss"]), None),
-                 (f"held-out acc., {deepest}-block plain", fmt.pct(t.loc[(deepest, "plain"), "held_out_accuracy"]), f"{n_test:,} digits never trained on"),
-                 (f"held-out acc., {deepest}-block residual", fmt.pct(t.loc[(deepest, "residual"), "held_out_accuracy"]), None)])  # fmt: skip
+    ui.readouts(
+        [
+            (
+                f"training loss, {deepest}-block plain",
+                ui.sci(t.loc[(deepest, "plain"), "train_loss"]),
+                f"final, on all {n_train:,} training digits",
+            ),
+            (
+                f"training loss, {deepest}-block residual",
+                ui.sci(t.loc[(deepest, "residual"), "train_loss"]),
+                None,
+            ),
+            (
+                f"held-out acc., {deepest}-block plain",
+                fmt.pct(t.loc[(deepest, "plain"), "held_out_accuracy"]),
+                f"{n_test:,} digits never trained on",
+            ),
+            (
+                f"held-out acc., {deepest}-block residual",
+                fmt.pct(t.loc[(deepest, "residual"), "held_out_accuracy"]),
+                None,
+            ),
+        ]
+    )
     plain, residual = degradation(result, "plain"), degradation(result, "residual")
     diverged = {(dep, net): s for dep, net, s in diverged_runs(result)}
     acc = float(t.loc[(deepest, "plain"), "held_out_accuracy"])
@@ -79,16 +113,32 @@ def gradient_section() -> None:
         return
     shown = ui.select("Depth shown", "grad_depth", list(cfg.depths), deepest, widget="segmented_control")
     grads = result.tables["grads"]
-    ui.chart(charts.gradient_by_block, grads, shown, filename="resnet_gradients.csv", download=lambda: grads[grads.depth == shown])
+    ui.chart(
+        charts.gradient_by_block,
+        grads,
+        shown,
+        filename="resnet_gradients.csv",
+        download=lambda: grads[grads.depth == shown],
+    )
     st.caption(
         "Faint: at initialization; solid: after training. x̄⁽ℓ⁾ = ∂L/∂x⁽ℓ⁾ on one minibatch of 128 digits."
     )
     flows = {(net, m): flow(result, net, shown, m) for net in exp.NETS for m in ("init", "end")}
-    ui.readouts([(f"{net}, {'init' if m == 'init' else 'end'}: ‖x̄⁽⁰⁾‖/‖x̄⁽{fmt.superscript(shown)}⁾‖", ui.sci(g.ratio), "back-propagated gradient at the first block's input over the last block's output")
-                 for (net, m), g in flows.items()])  # fmt: skip
+    ui.readouts(
+        [
+            (
+                f"{net}, {'init' if m == 'init' else 'end'}: ‖x̄⁽⁰⁾‖/‖x̄⁽{fmt.superscript(shown)}⁾‖",
+                ui.sci(g.ratio),
+                "back-propagated gradient at the first block's input over the last block's output",
+            )
+            for (net, m), g in flows.items()
+        ]
+    )
     st.markdown("  \n".join(words.flow_sentence(g) for g in flows.values()))
-    ui.explain(latex=words.flow_latex(flows[("plain", "init")], flows[("residual", "init")]),
-               after=words.flow_explain(flows[("plain", "init")], flows[("residual", "init")], norm))  # fmt: skip
+    ui.explain(
+        latex=words.flow_latex(flows[("plain", "init")], flows[("residual", "init")]),
+        after=words.flow_explain(flows[("plain", "init")], flows[("residual", "init")], norm),
+    )
     ui.code(exp.gradient_flow, paths.route_for)
 
 
@@ -145,7 +195,13 @@ def paths_section() -> None:
     st.subheader("Delete one block")
     shown = ui.select("Depth shown", "lesion_depth", list(cfg.depths), deepest, widget="segmented_control")
     lesion = result.tables["lesion"]
-    ui.chart(charts.lesion_chart, lesion, shown, filename="resnet_lesion.csv", download=lambda: lesion[lesion.depth == shown])
+    ui.chart(
+        charts.lesion_chart,
+        lesion,
+        shown,
+        filename="resnet_lesion.csv",
+        download=lambda: lesion[lesion.depth == shown],
+    )
     st.markdown(words.lesion_sentence(lesion, shown))
     if q := questions.lesion_question(lesion, shown):
         ui.predict_then_reveal(**q, key="q-lesion")
@@ -166,8 +222,21 @@ def context_section() -> None:
     st.caption(words.CONTEXT_CAPTION)
 
 
-ui.sections("resnet", {"sweep": sweep_section, "gradient": gradient_section, "jacobian": jacobian_section,
-                        "paths": paths_section, "context": context_section})  # fmt: skip
-ui.code("gradviz.lessons.resnet.nets:ResidualBlock.forward", "gradviz.lessons.resnet.nets:BlockMLP.body", "gradviz.lessons.resnet.nets:residual_twins",
-        "gradviz.lessons.resnet.sweep:run_sweep", title="Show the code: the residual block, its plain twin and the sweep")  # fmt: skip
+ui.sections(
+    "resnet",
+    {
+        "sweep": sweep_section,
+        "gradient": gradient_section,
+        "jacobian": jacobian_section,
+        "paths": paths_section,
+        "context": context_section,
+    },
+)
+ui.code(
+    "gradviz.lessons.resnet.nets:ResidualBlock.forward",
+    "gradviz.lessons.resnet.nets:BlockMLP.body",
+    "gradviz.lessons.resnet.nets:residual_twins",
+    "gradviz.lessons.resnet.sweep:run_sweep",
+    title="Show the code: the residual block, its plain twin and the sweep",
+)
 ui.sources(words.SOURCES)

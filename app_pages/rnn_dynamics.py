@@ -16,20 +16,33 @@ from gradviz.lessons.rnn_dynamics import (
     words,
 )
 
-# one line per control or chart, so the page stays a short, readable layout
-# fmt: off
-
 ui.lesson_header(
     "rnn_dynamics",
     "An RNN applies the same function at every step, so its gradient through time is a product of T "
     "factors. Move the sliders and watch that product vanish inside an attractor's basin and explode on its "
     "boundary, where the loss grows cliffs.",
 )
-bifurcation, lyapunov_curve, doubling = ui.cached(logistic.bifurcation_table), ui.cached(logistic.lyapunov_table), ui.cached(logistic.period_doubling_table)
-mandelbrot, stable_map, surface = ui.cached(logistic.mandelbrot_table), ui.cached(one_unit.stable_count_table), ui.cached(cliffs.cliff_surface)
+bifurcation, lyapunov_curve, doubling = (
+    ui.cached(logistic.bifurcation_table),
+    ui.cached(logistic.lyapunov_table),
+    ui.cached(logistic.period_doubling_table),
+)
+mandelbrot, stable_map, surface = (
+    ui.cached(logistic.mandelbrot_table),
+    ui.cached(one_unit.stable_count_table),
+    ui.cached(cliffs.cliff_surface),
+)
 # each section's numbers, computed once per distinct setting for every visitor
-chain_run, map_run, unit_run = ui.cached(scalar_chain.scalar_chain), ui.cached(logistic.iterated_map), ui.cached(one_unit.unit_dynamics)
-cliff_run, many_run, question = ui.cached(cliffs.cliff_curves), ui.cached(many_units.many_units), ui.cached(questions.question)
+chain_run, map_run, unit_run = (
+    ui.cached(scalar_chain.scalar_chain),
+    ui.cached(logistic.iterated_map),
+    ui.cached(one_unit.unit_dynamics),
+)
+cliff_run, many_run, question = (
+    ui.cached(cliffs.cliff_curves),
+    ui.cached(many_units.many_units),
+    ui.cached(questions.question),
+)
 
 
 def close(m: dict, section: str, *code) -> None:
@@ -46,7 +59,9 @@ def chain_section() -> None:
     ui.preset_buttons(configs.CHAIN_PRESETS, {"w": "chain_w", "T": "chain_T"}, key="chain")
     c = st.columns(2)
     w = ui.slider("Recurrent weight w", "chain_w", 0.0, 2.0, configs.ChainConfig.w, 0.01, container=c[0])
-    T = ui.slider("Steps T (factors in the product)", "chain_T", 1, 200, configs.ChainConfig.T, container=c[1])
+    T = ui.slider(
+        "Steps T (factors in the product)", "chain_T", 1, 200, configs.ChainConfig.T, container=c[1]
+    )
     res = chain_run(configs.ChainConfig(w=w, T=T))
     ui.chart(charts.chain_chart, res.tables["chain"], filename="bptt_scalar_chain.csv")
     m = res.meta
@@ -66,7 +81,9 @@ def map_section() -> None:
     t, m = res.tables, res.meta
     left, right = st.columns(2)
     with left:
-        ui.chart(charts.cobweb_chart, t["map"], t["cobweb"], filename="logistic_cobweb.csv", download=t["cobweb"])
+        ui.chart(
+            charts.cobweb_chart, t["map"], t["cobweb"], filename="logistic_cobweb.csv", download=t["cobweb"]
+        )
     with right:
         ui.chart(charts.orbit_chart, t["orbit"], filename="logistic_orbit.csv")
         ui.chart(charts.orbit_derivative_chart, t["orbit"], key="orbit-derivative")
@@ -78,16 +95,30 @@ def map_section() -> None:
     close(m, "map", logistic.lyapunov_exponent, logistic.find_attractor)
     if ui.toggle("Aside: the Mandelbrot set is this map in disguise", "map_mandelbrot"):
         st.markdown(m["mandelbrot_text"])
-        ui.chart(charts.mandelbrot_chart, mandelbrot(), m["mandelbrot_c"], filename="mandelbrot.csv", width="content")
+        ui.chart(
+            charts.mandelbrot_chart,
+            mandelbrot(),
+            m["mandelbrot_c"],
+            filename="mandelbrot.csv",
+            width="content",
+        )
 
 
 @st.fragment
 def unit_section() -> None:
     st.header("3 · A one-unit RNN as a dynamical system")
-    ui.preset_buttons(configs.UNIT_PRESETS, {"form": "unit_form", "w": "unit_w", "b": "unit_b", "T": "unit_T"}, key="unit")
+    ui.preset_buttons(
+        configs.UNIT_PRESETS, {"form": "unit_form", "w": "unit_w", "b": "unit_b", "T": "unit_T"}, key="unit"
+    )
     c = st.columns(4)
-    form = ui.select("Unit", "unit_form", one_unit.FORMS, configs.UnitConfig.form, container=c[0],
-                     help="tanh: h = tanh(w h + b), the lecture's unit · sigmoid: x = w σ(x) + b, Pascanu et al.'s")
+    form = ui.select(
+        "Unit",
+        "unit_form",
+        one_unit.FORMS,
+        configs.UnitConfig.form,
+        container=c[0],
+        help="tanh: h = tanh(w h + b), the lecture's unit · sigmoid: x = w σ(x) + b, Pascanu et al.'s",
+    )
     w = ui.slider("w", "unit_w", -8.0, 8.0, configs.UnitConfig.w, 0.05, container=c[1])
     b = ui.slider("b", "unit_b", -6.0, 6.0, configs.UnitConfig.b, 0.05, container=c[2])
     T = ui.slider("steps T", "unit_T", 1, 200, configs.UnitConfig.T, container=c[3])
@@ -95,7 +126,13 @@ def unit_section() -> None:
     t, m = res.tables, res.meta
     left, right = st.columns(2)
     with left:
-        ui.chart(charts.unit_map_chart, t["map"], t["fixed_points"], filename="unit_fixed_points.csv", download=t["fixed_points"])
+        ui.chart(
+            charts.unit_map_chart,
+            t["map"],
+            t["fixed_points"],
+            filename="unit_fixed_points.csv",
+            download=t["fixed_points"],
+        )
     with right:
         ui.chart(charts.final_state_chart, t["final"], filename="unit_hT_vs_h0.csv")
         ui.chart(charts.final_derivative_chart, t["final"], key="unit-derivative")
@@ -122,16 +159,26 @@ def cliffs_section() -> None:
     res = cliff_run(configs.CliffConfig(w=w, b=b, T=T, target=target, h0=h0))
     m, bias = res.meta, res.tables["bias"]
     on = m["b_slider_on_cliff"]
-    st.button("b onto the cliff" + ("" if on is None else f" (b = {on:g})"), key="cliff-jump", on_click=_set_b, args=(on,),
-              disabled=on is None or on == b, icon=":material/my_location:",
-              help="Sets b to the slider value on the cliff face with the steepest |∂L/∂b|.")
-    ui.chart(charts.cliff_loss_chart, bias, b, m["b_boundary"], m["cliff_kind"], filename="cliff_loss_vs_bias.csv")
+    st.button(
+        "b onto the cliff" + ("" if on is None else f" (b = {on:g})"),
+        key="cliff-jump",
+        on_click=_set_b,
+        args=(on,),
+        disabled=on is None or on == b,
+        icon=":material/my_location:",
+        help="Sets b to the slider value on the cliff face with the steepest |∂L/∂b|.",
+    )
+    ui.chart(
+        charts.cliff_loss_chart, bias, b, m["b_boundary"], m["cliff_kind"], filename="cliff_loss_vs_bias.csv"
+    )
     ui.chart(charts.cliff_gradient_chart, bias, b, m["b_boundary"], m["cliff_kind"], key="cliff-gradient")
     ui.readouts(m["readouts"])
     s = surface(T, target, h0)
     left, right = st.columns(2)
     with left:
-        ui.chart(charts.loss_heatmap, s.tables["grid"], s.tables["boundary"], w, b, filename="cliff_surface.csv")
+        ui.chart(
+            charts.loss_heatmap, s.tables["grid"], s.tables["boundary"], w, b, filename="cliff_surface.csv"
+        )
     with right:
         ui.chart(charts.grad_norm_heatmap, s.tables["grid"], s.tables["boundary"], w, b, key="cliff-grad-map")
     close(m, "cliff", unit_rnn.rnn_unit_loss_grad, unit_rnn.basin_boundary_bias)
@@ -145,7 +192,9 @@ def many_section() -> None:
     n = ui.slider("units n", "many_n", 2, 64, configs.ManyConfig.n, container=c[0])
     rho = ui.slider("spectral radius ρ", "many_rho", 0.5, 1.5, configs.ManyConfig.rho, 0.01, container=c[1])
     T = ui.slider("steps T", "many_T", 1, 200, configs.ManyConfig.T, container=c[2])
-    act = ui.select("activation", "many_act", many_units.ACTIVATIONS, configs.ManyConfig.activation, container=c[3])
+    act = ui.select(
+        "activation", "many_act", many_units.ACTIVATIONS, configs.ManyConfig.activation, container=c[3]
+    )
     seed = ui.number("seed", "many_seed", 0, 9999, configs.ManyConfig.seed, container=c[4])
     res = many_run(configs.ManyConfig(n=n, rho=rho, T=T, activation=act, seed=seed))
     t, m = res.tables, res.meta
@@ -153,7 +202,13 @@ def many_section() -> None:
     with left:
         ui.chart(charts.gain_chart, t["gains"], filename="jacobian_gain.csv")
     with right:
-        ui.chart(charts.eigenvalue_chart, t["eigenvalues"], t["circles"], filename="eigenvalues.csv", width="content")
+        ui.chart(
+            charts.eigenvalue_chart,
+            t["eigenvalues"],
+            t["circles"],
+            filename="eigenvalues.csv",
+            width="content",
+        )
     ui.readouts(m["readouts"])
     close(m, "many", many_units.jacobian_gain)
 
@@ -165,7 +220,15 @@ def next_lessons() -> None:
             ui.lesson_link(name, why)
 
 
-ui.sections("rnn_dynamics", {"chain": chain_section, "map": map_section, "unit": unit_section, "cliff": cliffs_section, "many": many_section})
+ui.sections(
+    "rnn_dynamics",
+    {
+        "chain": chain_section,
+        "map": map_section,
+        "unit": unit_section,
+        "cliff": cliffs_section,
+        "many": many_section,
+    },
+)
 next_lessons()
 ui.sources(citations.SOURCES)
-# fmt: on

@@ -60,9 +60,11 @@ if code and ui_poll.instructor_key(code):
                 lesson.path, label=lesson.title, icon=lesson.icon, query_params={ui_poll.PARAM: code}
             )
         st.page_link(
-            "app_pages/plan.py", label="The 50-minute lesson plan", icon=":material/checklist:",
+            "app_pages/plan.py",
+            label="The 50-minute lesson plan",
+            icon=":material/checklist:",
             query_params={ui_poll.PARAM: code},
-        )  # fmt: skip
+        )
     with right:
         st.image(qr_png(link), caption=f"QR code of {link}", width=280)
     st.divider()
