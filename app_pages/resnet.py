@@ -63,28 +63,19 @@ def sweep_section() -> None:
     ui.chart(charts.degradation_chart, final, filename="resnet_final.csv")
     t = by_depth_and_net(result)
     n_train, n_test = result.meta["n_train"], result.meta["n_test"]
+    measured = (  # (label, column, formatter, help on the plain net's readout)
+        ("training loss", "train_loss", ui.sci, f"final, on all {n_train:,} training digits"),
+        ("held-out acc.", "held_out_accuracy", fmt.pct, f"{n_test:,} digits never trained on"),
+    )
     ui.readouts(
         [
             (
-                f"training loss, {deepest}-block plain",
-                ui.sci(t.loc[(deepest, "plain"), "train_loss"]),
-                f"final, on all {n_train:,} training digits",
-            ),
-            (
-                f"training loss, {deepest}-block residual",
-                ui.sci(t.loc[(deepest, "residual"), "train_loss"]),
-                None,
-            ),
-            (
-                f"held-out acc., {deepest}-block plain",
-                fmt.pct(t.loc[(deepest, "plain"), "held_out_accuracy"]),
-                f"{n_test:,} digits never trained on",
-            ),
-            (
-                f"held-out acc., {deepest}-block residual",
-                fmt.pct(t.loc[(deepest, "residual"), "held_out_accuracy"]),
-                None,
-            ),
+                f"{label}, {deepest}-block {net}",
+                shown(t.loc[(deepest, net), column]),
+                about if net == "plain" else None,
+            )
+            for label, column, shown, about in measured
+            for net in ("plain", "residual")
         ]
     )
     plain, residual = degradation(result, "plain"), degradation(result, "residual")
