@@ -277,6 +277,7 @@ CONTROLS_JS = r"""
   const sel = "[data-testid='stSlider'] input[type='range'], input[type='number'], [data-testid='stSelectbox'] input, [data-testid='stRadio'] input:checked, [data-testid='stCheckbox'] input, [data-testid='stButton'] button, [data-testid='stDownloadButton'] button";
   return [...document.querySelectorAll(sel)]
     .filter(e => !e.disabled)  // a disabled control is rightly not a Tab stop
+    .filter(shown)  // not a copy Streamlit keeps out of sight (a button's measuring twin has no box)
     .filter(e => !(barHidden && bar && bar.contains(e)))
     .filter(e => { const box = e.closest("[data-testid='stElementContainer']"); return box && box.getBoundingClientRect().width > 0; })
     .map(e => { e.dataset.gvControl = Math.random().toString(36).slice(2); return e.dataset.gvControl; });
@@ -294,8 +295,10 @@ FOCUS_JS = r"""
   };
   let c = e, ring = false;
   for (let i = 0; i < 5 && c; i++, c = c.parentElement) if (ringed(c)) { ring = true; break; }
+  // each element that takes the focus gets its own mark: two unlabelled buttons are two stops, not one
+  if (!e.dataset.gvStop) e.dataset.gvStop = Math.random().toString(36).slice(2);
   return {id: e.dataset.gvControl || null, ring, what: (e.getAttribute("aria-label") || e.innerText || e.tagName).slice(0, 40),
-          key: e.tagName + (e.id || "") + (e.getAttribute("aria-label") || "") + (e.getAttribute("href") || "")};
+          key: e.dataset.gvStop};
 }
 """
 
