@@ -236,9 +236,9 @@ def test_a_tab_click_names_its_section_in_the_url(app_url, browser):
         assert selected_tab(page) == lesson.sections[0].title
         page.get_by_role("tab", name=second.title).click()
         settle(page)
-        page.wait_for_function(f"location.search.includes('section={second.slug}')", timeout=30_000)
+        page.wait_for_function(f"location.search.includes('section={second.slug}')", timeout=120_000)  # a bound on a condition, as the other waits
         assert selected_tab(page) == second.title and page.locator(EXCEPTION).count() == 0
         if second.keys:  # the section's own controls are drawn now
-            page.locator(f".st-key-{second.keys[0]}").first.wait_for(timeout=30_000)
+            page.locator(f".st-key-{second.keys[0]}").first.wait_for(timeout=120_000)  # a bound on a condition, as the other waits
     finally:
         context.close()

@@ -23,7 +23,7 @@ def test_exercise_link_and_reach_preset(app_url, browser, screenshots_dir):
         assert page.get_by_text("passes back unchanged", exact=False).count() >= 1
         page.get_by_role("tab", name="2 · How far back").click()
         settle(page)
-        page.wait_for_function("location.search.includes('section=reach')", timeout=30_000)
+        page.wait_for_function("location.search.includes('section=reach')", timeout=120_000)  # a bound on a condition, as the other waits
         button = page.locator(
             ".st-key-reach-PyTorch\\'s\\ zero\\ bias button, button:has-text(\"PyTorch's zero bias\")"
         ).first
