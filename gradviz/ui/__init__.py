@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from gradviz.fmt import sci
 from gradviz.ui import compat
-from gradviz.ui.charts import altair, built, chart, chart_with_data, download_csv
+from gradviz.ui.charts import altair, built, chart, download_csv
 from gradviz.ui.furniture import (
     code,
     diverged_notice,
@@ -34,7 +34,6 @@ from gradviz.ui.furniture import (
     predict_then_reveal,
     provenance_caption,
     readouts,
-    show_code,
     sources,
 )
 from gradviz.ui.links import number, preset_buttons, select, slider, toggle
@@ -61,8 +60,8 @@ def clear_caches() -> None:
 
 
 __all__ = [
-    "GATE", "altair", "built", "cached", "cached_words", "chart", "chart_with_data", "clear_caches", "code", "compat",
+    "GATE", "altair", "built", "cached", "cached_words", "chart", "clear_caches", "code", "compat",
     "dataset_status", "diverged_notice", "explain", "download_csv", "lesson_link", "number", "lesson_header", "page_header",
     "precomputed", "predict_then_reveal", "preset_buttons", "provenance", "provenance_caption", "readouts",
-    "run_cached", "sci", "sections", "select", "show_code", "slider", "sources", "toggle",
+    "run_cached", "sci", "sections", "select", "slider", "sources", "toggle",
 ]  # fmt: skip

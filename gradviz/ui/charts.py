@@ -158,12 +158,6 @@ def chart(
     return event
 
 
-def chart_with_data(chart: Any, frame: Any, filename: str, width: str = "stretch") -> None:
-    """A chart built elsewhere and, under it, its downloads (prefer `chart`)."""
-    altair(chart, key=f"chart-{filename}", width=width, figures=False)
-    _downloads(chart, width, frame, filename)
-
-
 def _downloads(chart: Any, width: str | int, frame: Any, filename: str) -> None:
     """Under a chart: the long-form table it was drawn from (CSV) and the figure (PNG, SVG). Each is made only
     when its button is clicked, so a rerun does not pay for them."""

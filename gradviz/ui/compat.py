@@ -144,4 +144,4 @@ def sized_spec(spec: dict[str, Any], stretch: bool) -> dict[str, Any]:
     """`spec` (a copy) with the `autosize` Streamlit adds when it draws it at that width."""
     if _prepare_vega_lite_spec is None:
         return dict(spec)
-    return _prepare_vega_lite_spec(spec, use_container_width=stretch)
+    return _prepare_vega_lite_spec(spec, stretch)  # its second parameter: draw at the container's width

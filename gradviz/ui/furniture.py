@@ -51,8 +51,6 @@ def code(*items: str | Callable[..., Any], title: str = "Show the code") -> None
             st.code(code_text.of(item), language="python")
 
 
-show_code = code  # the former name
-
 
 def predict_then_reveal(question: str, options: Sequence[str], answer: str, explanation: str, key: str) -> None:
     """A 'predict, then reveal' question: the student commits to a guess before seeing the answer. Drawn by

@@ -12,8 +12,7 @@ from gradviz.bounded import BIG
 from gradviz.lessons.rnn_dynamics.configs import COST_SLOPE_HALF_WIDTH, COST_STARTS, CliffConfig
 from gradviz.lessons.rnn_dynamics.words import cliff_words
 from gradviz.results import Result
-from gradviz.unit_rnn import (  # noqa: F401 - the lesson teaches them
-    basin_boundary_bias,
+from gradviz.unit_rnn import (
     cliff_bias,
     loss_grid,
     rnn_unit_forward,

@@ -12,7 +12,7 @@ from gradviz.bounded import _clip, tanh_prime_from_z
 from gradviz.lessons.rnn_dynamics.configs import UnitConfig
 from gradviz.lessons.rnn_dynamics.words import unit_words
 from gradviz.results import Result
-from gradviz.unit_rnn import rnn_unit_dhT_dh0, rnn_unit_forward  # noqa: F401 - the lesson teaches them
+from gradviz.unit_rnn import rnn_unit_dhT_dh0, rnn_unit_forward
 
 # == 3. A one-unit RNN as a dynamical system ================================================================
 # Two ways to write one recurrent unit without input: the lecture's tanh unit h_t = tanh(w h_{t−1} + b)
