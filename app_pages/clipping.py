@@ -57,9 +57,11 @@ def on_the_cliff() -> None:
         cliff.B_RANGE,
         key="cliff_map",
         on_select=click_sets("cliff_map", "start", {"w": "w0", "b": "b0"}),
+        tables=[
+            ("clipping_cliff_descents.csv", paths, "Download the descents (CSV)"),
+            ("clipping_loss_map.csv", grid, "Download the loss map (CSV)"),
+        ],
     )
-    ui.download_csv(paths, "clipping_cliff_descents.csv", "Download the descents (CSV)")
-    ui.download_csv(grid(), "clipping_loss_map.csv", "Download the loss map (CSV)")
     plain, clipped = m["runs"]["unclipped"], m["runs"]["clipped by norm"]
     ui.readouts(
         [
@@ -209,8 +211,8 @@ def norm_vs_value() -> None:
             width="content",
             key="vector_map",
             on_select=click_sets("vector_map", "tip", {"x": "gx", "y": "gy"}),
+            tables=[("clipping_norm_vs_value.csv", t["vectors"], ui.CSV_LABEL)],
         )
-        ui.download_csv(t["vectors"], "clipping_norm_vs_value.csv")
     with right:
         st.metric("‖g‖", f"{m['norm']:.3f}")
         st.metric("turned by clip-by-norm", f"{m['turn_norm_deg']:.1f}°")

@@ -115,11 +115,11 @@ def training_section(runs: dict, summaries: dict) -> None:
     loss_col, acc_col = st.columns(2)
     loss_col.caption("Loss: minibatch (faint) and held-out (solid)")
     acc_col.caption(f"Held-out accuracy (chance is {CHANCE:.0%})")
+    training_csv = [("deep_nets_training.csv", tables["training"], "Download training curves (CSV)")]
     with loss_col:
-        ui.chart(charts.loss_curves, tables["training"], key="loss")
+        ui.chart(charts.loss_curves, tables["training"], key="loss", tables=training_csv)
     with acc_col:
-        ui.chart(charts.accuracy_curves, tables["training"], key="accuracy")
-    ui.download_csv(tables["training"], "deep_nets_training.csv", "Download training curves (CSV)")
+        ui.chart(charts.accuracy_curves, tables["training"], key="accuracy", tables=training_csv)
 
 
 @st.fragment

@@ -39,8 +39,13 @@ def essence() -> None:
         st.caption(words.comparison())
     with right:
         data = curves(tuple(dict.fromkeys([factor, 1.1, 0.9])), 100)
-        ui.chart(product_vs_steps, data, highlight=f"{factor:g}", key="home-product")
-        ui.download_csv(data, "factor_power.csv")
+        ui.chart(
+            product_vs_steps,
+            data,
+            highlight=f"{factor:g}",
+            key="home-product",
+            tables=[("factor_power.csv", data, ui.CSV_LABEL)],
+        )
     st.latex(words.product_latex(factor, steps))
     st.caption(words.CAPTION)
 
@@ -52,7 +57,7 @@ lessons = available()
 for row_start in range(0, len(lessons), 3):
     for col, lesson in zip(st.columns(3), lessons[row_start : row_start + 3], strict=False):
         with col, st.container(border=True, height="stretch"):
-            st.page_link(lesson.path, label=f"**{lesson.title}**", icon=lesson.icon)
+            st.page_link(ui.nav.page(lesson.path), label=f"**{lesson.title}**", icon=lesson.icon)
             st.write(lesson.promise)
 
 ui.sources([sources.GROSSE_BA, sources.SURESH_2016])

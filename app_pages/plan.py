@@ -4,6 +4,7 @@ import streamlit as st
 
 from gradviz import plan
 from gradviz.lessons import available
+from gradviz.ui import nav
 from gradviz.ui import poll as ui_poll
 from gradviz.ui import share as ui_share
 
@@ -44,7 +45,7 @@ for start, end, step in plan.schedule():
         st.markdown(f"**{start}–{end} min · {step.title}**")
         if step.file in published:
             st.page_link(
-                step.file,
+                nav.page(step.file),
                 label=f"Open: {step.section_title}",
                 icon=":material/open_in_new:",
                 query_params=params,

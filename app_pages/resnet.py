@@ -16,6 +16,13 @@ degradation, flow, summary, final_table, diverged_runs = (
     for f in (exp.degradation, exp.gradient_flow, jac.summary, exp.final_table, exp.diverged_runs)
 )
 by_depth_and_net = ui.cached(lambda result: final_table(result).set_index(["depth", "net"]))
+# the paths section's tables, sentences and question, once per result and depth for every visitor
+by_length_of, length_distribution = (
+    ui.cached(paths.gradient_by_length),
+    ui.cached(paths.path_length_distribution),
+)
+said = ui.cached_words(words, "paths_sentence", "lesion_sentence")
+lesion_question = ui.cached(questions.lesion_question)
 
 # -- the sweep's controls: every section below reads this one result ----------------------------------
 d, bar = exp.Config(), st.sidebar
@@ -166,9 +173,9 @@ def paths_section() -> None:
     if result is None:
         return
     samples = result.tables["paths"]
-    by_length = paths.gradient_by_length(samples, deepest) if len(samples) else None
-    table = by_length if by_length is not None else paths.path_length_distribution(deepest)
-    st.markdown(words.paths_sentence(deepest, paths.central_range(deepest), by_length))
+    by_length = by_length_of(samples, deepest) if len(samples) else None
+    table = by_length if by_length is not None else length_distribution(deepest)
+    st.markdown(said.paths_sentence(deepest, paths.central_range(deepest), by_length))
     st.latex(
         r"\prod_{\ell=n}^{1}\big(\mathbf{I} + J_\ell\big) = \sum_{S \subseteq \{1,\dots,n\}}\ \prod_{\ell \in S} J_\ell"
         rf"\qquad \#\{{S: |S| = k\}} = \binom{{{deepest}}}{{k}}"
@@ -193,8 +200,8 @@ def paths_section() -> None:
         filename="resnet_lesion.csv",
         download=lambda: lesion[lesion.depth == shown],
     )
-    st.markdown(words.lesion_sentence(lesion, shown))
-    if q := questions.lesion_question(lesion, shown):
+    st.markdown(said.lesion_sentence(lesion, shown))
+    if q := lesion_question(lesion, shown):
         ui.predict_then_reveal(**q, key="q-lesion")
     ui.code(paths.path_gradient, paths.lesion)
 

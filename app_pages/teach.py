@@ -6,6 +6,7 @@ import segno
 import streamlit as st
 
 from gradviz.lessons import available
+from gradviz.ui import nav
 from gradviz.ui import poll as ui_poll
 from gradviz.ui import share as ui_share
 
@@ -57,10 +58,13 @@ if code and ui_poll.instructor_key(code):
         st.markdown("**Open a lesson as the instructor** (in this tab, which holds your key):")
         for lesson in available():
             st.page_link(
-                lesson.path, label=lesson.title, icon=lesson.icon, query_params={ui_poll.PARAM: code}
+                nav.page(lesson.path),
+                label=lesson.title,
+                icon=lesson.icon,
+                query_params={ui_poll.PARAM: code},
             )
         st.page_link(
-            "app_pages/plan.py",
+            nav.page("app_pages/plan.py"),
             label="The 50-minute lesson plan",
             icon=":material/checklist:",
             query_params={ui_poll.PARAM: code},

@@ -7,7 +7,9 @@
 - `charts`: charts built and converted once per distinct data, with their CSV downloads;
 - `furniture`: header, readouts, "What is going on" (`explain`), the code (`code`), predict-then-reveal,
   sources, notices;
-- `sections`: a lesson's sections as lazy tabs bound to `?section=` (only the open one runs).
+- `sections`: a lesson's sections as lazy tabs bound to `?section=` (only the open one runs);
+- `nav`: the app's pages, built once per process (`nav.page(path)` for st.page_link);
+- `assets`: the router's CSS, script and favicon, read once per process.
 
 A section reads like Streamlit's own demo pages: header, controls (`slider`, `select`, ...), `chart`
 (built once per result, with its CSV), readouts and verdict, `explain`, `predict_then_reveal`, `code`.
@@ -22,8 +24,8 @@ tables → chart builders → `altair`.
 from __future__ import annotations
 
 from gradviz.fmt import sci
-from gradviz.ui import compat
-from gradviz.ui.charts import altair, built, chart, download_csv
+from gradviz.ui import compat, nav
+from gradviz.ui.charts import CSV_LABEL, altair, built, chart, download_csv
 from gradviz.ui.furniture import (
     code,
     diverged_notice,
@@ -60,8 +62,8 @@ def clear_caches() -> None:
 
 
 __all__ = [
-    "GATE", "altair", "built", "cached", "cached_words", "chart", "clear_caches", "code", "compat",
-    "dataset_status", "diverged_notice", "explain", "download_csv", "lesson_link", "number", "lesson_header", "page_header",
+    "GATE", "altair", "built", "cached", "cached_words", "chart", "clear_caches", "code", "compat", "nav",
+    "CSV_LABEL", "dataset_status", "diverged_notice", "explain", "download_csv", "lesson_link", "number", "lesson_header", "page_header",
     "precomputed", "predict_then_reveal", "preset_buttons", "provenance", "provenance_caption", "readouts",
     "run_cached", "sci", "sections", "select", "slider", "sources", "toggle",
 ]  # fmt: skip

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import altair as alt
@@ -57,10 +57,23 @@ def altair(
         event = _draw(chart, key, width, **kwargs)
     if figures and key:
         # -- figures hook (gradviz/ui/share.py): PNG and SVG of this chart, made on a click --
-        with st.container(horizontal=True):
-            name = f"{share.page_path() or 'home'}_{key}"
-            share.figure_downloads(functools.partial(page_spec, chart, width), name, key=f"fig-{key}")
+        name = f"{share.page_path() or 'home'}_{key}"
+        downloads_menu(f"fig-{key}", functools.partial(_figures, chart, width, name, f"fig-{key}"))
     return event
+
+
+def downloads_menu(key: str, draw: Callable[[], None]) -> None:
+    """One "Download" menu under a chart. Its buttons are made only while it is open (a lazy popover: opening
+    it reruns the section), so a visit sends one element per chart instead of a row of buttons, and registers
+    no download with Streamlit's media manager until a student asks for one."""
+    menu = st.popover("Download", icon=":material/download:", key=f"{key}-menu", on_change="rerun")
+    if menu.open:
+        with menu:
+            draw()
+
+
+def _figures(chart: Any, width: str | int, filename: str, key: str) -> None:
+    share.figure_downloads(functools.partial(page_spec, chart, width), filename, key=key)
 
 
 def _draw(chart: Any, key: str | None, width: str | int, **kwargs: Any) -> Any:
@@ -70,7 +83,9 @@ def _draw(chart: Any, key: str | None, width: str | int, **kwargs: Any) -> Any:
     return st.vega_lite_chart(_vega_spec(chart_key, chart), width=width, key=key, **kwargs)
 
 
-def download_csv(frame: Any, filename: str, label: str = "Download the data (CSV)", key: str | None = None) -> None:
+def download_csv(
+    frame: Any, filename: str, label: str = "Download the data (CSV)", key: str | None = None
+) -> None:
     """A download button for a long-form table (or a function returning one): the CSV is written only when
     the button is clicked, so a rerun does not pay for formatting tables nobody downloads."""
     st.download_button(
@@ -131,6 +146,9 @@ def _has_narrow(builder: Callable[..., Any]) -> bool:
         return False
 
 
+CSV_LABEL = "Download the data (CSV)"
+
+
 def chart(
     builder: Callable[..., Any],
     frame: Any,
@@ -140,31 +158,43 @@ def chart(
     key: str | None = None,
     width: str | int = "stretch",
     on_select: Any = None,
+    tables: Sequence[tuple[str, Any, str]] = (),
     **kwargs: Any,
 ) -> Any:
     """A lesson's chart: `builder(frame, *args, **kwargs)` built once per distinct data for every visitor
-    (`built`), drawn from a Vega-Lite spec converted once (`altair`), and, when `filename` is given, the
-    download of the long-form table under it: `frame` itself, or `download` (a frame, or a function that
-    returns one, called only when the button is clicked). The data is passed once.
+    (`built`), drawn from a Vega-Lite spec converted once (`altair`), with its "Download" menu: the figure
+    (PNG, SVG) and, when `filename` is given, the long-form table under that name: `frame` itself, or
+    `download` (a frame, or a function that returns one, called only when the button is clicked); `tables`
+    adds more tables to the menu, as (file name, frame or function, label). The data is passed once.
 
     Chart builders down-sample long curves to what the chart can draw (gradviz.charts.downsample), once per
     result; the download keeps every row."""
     shown = built(builder, frame, *args, **kwargs)
     key = key or (f"chart-{filename}" if filename else None)
     extra = {} if on_select is None else {"on_select": on_select}
-    event = altair(shown, key=key, width=width, figures=not filename, **extra)
-    if filename:
-        _downloads(shown, width, frame if download is None else download, filename)
+    event = altair(shown, key=key, width=width, figures=False, **extra)
+    csvs = [(filename, frame if download is None else download, CSV_LABEL)] if filename else []
+    csvs += list(tables)
+    if filename:  # the figure is named after the table
+        _downloads(shown, width, csvs, filename, f"fig-{filename}")
+    elif key:
+        _downloads(shown, width, csvs, f"{share.page_path() or 'home'}_{key}", f"fig-{key}")
     return event
 
 
-def _downloads(chart: Any, width: str | int, frame: Any, filename: str) -> None:
-    """Under a chart: the long-form table it was drawn from (CSV) and the figure (PNG, SVG). Each is made only
-    when its button is clicked, so a rerun does not pay for them."""
-    with st.container(horizontal=True):
-        download_csv(frame, filename)
+def _downloads(
+    chart: Any, width: str | int, csvs: Sequence[tuple[str, Any, str]], stem: str, key: str
+) -> None:
+    """Under a chart, in its "Download" menu: the long-form tables it was drawn from (CSV) and the figure
+    (PNG, SVG). Each file is made only when its button is clicked, so a rerun does not pay for them."""
+
+    def draw() -> None:
+        for filename, table, label in csvs:
+            download_csv(table, filename, label)
         # -- figures hook (gradviz/ui/share.py): PNG and SVG from the spec drawn above, made on a click --
-        share.figure_downloads(functools.partial(page_spec, chart, width), filename, key=f"fig-{filename}")
+        _figures(chart, width, stem, key)
+
+    downloads_menu(key, draw)
 
 
 def page_spec(chart: Any, width: str | int = "stretch") -> dict[str, Any]:

@@ -4,6 +4,7 @@ notices, links to other lessons."""
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -11,7 +12,7 @@ import streamlit as st
 
 from gradviz import code_text, lessons
 from gradviz.results import Result
-from gradviz.ui import poll, share
+from gradviz.ui import nav, poll, share
 from gradviz.ui.runs import provenance
 
 
@@ -45,14 +46,25 @@ def code(*items: str | Callable[..., Any], title: str = "Show the code") -> None
     """An expander with the source of the gradviz definitions the section teaches: function or class
     objects, or `"package.module:Qual.name"` for code the page must not import (torch). Read by
     gradviz.code_text, each file once per process."""
-    with st.expander(title, icon=":material/code:"):
-        for item in items:
-            st.caption(f"`{code_text.label(item)}`")
-            st.code(code_text.of(item), language="python")
+    labels = [code_text.label(item) for item in items]
+    # A lazy expander: the source is sent only while it is open (opening it reruns the section), so a visit
+    # sends one element for it, not every listing.
+    shown = st.expander(title, icon=":material/code:", key=code_key(labels), on_change="rerun")
+    if shown.open:
+        with shown:
+            for item, label in zip(items, labels, strict=True):
+                st.caption(f"`{label}`")
+                st.code(code_text.of(item), language="python")
 
 
+def code_key(labels: Sequence[str]) -> str:
+    """The widget key of the "show the code" expander listing these definitions (stable across runs)."""
+    return "gv-code-" + hashlib.blake2b("|".join(labels).encode(), digest_size=6).hexdigest()
 
-def predict_then_reveal(question: str, options: Sequence[str], answer: str, explanation: str, key: str) -> None:
+
+def predict_then_reveal(
+    question: str, options: Sequence[str], answer: str, explanation: str, key: str
+) -> None:
     """A 'predict, then reveal' question: the student commits to a guess before seeing the answer. Drawn by
     its own fragment, so answering reruns only the question."""
     # -- class poll hook (gradviz/ui/poll.py): in a class, the poll draws the question instead --
@@ -67,7 +79,9 @@ def predict_then_reveal(question: str, options: Sequence[str], answer: str, expl
 def _question(question: str, options: tuple[str, ...], answer: str, explanation: str, key: str) -> None:
     with st.container(border=True):
         st.markdown(f"**Predict, then reveal.** {question}")
-        guess = st.radio("Your prediction", options, index=None, key=f"{key}-guess", label_visibility="collapsed")
+        guess = st.radio(
+            "Your prediction", options, index=None, key=f"{key}-guess", label_visibility="collapsed"
+        )
         if guess is not None:
             _verdict(guess, answer, explanation)
 
@@ -115,7 +129,7 @@ def lesson_link(name: str, why: str) -> None:
     page is not registered yet."""
     lesson = lessons.lesson(name)
     try:
-        st.page_link(lesson.path, label=lesson.title, icon=lesson.icon)
+        st.page_link(nav.page(lesson.path), label=lesson.title, icon=lesson.icon)
     except Exception:  # noqa: BLE001 - StreamlitPageNotFoundError while the lesson is not published
         st.markdown(f"**{lesson.title}** (coming soon)")
     st.caption(why)

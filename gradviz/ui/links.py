@@ -172,7 +172,9 @@ def toggle(
     label: str, key: str, default: bool = False, help: str | None = None, container: Any = None
 ) -> bool:
     """`st.toggle` bound to the URL: `true` or `false` (any case) in a link."""
-    from_link(key, lambda raw: {"true": True, "false": False}.get(raw.lower()), _bool_text, "true or false", default)
+    from_link(
+        key, lambda raw: {"true": True, "false": False}.get(raw.lower()), _bool_text, "true or false", default
+    )
     return (container or st).toggle(label, value=default, key=key, help=help, bind="query-params")
 
 
@@ -211,5 +213,9 @@ def preset_buttons(presets: Any, keys: dict[str, str], key: str, label: str = "P
         st.markdown(label)
         for name, cfg in presets.items():
             values = {widget: getattr(cfg, field) for field, widget in keys.items()}
-            st.button("reset" if name == "default" else name, key=f"{key}-{name}", on_click=_set_state, args=(values,))
-
+            st.button(
+                "reset" if name == "default" else name,
+                key=f"{key}-{name}",
+                on_click=_set_state,
+                args=(values,),
+            )

@@ -84,7 +84,9 @@ def _live(key: str, name: str, cfg: Any) -> Result:
             if job.state == gate.QUEUED:
                 slot.info(_queued_text(*GATE.position(job)), icon=":material/hourglass_top:")
             else:
-                text = "Training a fresh network for these settings" + (f": {job.message}" if job.message else "…")
+                text = "Training a fresh network for these settings" + (
+                    f": {job.message}" if job.message else "…"
+                )
                 slot.progress(min(1.0, job.fraction), text=text)
     finally:
         GATE.leave(job)
@@ -106,24 +108,26 @@ def run_cached(name: str, cfg: Any) -> Result:
         return found
     return _live(key, name, cfg)
 
+
 def provenance(runs: Result | Sequence[Result] | dict[str, Result]) -> str:
     """Where the numbers on screen come from, in one sentence: the committed results every visitor sees, or
     a live run, which on another machine can differ in the last digits (float32 sums are not bit-identical
     across processors). Precomputed results carry meta["precomputed"]; "seconds" is the training time."""
-    items = list(runs.values()) if isinstance(runs, dict) else [runs] if isinstance(runs, Result) else list(runs)
+    items = (
+        list(runs.values()) if isinstance(runs, dict) else [runs] if isinstance(runs, Result) else list(runs)
+    )
     seconds = sum(float(r.meta.get("seconds", 0.0)) for r in items)
     live = [r for r in items if not r.meta.get("precomputed")]
     trained = f"{seconds:.1f} s of training" if seconds else "Trained"
     if not live:
-        return (
-            f"{trained}, precomputed and committed with the app: every visitor sees exactly these numbers."
-        )
+        return f"{trained}, precomputed and committed with the app: every visitor sees exactly these numbers."
     some = "" if len(live) == len(items) else f"{len(live)} of these {len(items)} runs "
     return (
         f"{trained}; {some}trained live on this server and cached for everyone. Trained on another machine, "
         "the same settings can differ in the last digits (float32 arithmetic is not bit-identical across "
         "processors)."
     )
+
 
 @st.cache_resource(show_spinner="Looking for MNIST…", ttl=3600, max_entries=8)
 def dataset_status(name: str) -> tuple[str, str | None, str]:
@@ -137,9 +141,14 @@ def dataset_status(name: str) -> tuple[str, str | None, str]:
     data, notice = load_with_fallback(name)
     return data.name, notice, data.description
 
+
 def _key_of(kind: str, fn: Callable[..., Any], args: tuple, kwargs: dict) -> str:
     code = getattr(fn, "__code__", None)  # two pages may define functions of the same name
-    where = (getattr(fn, "__module__", ""), getattr(fn, "__qualname__", repr(fn)), getattr(code, "co_filename", ""))
+    where = (
+        getattr(fn, "__module__", ""),
+        getattr(fn, "__qualname__", repr(fn)),
+        getattr(code, "co_filename", ""),
+    )
     return fingerprint.of(kind, where, args, kwargs)
 
 
@@ -159,7 +168,6 @@ def cached(fn: Callable[..., Any]) -> Callable[..., Any]:
         return _helper_output(_key_of("cached", fn, args, kwargs), functools.partial(fn, *args, **kwargs))
 
     return shared
-
 
 
 def cached_words(module: Any, *names: str) -> Any:

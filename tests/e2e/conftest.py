@@ -60,7 +60,8 @@ def _served(log_path) -> Iterator[str]:
                 stop_server(proc)
                 if attempt == SETUP_ATTEMPTS:
                     pytest.fail(
-                        f"{e} ({attempt} starts)\n--- server log ---\n{log_tail(path=log_path)}", pytrace=False
+                        f"{e} ({attempt} starts)\n--- server log ---\n{log_tail(path=log_path)}",
+                        pytrace=False,
                     )
         yield base
     finally:

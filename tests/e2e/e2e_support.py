@@ -107,7 +107,11 @@ def page_heading(path: Path) -> str | None:
             continue
         if isinstance(first, ast.Constant):
             return str(first.value)
-        if isinstance(first, ast.Attribute) and isinstance(first.value, ast.Name) and first.value.id in modules:
+        if (
+            isinstance(first, ast.Attribute)
+            and isinstance(first.value, ast.Name)
+            and first.value.id in modules
+        ):
             sys.path.insert(0, str(REPO_ROOT))
             try:
                 module = importlib.import_module(modules[first.value.id])  # a words module: numpy only
@@ -234,17 +238,61 @@ def full_screenshot(page, path: Path) -> None:
     page.set_viewport_size(size)
 
 
-# Counts the script runs the page has finished, from the app root's data-test-script-state attribute
-# ("initial", "rerunRequested", "running", "notRunning", ...): every change is a mutation record whose
-# oldValue is the state it left, so a run ended each time a record left "running". Installed in every
-# context before any page script (context.add_init_script), so no change can happen before it watches.
+# Counts the script runs (and fragment runs) the page has finished, from the server's own messages: every
+# run ends with a ForwardMsg whose field 6, `script_finished`, is a status (0 finished, 1 compile error,
+# 2 stopped early because a rerun follows, 3 a fragment run finished). The page's WebSocket is wrapped so
+# that a listener of ours runs after Streamlit's own for each message; on a finished run (status 0, 1 or 3)
+# it waits one MessageChannel turn (React schedules its render the same way, before us, so it has
+# committed by then) and a timer turn, then counts. Installed in every context before any page script
+# (context.add_init_script), so no run can end before it counts.
+#
+# Not a MutationObserver on the app root's data-test-script-state: on a loaded machine the browser can
+# take several of the server's messages in one turn, and React then renders "running" and "notRunning"
+# in one commit, so the attribute never changes and a run that did happen is never counted (seen here:
+# a tab click reran the page, the URL changed, and no change of the attribute was ever recorded).
 RUN_COUNTER = """
 window.__gvFinished = 0;
 window.__gvSettled = 0;
-new MutationObserver((records) => {
-  for (const r of records) if (r.oldValue === "running") window.__gvFinished += 1;
-}).observe(document, {subtree: true, attributes: true, attributeOldValue: true,
-                      attributeFilter: ["data-test-script-state"]});
+(() => {
+  const Native = window.WebSocket;
+  // the status of a ForwardMsg's script_finished (field 6, a varint), or -1 when it has none
+  const finished = (data) => {
+    if (!(data instanceof ArrayBuffer)) return -1;
+    const b = new Uint8Array(data);
+    let i = 0;
+    const varint = () => { let v = 0, m = 1, x; do { x = b[i++]; v += (x & 0x7f) * m; m *= 128; } while (x & 0x80 && i < b.length); return v; };
+    while (i < b.length) {
+      const key = varint(), field = Math.floor(key / 8), wire = key % 8;
+      if (wire === 0) { const v = varint(); if (field === 6) return v; }
+      else if (wire === 1) i += 8;
+      else if (wire === 2) { const n = varint(); i += n; }  // not `i += varint()`: that adds to i's old value
+      else if (wire === 5) i += 4;
+      else return -1;
+    }
+    return -1;
+  };
+  const count = () => {
+    const ch = new MessageChannel();
+    ch.port1.onmessage = () => setTimeout(() => { window.__gvFinished += 1; }, 0);
+    ch.port2.postMessage(0);
+  };
+  class Counted extends Native {
+    constructor(...args) {
+      super(...args);
+      const add = this.addEventListener.bind(this);
+      let ours = false;
+      this.addEventListener = (type, listener, options) => {
+        add(type, listener, options);
+        if (type === "message" && !ours) {  // after Streamlit's listener, so its message is dispatched first
+          ours = true;
+          add("message", (event) => { const s = finished(event.data); if (s === 0 || s === 1 || s === 3) count(); });
+        }
+      };
+    }
+  }
+  window.WebSocket = Counted;
+  window.__gvScriptFinished = finished;  // for tests/e2e/test_browser.py's check of the parser
+})();
 """
 _NEW_RUN_DONE = (
     "() => window.__gvFinished > window.__gvSettled && "

@@ -25,6 +25,7 @@ from e2e_support import (
     log_tail,
     settle,
 )
+from playwright.sync_api import expect
 
 from gradviz.lessons import available
 
@@ -235,10 +236,62 @@ def test_a_tab_click_names_its_section_in_the_url(app_url, browser):
     try:
         assert selected_tab(page) == lesson.sections[0].title
         page.get_by_role("tab", name=second.title).click()
-        settle(page)
-        page.wait_for_function(f"location.search.includes('section={second.slug}')", timeout=120_000)  # a bound on a condition, as the other waits
-        assert selected_tab(page) == second.title and page.locator(EXCEPTION).count() == 0
+        settle(page)  # the rerun the click asked for has finished (counted from the server's messages)
+        page.wait_for_function(f"location.search.includes('section={second.slug}')", timeout=CHART_TIMEOUT_MS)
+        expect(page.get_by_role("tab", selected=True).first).to_have_text(
+            second.title, timeout=CHART_TIMEOUT_MS
+        )
+        assert page.locator(EXCEPTION).count() == 0
         if second.keys:  # the section's own controls are drawn now
-            page.locator(f".st-key-{second.keys[0]}").first.wait_for(timeout=120_000)  # a bound on a condition, as the other waits
+            page.locator(f".st-key-{second.keys[0]}").first.wait_for(timeout=CHART_TIMEOUT_MS)
+    finally:
+        context.close()
+
+
+def test_the_run_counter_reads_script_finished_from_the_servers_messages(app_url, browser):
+    """settle() counts runs from the ForwardMsgs' script_finished field (e2e_support.RUN_COUNTER): its
+    parser, run in the page, against messages serialized by Streamlit's own protobuf classes."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    def encoded(build) -> list[int]:
+        msg = ForwardMsg()
+        build(msg)
+        return list(msg.SerializeToString())
+
+    cases = {
+        "finished": (encoded(lambda m: setattr(m, "script_finished", ForwardMsg.FINISHED_SUCCESSFULLY)), 0),
+        "rerun follows": (
+            encoded(lambda m: setattr(m, "script_finished", ForwardMsg.FINISHED_EARLY_FOR_RERUN)),
+            2,
+        ),
+        "fragment": (
+            encoded(lambda m: setattr(m, "script_finished", ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY)),
+            3,
+        ),
+        # a delta first (length-delimited, long enough for a two-byte length), then the status
+        "after a delta": (
+            encoded(
+                lambda m: (
+                    m.delta.new_element.markdown.__setattr__("body", "x" * 300),
+                    m.metadata.delta_path.extend([0, 6]),
+                )
+            ),
+            -1,
+        ),
+        "hash and status": (
+            encoded(
+                lambda m: (
+                    setattr(m, "hash", "abc" * 20),
+                    setattr(m, "script_finished", ForwardMsg.FINISHED_WITH_COMPILE_ERROR),
+                )
+            ),
+            1,
+        ),
+    }
+    context, page = open_page(browser, app_url)
+    try:
+        for name, (data, status) in cases.items():
+            got = page.evaluate("(bytes) => window.__gvScriptFinished(new Uint8Array(bytes).buffer)", data)
+            assert got == status, name
     finally:
         context.close()

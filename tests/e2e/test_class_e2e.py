@@ -25,6 +25,7 @@ from e2e_support import (
     stop_server,
     wait_healthy,
 )
+from playwright.sync_api import expect
 
 from gradviz import figures
 from gradviz.lessons.lstm import questions as lstm_questions
@@ -86,7 +87,11 @@ def test_instructor_sees_two_students_answers_and_the_reveal_reaches_them(browse
         code = heading.split()[-1]
         inst.locator("[data-testid='stPageLink-NavLink']", has_text="LSTM gates").click()
         settle(inst)
-        assert f"class={code}" in inst.url
+        inst.wait_for_function(  # the class goes with the instructor to the lesson's URL
+            "(code) => new URLSearchParams(location.search).get('class') === code",
+            arg=code,
+            timeout=REFRESH_WAIT_MS,
+        )
         _poll_box(inst).get_by_text("0 answers · round 1").wait_for(timeout=REFRESH_WAIT_MS)
 
         wrong = next(o for o in Q["options"] if o != Q["answer"])
@@ -105,9 +110,9 @@ def test_instructor_sees_two_students_answers_and_the_reveal_reaches_them(browse
 
         box = _poll_box(inst)
         box.get_by_text("2 answers · round 1").wait_for(timeout=REFRESH_WAIT_MS)  # the fragment refreshed
-        summary = box.locator("[data-testid='stCaptionContainer']").filter(has_text=" · ").last.inner_text()
-        for pick in picks:
-            assert f"{pick}: 1" in summary, summary
+        summary = box.locator("[data-testid='stCaptionContainer']").filter(has_text=" · ").last
+        for pick in picks:  # the tally's caption is drawn in the same refresh: waited for, not read once
+            expect(summary).to_contain_text(f"{pick}: 1", timeout=REFRESH_WAIT_MS)
         engine = poll_store.make_engine(db_url)
         try:
             tally = poll_store.Store(engine).tally(code, QID, Q["options"])

@@ -5,10 +5,9 @@ the default view are saved."""
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs, urlparse
-
 import pytest
 from e2e_support import full_screenshot, settle
+from playwright.sync_api import expect
 from test_browser import EXCEPTION, open_page
 
 pytestmark = pytest.mark.e2e
@@ -23,17 +22,20 @@ def test_exercise_link_and_reach_preset(app_url, browser, screenshots_dir):
         assert page.get_by_text("passes back unchanged", exact=False).count() >= 1
         page.get_by_role("tab", name="2 · How far back").click()
         settle(page)
-        page.wait_for_function("location.search.includes('section=reach')", timeout=120_000)  # a bound on a condition, as the other waits
+        page.wait_for_function(
+            "location.search.includes('section=reach')", timeout=120_000
+        )  # a bound on a condition, as the other waits
         button = page.locator(
             ".st-key-reach-PyTorch\\'s\\ zero\\ bias button, button:has-text(\"PyTorch's zero bias\")"
         ).first
         button.scroll_into_view_if_needed()
         button.click()
         settle(page)
-        params = {k: v[0] for k, v in parse_qs(urlparse(page.url).query).items()}
-        assert float(params.get("forget_bias", "nan")) == 0.0, page.url
+        page.wait_for_function(  # the preset's value reaches the URL
+            "parseFloat(new URLSearchParams(location.search).get('forget_bias')) === 0", timeout=120_000
+        )
         retention = page.locator("[data-testid='stMetric']", has_text="direct-path factor").first
-        assert "0.500" in retention.inner_text()
+        expect(retention).to_contain_text("0.500", timeout=120_000)
         assert page.locator(EXCEPTION).count() == 0
     finally:
         context.close()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 from e2e_support import REPO_ROOT, AppPage, full_screenshot, page_heading
+from playwright.sync_api import expect
 from test_browser import CHART, CHART_TIMEOUT_MS, EXCEPTION, _luminance, assert_healthy, open_page
 
 pytestmark = pytest.mark.e2e
@@ -29,10 +30,9 @@ def test_default_view(resnet_url, browser, screenshots_dir, scheme):
     try:
         # the first section's two charts (a warm server can report the script done before the last
         # fragments are drawn); the other sections are computed when opened (test_browser.py opens each)
-        page.wait_for_function(f"document.querySelectorAll({CHART!r}).length >= 2", timeout=CHART_TIMEOUT_MS)
-        assert_healthy(page, LESSON)
         # the section's two charts; their stacked phone variants are in the page but hidden at this width
-        assert page.locator(f"{CHART}:visible").count() == 2
+        expect(page.locator(f"{CHART}:visible")).to_have_count(2, timeout=CHART_TIMEOUT_MS)
+        assert_healthy(page, LESSON)
         bg = page.locator("[data-testid='stApp']").evaluate("e => getComputedStyle(e).backgroundColor")
         assert (_luminance(bg) > 0.5) == (scheme == "light")
         suffix = "" if scheme == "light" else "-dark"
