@@ -115,11 +115,12 @@ def training_section(runs: dict, summaries: dict) -> None:
     loss_col, acc_col = st.columns(2)
     loss_col.caption("Loss: minibatch (faint) and held-out (solid)")
     acc_col.caption(f"Held-out accuracy (chance is {CHANCE:.0%})")
+    # both charts draw the training curves: their table is in the first chart's menu
     training_csv = [("deep_nets_training.csv", tables["training"], "Download training curves (CSV)")]
     with loss_col:
         ui.chart(charts.loss_curves, tables["training"], key="loss", tables=training_csv)
     with acc_col:
-        ui.chart(charts.accuracy_curves, tables["training"], key="accuracy", tables=training_csv)
+        ui.chart(charts.accuracy_curves, tables["training"], key="accuracy")
 
 
 @st.fragment

@@ -11,7 +11,8 @@ element counts as a failure). Prints, in one run:
    so a new lesson or section is measured without editing this file): its first visit on the fresh server
    (with the bytes it sent and its elements), one visit alone (median of 3), and N sessions opening it at
    the same moment (p50, p95, max, exceptions, visits per second, server CPU per visit), with ratios to
-   the floor page measured in the same run;
+   the floor page measured in the same run; the class arrives three times (--repeats) and the burst with
+   the median p95 is reported, so one unlucky burst on a shared machine does not decide a ratio;
 2. a control moved in each fragment of each view (and in the page's own script, where it has controls) by
    one session alone and then by N sessions at once: a widget-state rerun, as the front end sends when a
    slider moves; the first move may compute (or train) its result, the later ones find it cached;
@@ -153,20 +154,28 @@ class PageFigures:
 
 
 async def measure_page(
-    url: str, name: str, n: int, solo_runs: int, cpu: CpuMeter, moves: bool
+    url: str, name: str, n: int, solo_runs: int, cpu: CpuMeter, moves: bool, repeats: int = 3
 ) -> PageFigures:
     first, s0 = await sc.visit(url, keep=True)
     alone = statistics.median([(await sc.visit(url))[0].seconds for _ in range(solo_runs)])
-    c0, t0 = cpu.now(), time.perf_counter()
-    results = await asyncio.gather(*(sc.visit(url, keep=True) for _ in range(n)))
-    wall = time.perf_counter() - t0
-    c1 = cpu.now()
-    runs, sessions = [r for r, _ in results], [s for _, s in results]
+    bursts = []
+    for i in range(repeats):  # the class arrives `repeats` times; the burst with the median p95 is reported
+        c0, t0 = cpu.now(), time.perf_counter()
+        results = await asyncio.gather(*(sc.visit(url, keep=True) for _ in range(n)))
+        wall = time.perf_counter() - t0
+        c1 = cpu.now()
+        runs, sessions = [r for r, _ in results], [s for _, s in results]
+        bursts.append(burst_of(runs, wall, None if c0 is None else c1 - c0))
+        if i < repeats - 1:  # the last class stays connected for the control moves
+            for s in sessions:
+                await s.close()
+    burst = sorted(bursts, key=lambda b: b.p95)[len(bursts) // 2]
+    burst.exceptions = sum(b.exceptions for b in bursts)  # every exception of every burst counts
     fig = PageFigures(
         name,
         first.seconds,
         alone,
-        burst_of(runs, wall, None if c0 is None else c1 - c0),
+        burst,
         first.exceptions or ([] if first.ok else [first.status]),
         first_kb=first.bytes / 1000,
         elements=first.elements,
@@ -250,7 +259,9 @@ def run_mode(watcher: str | None, args, pages: list[tuple[str, str]]) -> dict:
     with served(FLOOR_APP, watcher or "none", "floor") as floor:
         say(f"[{watcher or 'url'}] floor page on {floor.url}")
         fig = asyncio.run(
-            measure_page(floor.url + "/", "floor", n, solo, CpuMeter([floor.proc.pid]), not args.no_moves)
+            measure_page(
+                floor.url + "/", "floor", n, solo, CpuMeter([floor.proc.pid]), not args.no_moves, args.repeats
+            )
         )
         out["pages"]["floor"] = asdict(fig)
         out["floor_rss_mb"] = floor.rss_mb()
@@ -269,7 +280,9 @@ def run_mode(watcher: str | None, args, pages: list[tuple[str, str]]) -> dict:
 def measure_app(res: dict, base: str, cpu: CpuMeter, args, pages, watcher) -> None:
     for name, path in pages:
         say(f"[{watcher or 'url'}] {name}: first visit, {args.solo} alone, {args.sessions} at once, moves")
-        fig = asyncio.run(measure_page(base + path, name, args.sessions, args.solo, cpu, not args.no_moves))
+        fig = asyncio.run(
+            measure_page(base + path, name, args.sessions, args.solo, cpu, not args.no_moves, args.repeats)
+        )
         res["pages"][name] = asdict(fig)
     if args.live and any(name == LIVE_PAGE for name, _ in pages):
         say(f"[{watcher or 'url'}] {args.live} live {LIVE_PAGE} configurations: alone, then at once")
@@ -455,6 +468,12 @@ def main() -> None:
         "--pages", default="", help="comma-separated page names (home, deep_nets, ...); default all"
     )
     ap.add_argument("--quick", action="store_true", help="10 sessions, 3 live configurations, 1 solo visit")
+    ap.add_argument(
+        "--repeats",
+        type=int,
+        default=3,
+        help="classes of N arriving one after another per view; the median p95 is reported (default 3)",
+    )
     ap.add_argument("--url", default="", help="drive this running server (or the nginx front) instead")
     ap.add_argument("--pids", default="", help="with --url: the server processes' ids, for CPU and memory")
     ap.add_argument(
@@ -476,6 +495,8 @@ def main() -> None:
     if args.quick and args.sessions == 30:
         args.sessions = 10
     args.solo = 1 if args.quick else 3
+    if args.quick:
+        args.repeats = 1
     if args.live is None:
         args.live = 3 if args.quick else 10
 

@@ -55,3 +55,27 @@ def open_page(page: str | None = None, timeout: float = 300, **params: str | lis
     if page:
         at.switch_page(page)
     return at.run()
+
+
+def _lazy_keys(at: AppTest, kind: str) -> list[str]:
+    """The keys of the lazy popovers (`kind="popover"`) on the page: a widget id ends with its user key."""
+    found = []
+
+    def walk(node) -> None:
+        for child in getattr(node, "children", {}).values():
+            if child.type == kind:
+                found.append(getattr(child.proto, kind).id.split("-", 2)[2])
+            walk(child)
+
+    walk(at._tree)
+    return found
+
+
+def open_menus(at: AppTest) -> AppTest:
+    """The page rerun with every chart's "Download" menu open (a lazy popover: its buttons are made only
+    while it is open, gradviz/ui/charts.py), as a student who opened them all."""
+    keys = _lazy_keys(at, "popover")
+    assert keys, "no Download menu on the page"
+    for key in keys:
+        at.session_state[key] = True
+    return at.run()

@@ -3,9 +3,8 @@ section's controls are moved (extremes included), the presets and the one-click 
 chosen run's formula updates, and malformed links are answered with a notice and the defaults. Each section
 is opened through its link (?section=, or an old link carrying its keys); only the open section is drawn."""
 
-
 import pytest
-from apptest_support import open_page
+from apptest_support import open_menus, open_page
 from streamlit.testing.v1 import AppTest
 
 from gradviz import results
@@ -79,7 +78,10 @@ def test_renders_every_section_with_its_headline_numbers(sections):
     assert {"4", "5"} <= {s.value.split(" · ")[0] for s in page.subheader}
     charts = [len(at.get("vega_lite_chart")) for at in sections.values()]
     assert charts == [2, 1, 2]  # map, step lengths | vectors | loss, gradient norm
-    downloads = [len([b for b in at.get("download_button") if b.proto.label.endswith("(CSV)")]) for at in sections.values()]
+    menus = [open_menus(at) for at in sections.values()]  # the Download menus make their buttons when opened
+    downloads = [
+        len([b for b in at.get("download_button") if b.proto.label.endswith("(CSV)")]) for at in menus
+    ]
     assert downloads == [3, 1, 2]  # a CSV for every chart (the map: descents and surface)
     assert sum(len(at.latex) for at in sections.values()) >= 8
     assert any("7.09" in x.value for x in sections["cliff"].latex)

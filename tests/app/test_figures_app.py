@@ -12,7 +12,7 @@ import struct
 
 import pytest
 import streamlit as st
-from apptest_support import open_page
+from apptest_support import open_menus, open_page
 
 from gradviz import figures
 
@@ -57,7 +57,9 @@ def _png_size(data: bytes) -> tuple[int, int]:
 def test_png_and_svg_downloads_render_the_pages_spec_only_when_clicked(downloads):
     seen, calls = downloads
     at = open_page("app_pages/lstm.py", **LINK)
-    assert calls["render"] == 0  # a visit renders nothing
+    assert not seen and not at.get("download_button")  # a visit makes no download: the menus are closed
+    at = open_menus(at)
+    assert calls["render"] == 0  # opening the menus renders nothing
     csvs = [k for k in seen if k.startswith("dl-") and k.endswith(".csv")]
     figs = {k for k in seen if k.startswith("fig-")}
     charted = {k.removeprefix("dl-") for k in csvs if f"fig-{k.removeprefix('dl-')}-png" in figs}

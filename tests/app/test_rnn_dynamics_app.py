@@ -4,7 +4,7 @@ notice, and the page stays numpy-only (no torch). Each section is opened through
 old link carrying its keys); only the open section is drawn."""
 
 import pytest
-from apptest_support import open_page
+from apptest_support import open_menus, open_page
 from streamlit.testing.v1 import AppTest
 
 from gradviz.lessons import lesson
@@ -65,7 +65,11 @@ def test_renders_every_section_with_its_headline_numbers(sections):
         assert [h.value.split(" · ")[0] for h in at.header] == [str(n), "6"]
         assert any("Sources" in s.value for s in at.subheader)
     assert sum(len(at.get("vega_lite_chart")) for at in sections.values()) == 16  # every chart drawn
-    assert sum(len([b for b in at.get("download_button") if b.proto.label.endswith("(CSV)")]) for at in sections.values()) == 12  # a CSV per chart's table
+    menus = [open_menus(at) for at in sections.values()]  # the Download menus make their buttons when opened
+    assert (
+        sum(len([b for b in at.get("download_button") if b.proto.label.endswith("(CSV)")]) for at in menus)
+        == 12
+    )  # a CSV per chart's table
     chain = sections["chain"]
     assert len(chain.latex) >= 2 and any("117" in x.value or "1.17" in x.value for x in chain.latex)
     # the convention is explained, with both of the lecture's readings
@@ -119,7 +123,9 @@ def test_every_control_at_its_extremes(end):
         m = _metrics(at["map"])
         assert m["Lyapunov exponent λ"] == "1.386" and m["cycle multiplier"] == "4"
         at["map"].slider(key="map_x0").set_value(0.3).run()
-        assert _metrics(at["map"])["Lyapunov exponent λ"] == "0.693 ± 0.003"  # a typical orbit at r = 4: ln 2, ± its band
+        assert (
+            _metrics(at["map"])["Lyapunov exponent λ"] == "0.693 ± 0.003"
+        )  # a typical orbit at r = 4: ln 2, ± its band
     # and the mixed corner: the other form, other activation
     at["unit"].selectbox(key="unit_form").set_value("tanh" if end else "sigmoid").run()
     _assert_clean(at["unit"])
@@ -142,11 +148,20 @@ def test_malformed_links_fall_back_with_a_notice(key, bad, shown):
 
 
 def test_a_link_reproduces_the_view():
-    link = {"chain_w": "0.9", "chain_T": "50", "map_r": "3.2", "unit_w": "0.8", "unit_b": "0.3", "many_act": "tanh"}
+    link = {
+        "chain_w": "0.9",
+        "chain_T": "50",
+        "map_r": "3.2",
+        "unit_w": "0.8",
+        "unit_b": "0.3",
+        "many_act": "tanh",
+    }
     at = {s: _open(section=s, **link) for s in ("chain", "map", "unit", "many")}
     assert not any(a.warning for a in at.values())
     assert _metrics(at["chain"])["linear: ∂h_T/∂h_0 = w^T"] == "5.15e-03"  # 0.9^50, the lecture's 0.00515
-    assert _metrics(at["map"])["attractor period"] == "2" and _metrics(at["unit"])["stable fixed points"] == "1"
+    assert (
+        _metrics(at["map"])["attractor period"] == "2" and _metrics(at["unit"])["stable fixed points"] == "1"
+    )
     assert at["many"].selectbox(key="many_act").value == "tanh"
     # a choice in the link (the URL holds the option itself, so no format_func on bound selects)
     at = _open(unit_form="sigmoid", unit_w="5", unit_b="-2.5")

@@ -69,6 +69,13 @@ def _open(context, url: str):
     return page
 
 
+def _open_menu(page) -> None:
+    """Open the first chart's "Download" menu (a lazy popover: its buttons are made by the rerun it asks for)."""
+    page.get_by_role("button", name="Download").first.click()
+    settle(page)
+    page.get_by_role("button", name="PNG (2×)").first.wait_for(timeout=120_000)
+
+
 def _poll_box(page):
     """The class poll's box: the nearest block around the question's "(class …)" heading."""
     heading = page.get_by_text(re.compile(r"Predict, then reveal \(class ")).first
@@ -144,6 +151,7 @@ def test_copy_link_gives_the_views_address_and_png_downloads_are_named_after_it(
         shown = page.locator(".gv-view-link-url")
         shown.wait_for()
         assert shown.inner_text() == page.url and "i=0.0" in page.url
+        _open_menu(page)
         with page.expect_download(timeout=120_000) as info:
             page.get_by_role("button", name="PNG (2×)").first.click()
         download = info.value
@@ -162,6 +170,7 @@ def test_a_dark_theme_viewer_downloads_a_dark_figure(browser, class_server):
     )
     try:
         page = _open(context, f"{base}/lstm?i=0.0")
+        _open_menu(page)
         with page.expect_download(timeout=120_000) as info:
             page.get_by_role("button", name="SVG").first.click()
         download = info.value
