@@ -206,16 +206,20 @@ def _set_state(values: dict[str, Any]) -> None:
         st.session_state[key] = value
 
 
-def preset_buttons(presets: Any, keys: dict[str, str], key: str, label: str = "Presets:") -> None:
-    """A row of buttons, one per named preset config; a click sets the URL-bound widgets named in `keys`
-    (config field -> widget key) to the preset's values. Call it before the widgets it sets."""
-    with st.container(horizontal=True, vertical_alignment="center"):
-        st.markdown(label)
-        for name, cfg in presets.items():
-            values = {widget: getattr(cfg, field) for field, widget in keys.items()}
-            st.button(
-                "reset" if name == "default" else name,
-                key=f"{key}-{name}",
-                on_click=_set_state,
-                args=(values,),
-            )
+def preset_buttons(presets: Any, keys: dict[str, str], key: str, label: str = "Presets") -> None:
+    """The named preset configs as one row of pills ("reset" for the default); a click sets the URL-bound
+    widgets named in `keys` (config field -> widget key) to the preset's values and clears the pick: a
+    preset is an action, not a state, so moving a slider afterwards leaves no stale highlight. One element
+    for the row (a button per preset cost a message each on every rerun). Call it before the widgets it sets."""
+    names = {("reset" if name == "default" else name): name for name in presets}
+    widget = f"{key}-presets"
+    st.pills(label, list(names), key=widget, on_change=_apply_preset, args=(presets, keys, names, widget))
+
+
+def _apply_preset(presets: Any, keys: dict[str, str], names: dict[str, str], widget: str) -> None:
+    picked = st.session_state.get(widget)
+    if picked is None:
+        return
+    cfg = presets[names[picked]]
+    _set_state({w: getattr(cfg, field) for field, w in keys.items()})
+    st.session_state[widget] = None

@@ -79,3 +79,13 @@ def open_menus(at: AppTest) -> AppTest:
     for key in keys:
         at.session_state[key] = True
     return at.run()
+
+
+def pick_preset(at: AppTest, label: str, exact: bool = False) -> AppTest:
+    """Click the preset pill whose label is `label` (or starts with it), as a student would, and rerun."""
+    for group in at.button_group:
+        if (group.key or "").endswith("-presets"):
+            for option in group.options:
+                if option == label or (not exact and option.startswith(label)):
+                    return group.set_value(option).run()
+    raise AssertionError(f"no preset {label!r} on the page")

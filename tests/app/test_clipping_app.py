@@ -4,7 +4,7 @@ chosen run's formula updates, and malformed links are answered with a notice and
 is opened through its link (?section=, or an old link carrying its keys); only the open section is drawn."""
 
 import pytest
-from apptest_support import open_menus, open_page
+from apptest_support import open_menus, open_page, pick_preset
 from streamlit.testing.v1 import AppTest
 
 from gradviz import results
@@ -94,7 +94,7 @@ def test_the_first_visit_computes_only_the_first_section():
 
 def test_explodes_preset_shows_the_blow_up_and_clipping_learning():
     at = _open(section="rnn")
-    next(b for b in at.button if b.label == "explodes").click().run()
+    pick_preset(at, "explodes", exact=True)
     _assert_clean(at)
     assert at.slider(key="rho").value == 3.0
     text = _text(at)
@@ -105,7 +105,7 @@ def test_explodes_preset_shows_the_blow_up_and_clipping_learning():
     assert _metrics(at)["final loss"][0] == "n/a"
     # the unclipped run was exploding inside the heuristic's window: the one-click value is withheld
     assert "measures the explosion" in text and at.button(key="use-heuristic").disabled
-    next(b for b in at.button if b.label == "reset").click().run()
+    pick_preset(at, "reset", exact=True)
     assert at.slider(key="rho").value == 1.0
 
 

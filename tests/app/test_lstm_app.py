@@ -7,7 +7,7 @@ that section is drawn. After every run: no exception element, no error."""
 from __future__ import annotations
 
 import pytest
-from apptest_support import open_page
+from apptest_support import open_page, pick_preset
 from streamlit.testing.v1 import AppTest
 
 PAGE = "app_pages/lstm.py"
@@ -146,11 +146,11 @@ def test_large_settings_show_an_estimate_and_are_capped():
 
 def test_presets_and_question():
     at = _open(section="reach")
-    next(b for b in at.button if b.label == "PyTorch's zero bias").click().run()
+    pick_preset(at, "PyTorch's zero bias", exact=True)
     _assert_clean(at)
     assert at.slider(key="forget_bias").value == 0.0 and _metrics(at)["direct-path factor σ(b_f)"] == "0.500"
     at = _open(section="learn")
-    next(b for b in at.button if b.label == "temporal order").click().run()
+    pick_preset(at, "temporal order", exact=True)
     _assert_clean(at)
     assert at.selectbox(key="task").value == "order" and "temporal-order task" in _text(at)
     at = _open()

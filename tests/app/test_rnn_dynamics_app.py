@@ -4,7 +4,7 @@ notice, and the page stays numpy-only (no torch). Each section is opened through
 old link carrying its keys); only the open section is drawn."""
 
 import pytest
-from apptest_support import open_menus, open_page
+from apptest_support import open_menus, open_page, pick_preset
 from streamlit.testing.v1 import AppTest
 
 from gradviz.lessons import lesson
@@ -83,19 +83,19 @@ def test_the_first_visit_computes_only_the_first_section():
 
 def test_presets_set_the_controls():
     at = _open(section="chain")
-    next(b for b in at.button if b.label.startswith("vanishing")).click().run()
+    pick_preset(at, "vanishing")
     assert at.slider(key="chain_w").value == 0.9 and _metrics(at)["linear: ∂h_T/∂h_0 = w^T"] == "5.15e-03"
     at = _open(section="map")
-    next(b for b in at.button if b.label.startswith("chaos")).click().run()
+    pick_preset(at, "chaos")
     assert at.slider(key="map_r").value == 3.9 and _metrics(at)["attractor period"] == "none ≤ 64"
     assert float(_metrics(at)["Lyapunov exponent λ"].split(" ± ")[0]) > 0  # λ ± its error band
-    next(b for b in at.button if b.label.startswith("2-cycle")).click().run()
+    pick_preset(at, "2-cycle")
     assert _metrics(at)["attractor period"] == "2"
     at = _open(section="unit")
-    next(b for b in at.button if b.label.startswith("Pascanu")).click().run()
+    pick_preset(at, "Pascanu")
     assert at.selectbox(key="unit_form").value == "sigmoid" and _metrics(at)["stable fixed points"] == "2"
     at = _open(section="many")
-    next(b for b in at.button if b.label == "ρ = 1.1").click().run()
+    pick_preset(at, "ρ = 1.1", exact=True)
     assert _metrics(at)["spectral radius ρ(W)"] == "1.100"
     # a linear net with ρ = 1.1 explodes over 100 steps; tanh does not
     assert float(_metrics(at)["‖∂h_T/∂h_0‖ linear"]) > 1e3 > 1 > float(_metrics(at)["‖∂h_T/∂h_0‖ tanh"])
