@@ -24,6 +24,8 @@ said = ui.cached_words(
     "inside_text",
 )
 summary_value = ui.cached(exp.summary_value)
+# the first section's small tables, once per setting of the gates for every visitor
+cell_table, regime_corners = ui.cached(cell.cell_table), ui.cached(cell.regime_corners)
 
 
 @st.fragment
@@ -51,9 +53,9 @@ def one_cell() -> None:
     name, exact = cell.regime(i, f)
     left, right = st.columns([3, 2])
     with left:
-        ui.chart(charts.cell_bars, cell.cell_table(step), filename="lstm_cell.csv")
+        ui.chart(charts.cell_bars, cell_table(step), filename="lstm_cell.csv")
     with right:
-        corners = cell.regime_corners(i, f)
+        corners = regime_corners(i, f)
         ui.chart(charts.regime_map, corners, i, f, key="lstm-regimes", width="content")
     ui.readouts(
         [

@@ -119,9 +119,12 @@ def diverged_notice(result: Result, label: str = "This run") -> None:
 
 
 def readouts(items: Sequence[tuple[str, str, str | None]]) -> None:
-    """A row of `st.metric`s: (label, value already formatted, help)."""
-    for col, (label, value, help_text) in zip(st.columns(len(items)), items, strict=True):
-        col.metric(label, value, help=help_text)
+    """A row of `st.metric`s: (label, value already formatted, help), sharing the row and wrapping onto
+    more rows on a narrow screen. One horizontal container, not st.columns: a column is a message of its
+    own on every rerun, so a row of four costs five messages instead of nine."""
+    with st.container(horizontal=True, gap="medium"):
+        for label, value, help_text in items:
+            st.metric(label, value, help=help_text)
 
 
 def lesson_link(name: str, why: str) -> None:

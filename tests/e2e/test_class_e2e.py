@@ -71,7 +71,8 @@ def _open(context, url: str):
 
 def _open_menu(page) -> None:
     """Open the first chart's "Download" menu (a lazy popover: its buttons are made by the rerun it asks for)."""
-    page.get_by_role("button", name="Download").first.click()
+    # the menu's own button (a chart's hover toolbar has a "Download as PNG" button of Streamlit's too)
+    page.locator("[data-testid='stPopoverButton']", has_text="Download").first.click()
     settle(page)
     page.get_by_role("button", name="PNG (2×)").first.wait_for(timeout=120_000)
 
