@@ -1,5 +1,6 @@
 """gradviz.ui's shared caches draw exactly what Streamlit would: a built chart's once-converted spec equals
-st.altair_chart's own, on every visit."""
+st.altair_chart's own (of the same chart, its labels dictionary-encoded as gradviz sends them), on every
+visit."""
 
 from __future__ import annotations
 
@@ -19,7 +20,9 @@ def script() -> None:
     frame = pd.DataFrame(
         {"step": [0, 1, 2, 0, 1, 2], "value": [1.0, 0.5, 0.25, 1, 2, 4], "run": ["a"] * 3 + ["b"] * 3}
     )
-    st.altair_chart(chart(frame, "t"), key="plain")  # Streamlit's own conversion
+    # Streamlit's own conversion, of the table as gradviz sends it: repeated labels dictionary-encoded
+    # (gradviz.ui.charts._compact; the same rows, tests/unit/test_ui_compat.py)
+    st.altair_chart(chart(frame.astype({"run": "category"}), "t"), key="plain")
     ui.altair(ui.built(chart, frame, "t"), key="shared")  # gradviz: built once, converted once
 
 
