@@ -9,8 +9,10 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 import streamlit as st  # noqa: E402
 
 from gradviz.lessons import available  # noqa: E402
-from gradviz.ui import assets, nav  # noqa: E402
+from gradviz.ui import assets, memory, nav  # noqa: E402
 from gradviz.ui import poll as ui_poll  # noqa: E402
+
+memory.tune_once()  # the garbage collector, tuned for a class on one process (gradviz/ui/memory.py)
 
 # The favicon, global CSS (phone layout, focus rings) and the equation fitter, read once per process
 # (gradviz/ui/assets.py; the files are in gradviz/assets/).
