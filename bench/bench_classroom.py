@@ -127,6 +127,13 @@ def burst_of(runs: list[sc.Run], wall: float, cpu: float | None) -> Burst:
     )
 
 
+def median_burst(bursts: list[Burst]) -> Burst:
+    """The burst with the median p95, counting every exception of every burst."""
+    median = sorted(bursts, key=lambda b: b.p95)[len(bursts) // 2]
+    median.exceptions = sum(b.exceptions for b in bursts)
+    return median
+
+
 class CpuMeter:
     """Server CPU seconds spent between two points (None when the server's process is not ours)."""
 
@@ -170,8 +177,7 @@ async def measure_page(
         if i < repeats - 1:  # the last class stays connected for the control moves
             for s in sessions:
                 await s.close()
-    burst = sorted(bursts, key=lambda b: b.p95)[len(bursts) // 2]
-    burst.exceptions = sum(b.exceptions for b in bursts)  # every exception of every burst counts
+    burst = median_burst(bursts)
     fig = PageFigures(
         name,
         first.seconds,
@@ -211,8 +217,7 @@ async def measure_move(
         wall = time.perf_counter() - t0
         c1 = cpu.now()
         bursts.append(burst_of(list(runs), wall, None if c0 is None else c1 - c0))
-    b = sorted(bursts, key=lambda x: x.p95)[len(bursts) // 2]  # the median burst
-    b.exceptions = sum(x.exceptions for x in bursts)
+    b = median_burst(bursts)
     bad_solo = [m for r in solo if not r.ok for m in (r.exceptions or [r.status])]
     return {
         "fragment": w.fragment_id,

@@ -50,9 +50,7 @@ def main(repeats: int = 3) -> None:
         print(f"{name:9s} {cfg}: median {statistics.median(warm):.2f} s, worst {max(warm):.2f} s (warm)")
     seconds, _ = timed(cliff.cliff_descent, cliff.CliffDescentConfig())
     grid_seconds, grid = timed(cliff.cliff_grid)
-    print(
-        f"part 1 numpy: two descents {seconds * 1e3:.1f} ms, loss map of {len(grid)} cells {grid_seconds * 1e3:.1f} ms"
-    )
+    print(f"part 1 numpy: two descents {seconds * 1e3:.1f} ms, loss map of {len(grid)} cells {grid_seconds * 1e3:.1f} ms")
 
 
 if __name__ == "__main__":

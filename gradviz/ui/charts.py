@@ -57,10 +57,13 @@ def altair(
     else:
         event = _draw(chart, key, width, **kwargs)
     if figures and key:
-        # -- figures hook (gradviz/ui/share.py): PNG and SVG of this chart, made on a click --
-        name = f"{share.page_path() or 'home'}_{key}"
-        downloads_menu(f"fig-{key}", functools.partial(_figures, chart, width, name, f"fig-{key}"))
+        _downloads(chart, width, (), _figure_stem(key), f"fig-{key}")
     return event
+
+
+def _figure_stem(key: str) -> str:
+    """The file name of a keyed chart's figure without a table of its own: its page, then its key."""
+    return f"{share.page_path() or 'home'}_{key}"
 
 
 def downloads_menu(key: str, draw: Callable[[], None]) -> None:
@@ -73,10 +76,6 @@ def downloads_menu(key: str, draw: Callable[[], None]) -> None:
             draw()
 
 
-def _figures(chart: Any, width: str | int, filename: str, key: str) -> None:
-    share.figure_downloads(functools.partial(page_spec, chart, width), filename, key=key)
-
-
 def _draw(chart: Any, key: str | None, width: str | int, **kwargs: Any) -> Any:
     chart_key = fingerprint.known(chart)
     if chart_key is None or not compat.can_convert():
@@ -84,9 +83,10 @@ def _draw(chart: Any, key: str | None, width: str | int, **kwargs: Any) -> Any:
     return st.vega_lite_chart(_vega_spec(chart_key, chart), width=width, key=key, **kwargs)
 
 
-def download_csv(
-    frame: Any, filename: str, label: str = "Download the data (CSV)", key: str | None = None
-) -> None:
+CSV_LABEL = "Download the data (CSV)"
+
+
+def download_csv(frame: Any, filename: str, label: str = CSV_LABEL, key: str | None = None) -> None:
     """A download button for a long-form table (or a function returning one): the CSV is written only when
     the button is clicked, so a rerun does not pay for formatting tables nobody downloads."""
     st.download_button(
@@ -130,7 +130,7 @@ def _compact(chart: Any) -> Any:
     for part in _PARTS:
         sub = getattr(chart, part, alt.Undefined)
         for child in sub if isinstance(sub, list) else [sub]:
-            if isinstance(child, alt.TopLevelMixin | alt.SchemaBase) and child is not alt.Undefined:
+            if isinstance(child, alt.SchemaBase):  # a sub-chart (alt.Undefined is not one)
                 _compact(child)
     return chart
 
@@ -177,9 +177,6 @@ def _has_narrow(builder: Callable[..., Any]) -> bool:
         return False
 
 
-CSV_LABEL = "Download the data (CSV)"
-
-
 def chart(
     builder: Callable[..., Any],
     frame: Any,
@@ -209,7 +206,7 @@ def chart(
     if filename:  # the figure is named after the table
         _downloads(shown, width, csvs, filename, f"fig-{filename}")
     elif key:
-        _downloads(shown, width, csvs, f"{share.page_path() or 'home'}_{key}", f"fig-{key}")
+        _downloads(shown, width, csvs, _figure_stem(key), f"fig-{key}")
     return event
 
 
@@ -223,7 +220,7 @@ def _downloads(
         for filename, table, label in csvs:
             download_csv(table, filename, label)
         # -- figures hook (gradviz/ui/share.py): PNG and SVG from the spec drawn above, made on a click --
-        _figures(chart, width, stem, key)
+        share.figure_downloads(functools.partial(page_spec, chart, width), stem, key=key)
 
     downloads_menu(key, draw)
 

@@ -49,7 +49,7 @@ def code(*items: str | Callable[..., Any], title: str = "Show the code") -> None
     labels = [code_text.label(item) for item in items]
     # A lazy expander: the source is sent only while it is open (opening it reruns the section), so a visit
     # sends one element for it, not every listing.
-    shown = st.expander(title, icon=":material/code:", key=code_key(labels), on_change="rerun")
+    shown = st.expander(title, icon=":material/code:", key=_code_key(labels), on_change="rerun")
     if shown.open:
         with shown:
             for item, label in zip(items, labels, strict=True):
@@ -57,7 +57,7 @@ def code(*items: str | Callable[..., Any], title: str = "Show the code") -> None
                 st.code(code_text.of(item), language="python")
 
 
-def code_key(labels: Sequence[str]) -> str:
+def _code_key(labels: Sequence[str]) -> str:
     """The widget key of the "show the code" expander listing these definitions (stable across runs)."""
     return "gv-code-" + hashlib.blake2b("|".join(labels).encode(), digest_size=6).hexdigest()
 

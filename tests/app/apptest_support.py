@@ -57,14 +57,19 @@ def open_page(page: str | None = None, timeout: float = 300, **params: str | lis
     return at.run()
 
 
-def _lazy_keys(at: AppTest, kind: str) -> list[str]:
-    """The keys of the lazy popovers (`kind="popover"`) on the page: a widget id ends with its user key."""
+def user_key(widget_id: str) -> str:
+    """The key a page gave a widget, from its id (Streamlit's ids are "$$ID-<hash>-<key>")."""
+    return widget_id.split("-", 2)[2]
+
+
+def _popover_keys(at: AppTest) -> list[str]:
+    """The keys of the lazy popovers on the page."""
     found = []
 
     def walk(node) -> None:
         for child in getattr(node, "children", {}).values():
-            if child.type == kind:
-                found.append(getattr(child.proto, kind).id.split("-", 2)[2])
+            if child.type == "popover":
+                found.append(user_key(child.proto.popover.id))
             walk(child)
 
     walk(at._tree)
@@ -74,7 +79,7 @@ def _lazy_keys(at: AppTest, kind: str) -> list[str]:
 def open_menus(at: AppTest) -> AppTest:
     """The page rerun with every chart's "Download" menu open (a lazy popover: its buttons are made only
     while it is open, gradviz/ui/charts.py), as a student who opened them all."""
-    keys = _lazy_keys(at, "popover")
+    keys = _popover_keys(at)
     assert keys, "no Download menu on the page"
     for key in keys:
         at.session_state[key] = True

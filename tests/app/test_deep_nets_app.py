@@ -62,11 +62,7 @@ def test_default_shows_the_vanishing_gap_on_the_backward_signal(deep):
 
 
 def test_each_section_through_its_link(mnist_dir):
-    assert [len(_open(section=s).get("vega_lite_chart")) for s in ("training", "why", "by-hand")] == [
-        9,
-        0,
-        1,
-    ]  # training: 8 charts + the activation heatmaps stacked for a phone
+    assert [len(_open(section=s).get("vega_lite_chart")) for s in ("training", "why", "by-hand")] == [9, 0, 1]  # training: 8 charts + the activation heatmaps stacked for a phone
     assert _open(chain_depth="10").slider(key="chain_depth").value == 10  # an old link opens its section
 
 
@@ -120,14 +116,7 @@ def test_thirty_relu_layers_compare_inits_shows_he_training(mnist_dir):
 
 
 def test_diverging_run_says_what_diverged_and_nothing_else(mnist_dir):
-    link = {
-        "activation": "relu",
-        "init": "normal",
-        "depth": "30",
-        "width": "256",
-        "batch": "256",
-        "epochs": "1",
-    }
+    link = {"activation": "relu", "init": "normal", "depth": "30", "width": "256", "batch": "256", "epochs": "1"}
     at = _open(**link)
     (line,) = _verdicts(at)
     assert "— exploding: the" in line and "NaN/inf at step" in line

@@ -5,7 +5,7 @@ none of their buttons or listings; opened, they hold them. Checked on every less
 from __future__ import annotations
 
 import pytest
-from apptest_support import open_menus, open_page
+from apptest_support import open_menus, open_page, user_key
 
 from gradviz.lessons import available
 
@@ -14,7 +14,7 @@ LESSONS = [lesson.path for lesson in available()]
 
 def _code_expanders(at) -> list[str]:
     """The keys of the page's lazy "Show the code" expanders (a lazy expander's proto carries its widget id)."""
-    return [e.proto.id.split("-", 2)[2] for e in at.expander if e.proto.id and e.label == "Show the code"]
+    return [user_key(e.proto.id) for e in at.expander if e.proto.id and e.label == "Show the code"]
 
 
 def _narrow_charts(node, inside: bool = False) -> int:

@@ -52,13 +52,7 @@ def test_default_view_renders_every_section(sections):
     assert "**plain**, at initialization: **vanishing**" in text
     assert "**residual**, at initialization: **healthy**" in text
     assert "2¹⁶ = 65,536 paths" in text and "shorter than the typical path" in text
-    assert [len(at.get("vega_lite_chart")) for at in sections.values()] == [
-        4,
-        1,
-        1,
-        3,
-        2,
-    ]  # the sweep: 2 charts, each with its stacked phone variant
+    assert [len(at.get("vega_lite_chart")) for at in sections.values()] == [4, 1, 1, 3, 2]  # the sweep: 2 charts, each with its stacked phone variant
     assert sum(len(at.latex) for at in sections.values()) >= 4
     assert "precomputed" in " ".join(c.value for c in page.caption)
 
@@ -110,10 +104,7 @@ def test_a_sweep_beyond_the_cap_is_refused():
     assert any("capped at" in w.value for w in at.warning)
     assert at.header[0].value.startswith("1 ·") and len(at.get("vega_lite_chart")) == 0
     for section in ("jacobian", "context"):  # still shown
-        assert (
-            len(_open(section=section, depths="2-8-24", steps="1000", width="128").get("vega_lite_chart"))
-            >= 1
-        )
+        assert len(_open(section=section, depths="2-8-24", steps="1000", width="128").get("vega_lite_chart")) >= 1
 
 
 @pytest.mark.slow
